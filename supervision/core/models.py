@@ -1,0 +1,283 @@
+"""Reference data (operators, cities, violation categories, reporting periods) and people.
+
+Reference rows are created by a data migration, so an empty database is usable at once.
+"""
+
+import calendar
+import datetime as dt
+import zoneinfo
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+
+
+class BilingualName(models.Model):
+    """A reference row named in Chinese and English; ``name`` follows the active language."""
+
+    name_zh = models.CharField(_("Chinese name"), max_length=100)
+    name_en = models.CharField(_("English name"), max_length=100)
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        abstract = True
+        ordering = ["sort_order"]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def name(self) -> str:
+        return self.name_en if (get_language() or "").startswith("en") else self.name_zh
+
+
+class Operator(BilingualName):
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    short_zh = models.CharField(_("Chinese short name"), max_length=20)
+    short_en = models.CharField(_("English short name"), max_length=30)
+    # One colour per operator, used by every chart so that a reader never has to re-learn it.
+    color = models.CharField(_("chart colour"), max_length=7)
+
+    class Meta(BilingualName.Meta):
+        verbose_name = _("operator")
+        verbose_name_plural = _("operators")
+
+    @property
+    def short_name(self) -> str:
+        return self.short_en if (get_language() or "").startswith("en") else self.short_zh
+
+
+class City(BilingualName):
+    """A prefecture-level city of Shandong; ``code`` is its GB/T 2260 division code."""
+
+    code = models.CharField(_("division code"), max_length=6, unique=True)
+
+    class Meta(BilingualName.Meta):
+        verbose_name = _("city")
+        verbose_name_plural = _("cities")
+
+    @property
+    def short_zh(self) -> str:
+        return self.name_zh.removesuffix("市")
+
+
+class ViolationCategory(BilingualName):
+    """The six bottom lines (BL1–BL6), plus SVC and OTHER for complaints about service."""
+
+    code = models.CharField(_("code"), max_length=8, unique=True)
+    is_bottom_line = models.BooleanField(_("bottom line"), default=True)
+    description_zh = models.TextField(_("Chinese description"), blank=True)
+    description_en = models.TextField(_("English description"), blank=True)
+
+    class Meta(BilingualName.Meta):
+        verbose_name = _("violation category")
+        verbose_name_plural = _("violation categories")
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} {self.name}"
+
+
+class PeriodQuerySet(models.QuerySet):
+    def for_month(self, year: int, month: int) -> "Period":
+        period, _created = self.get_or_create(month=dt.date(year, month, 1))
+        return period
+
+    def from_label(self, label: str) -> "Period":
+        """``"2026-10"`` → the period; raises ValueError on anything else."""
+        year, month = Period.parse_label(label)
+        return self.for_month(year, month)
+
+
+class Period(models.Model):
+    """A reporting month, written ``YYYY-MM``; it can be locked against further submissions."""
+
+    month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
+    locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
+    locked_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = PeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-month"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        constraints = [
+            models.CheckConstraint(condition=models.Q(month__day=1), name="period_is_first_of_month")
+        ]
+
+    def __str__(self) -> str:
+        return self.label
+
+    @property
+    def label(self) -> str:
+        return f"{self.month.year:04d}-{self.month.month:02d}"
+
+    @property
+    def is_locked(self) -> bool:
+        return self.locked_at is not None
+
+    @staticmethod
+    def parse_label(label: str) -> tuple[int, int]:
+        try:
+            year_s, month_s = label.strip().split("-")
+            year, month = int(year_s), int(month_s)
+            dt.date(year, month, 1)
+        except (ValueError, AttributeError):
+            raise ValueError(
+                _("“%(label)s” is not a period; write it as YYYY-MM, e.g. 2026-10.") % {"label": label}
+            ) from None
+        return year, month
+
+    @property
+    def last_day(self) -> dt.date:
+        return self.month.replace(day=calendar.monthrange(self.month.year, self.month.month)[1])
+
+    @property
+    def due_at(self) -> dt.datetime:
+        """When the monthly report is due: end of the due day, Asia/Shanghai."""
+        due_day = self.last_day + dt.timedelta(days=settings.REPORT_DUE_DAYS_AFTER_MONTH_END)
+        return dt.datetime.combine(due_day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+
+    @property
+    def late_after(self) -> dt.datetime:
+        return self.due_at + dt.timedelta(days=settings.REPORT_GRACE_DAYS)
+
+    def previous(self, months: int = 1) -> "Period":
+        index = self.month.year * 12 + self.month.month - 1 - months
+        return Period.objects.for_month(index // 12, index % 12 + 1)
+
+    @classmethod
+    def last_complete(cls, now: dt.datetime | None = None) -> "Period":
+        """The most recent month that has ended, in Asia/Shanghai time."""
+        today = timezone.localtime(now or timezone.now(), SHANGHAI).date()
+        first = today.replace(day=1) - dt.timedelta(days=1)
+        return cls.objects.for_month(first.year, first.month)
+
+
+class Role(models.TextChoices):
+    REGULATOR_STAFF = "regulator_staff", _("Administration staff")
+    REGULATOR_LEADER = "regulator_leader", _("Administration leadership")
+    OPERATOR_STAFF = "operator_staff", _("Operator reporting staff")
+    OPERATOR_MANAGER = "operator_manager", _("Operator manager")
+
+
+REGULATOR_ROLES = {Role.REGULATOR_STAFF, Role.REGULATOR_LEADER}
+OPERATOR_ROLES = {Role.OPERATOR_STAFF, Role.OPERATOR_MANAGER}
+
+
+class User(AbstractUser):
+    """A person who logs in. Operator roles are bound to exactly one operator."""
+
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices, default=Role.OPERATOR_STAFF)
+    operator = models.ForeignKey(
+        Operator,
+        verbose_name=_("operator"),
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="users",
+        help_text=_("Required for operator roles; empty for the administration."),
+    )
+    full_name = models.CharField(_("full name"), max_length=100, blank=True)
+    phone = models.CharField(_("phone"), max_length=30, blank=True)
+    language = models.CharField(
+        _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
+    )
+
+    objects = UserManager()
+
+    class Meta(AbstractUser.Meta):
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.CheckConstraint(
+                name="operator_roles_have_an_operator",
+                condition=(
+                    models.Q(role__in=["operator_staff", "operator_manager"], operator__isnull=False)
+                    | models.Q(role__in=["regulator_staff", "regulator_leader"], operator__isnull=True)
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.full_name or self.username
+
+    def clean(self):
+        super().clean()
+        if self.role in OPERATOR_ROLES and self.operator_id is None:
+            raise ValidationError({"operator": _("An operator user must belong to an operator.")})
+        if self.role in REGULATOR_ROLES and self.operator_id is not None:
+            raise ValidationError({"operator": _("Administration users do not belong to an operator.")})
+
+    @property
+    def is_regulator(self) -> bool:
+        return self.role in REGULATOR_ROLES
+
+    @property
+    def is_regulator_staff(self) -> bool:
+        return self.role == Role.REGULATOR_STAFF
+
+    @property
+    def is_leader(self) -> bool:
+        return self.role == Role.REGULATOR_LEADER
+
+    @property
+    def is_operator_user(self) -> bool:
+        return self.role in OPERATOR_ROLES and self.operator_id is not None
+
+    @property
+    def is_operator_manager(self) -> bool:
+        return self.role == Role.OPERATOR_MANAGER and self.operator_id is not None
+
+
+class OperatorScopedQuerySet(models.QuerySet):
+    """The one place where tenancy is enforced for rows that belong to an operator.
+
+    Administration users see every operator's rows; an operator user sees only its own;
+    anybody else sees nothing. Views reach operator-owned rows only through ``visible_to``.
+    """
+
+    operator_field = "operator"
+
+    def visible_to(self, user):
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_regulator:
+            return self
+        if user.is_operator_user:
+            return self.filter(**{self.operator_field: user.operator_id})
+        return self.none()
+
+
+class TaskForceMember(models.Model):
+    """A member of an operator's porting task force (携号转网工作专班)."""
+
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, related_name="task_force", verbose_name=_("operator")
+    )
+    name = models.CharField(_("name"), max_length=50)
+    duty = models.CharField(_("duty"), max_length=200)
+    phone = models.CharField(_("phone"), max_length=30)
+    email = models.EmailField(_("e-mail"))
+    sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    history = HistoricalRecords()
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["operator__sort_order", "sort_order", "name"]
+        verbose_name = _("task-force member")
+        verbose_name_plural = _("task-force members")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.duty})"

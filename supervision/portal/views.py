@@ -1,0 +1,62 @@
+"""The operators' face: every query starts from the user's own operator."""
+
+from django.contrib import messages
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from supervision.casework.models import OPEN_ORDER_STATES, InterviewNotice, InterviewState, RectificationOrder
+from supervision.core.models import Period, TaskForceMember
+from supervision.core.permissions import operator_required
+from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission
+
+from .forms import TaskForceMemberForm
+
+
+@operator_required
+def home(request):
+    user = request.user
+    now = timezone.now()
+    context = {
+        "operator": request.operator,
+        "period": Period.last_complete(),
+        "submissions": MonthlySubmission.objects.visible_to(user).select_related("period")[:6],
+        "orders": RectificationOrder.objects.visible_to(user).filter(state__in=OPEN_ORDER_STATES),
+        "interviews": InterviewNotice.objects.visible_to(user)
+        .filter(scheduled_at__gte=now)
+        .exclude(state=InterviewState.DRAFT),
+        "incidents": Incident.objects.visible_to(user).filter(status=IncidentStatus.OPEN),
+        "now": now,
+    }
+    return render(request, "portal/home.html", context)
+
+
+@operator_required
+def task_force(request):
+    members = TaskForceMember.objects.visible_to(request.user)
+    return render(request, "portal/task_force.html", {"members": members, "operator": request.operator})
+
+
+@operator_required
+def task_force_member_edit(request, pk=None):
+    member = (
+        get_object_or_404(TaskForceMember.objects.visible_to(request.user), pk=pk)
+        if pk
+        else TaskForceMember(operator=request.operator)
+    )
+    form = TaskForceMemberForm(request.POST or None, instance=member)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("The task-force roster was saved."))
+        return redirect("portal:task_force")
+    return render(request, "portal/task_force_form.html", {"form": form, "member": member})
+
+
+@operator_required
+@require_POST
+def task_force_member_delete(request, pk):
+    member = get_object_or_404(TaskForceMember.objects.visible_to(request.user), pk=pk)
+    member.delete()
+    messages.success(request, _("%(name)s was removed from the task force.") % {"name": member.name})
+    return redirect("portal:task_force")

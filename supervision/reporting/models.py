@@ -1,0 +1,290 @@
+"""Monthly reports, the complaint ledger and major-problem incidents, as operators file them."""
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from supervision.core.models import City, Operator, OperatorScopedQuerySet, Period, ViolationCategory
+
+
+class SubmissionState(models.TextChoices):
+    DRAFT = "draft", _("Draft")
+    AWAITING_CERTIFICATION = "awaiting_certification", _("Awaiting certification")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")
+    SUPERSEDED = "superseded", _("Replaced by a later version")
+
+
+class MonthlySubmission(models.Model):
+    """One version of an operator's monthly report for one period.
+
+    Every version is kept. The administration sees a version once the operator's manager has
+    certified it (``submitted_at``); a later version supersedes it until one is accepted.
+    """
+
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("operator")
+    )
+    period = models.ForeignKey(
+        Period, on_delete=models.PROTECT, related_name="submissions", verbose_name=_("period")
+    )
+    version = models.PositiveSmallIntegerField(_("version"))
+    state = models.CharField(
+        _("state"), max_length=30, choices=SubmissionState.choices, default=SubmissionState.DRAFT
+    )
+    narrative = models.TextField(_("work status"), blank=True)
+    major_problem = models.BooleanField(_("a major problem occurred"), default=False)
+    # The warnings the checks raised, each with the submitter's explanation.
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
+    receipt_no = models.CharField(_("confirmation number"), max_length=40, unique=True, null=True, blank=True)
+
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    certified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    return_comment = models.TextField(_("reason for return"), blank=True)
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period__month", "operator__sort_order", "-version"]
+        verbose_name = _("monthly submission")
+        verbose_name_plural = _("monthly submissions")
+        constraints = [
+            models.UniqueConstraint(fields=["operator", "period", "version"], name="one_number_per_version"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operator.code} {self.period.label} v{self.version}"
+
+    @property
+    def is_on_time(self) -> bool | None:
+        if self.submitted_at is None:
+            return None
+        return self.submitted_at <= self.period.late_after
+
+
+class CityFigures(models.Model):
+    """One city's row of a monthly report (FORMATS.md §1)."""
+
+    submission = models.ForeignKey(MonthlySubmission, on_delete=models.CASCADE, related_name="figures")
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    auth_code_requests = models.PositiveIntegerField(_("authorisation codes issued"))
+    port_out_applications = models.PositiveIntegerField(_("port-out applications"))
+    port_out_completed = models.PositiveIntegerField(_("port-outs completed"))
+    port_out_failed = models.PositiveIntegerField(_("port-outs failed"))
+    port_in_applications = models.PositiveIntegerField(_("port-in applications"))
+    port_in_completed = models.PositiveIntegerField(_("port-ins completed"))
+    complaints_received = models.PositiveIntegerField(_("complaints received"))
+    complaints_resolved = models.PositiveIntegerField(_("complaints resolved"))
+    avg_resolution_hours = models.DecimalField(
+        _("average resolution time (hours)"), max_digits=10, decimal_places=2, null=True, blank=True
+    )
+    subscribers_10k = models.DecimalField(
+        _("subscribers (10,000)"), max_digits=12, decimal_places=2, null=True, blank=True
+    )
+    eligibility_queries = models.PositiveIntegerField(_("eligibility queries"), null=True, blank=True)
+    failed_not_real_name = models.PositiveIntegerField(
+        _("failed: not real-name registered"), null=True, blank=True
+    )
+    failed_arrears = models.PositiveIntegerField(_("failed: arrears"), null=True, blank=True)
+    failed_contract = models.PositiveIntegerField(_("failed: contract period"), null=True, blank=True)
+    failed_120_days = models.PositiveIntegerField(_("failed: within 120 days"), null=True, blank=True)
+    failed_other = models.PositiveIntegerField(_("failed: other"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["city__sort_order"]
+        verbose_name = _("city figures")
+        verbose_name_plural = _("city figures")
+        constraints = [models.UniqueConstraint(fields=["submission", "city"], name="one_row_per_city")]
+
+    def __str__(self) -> str:
+        return f"{self.submission} {self.city.code}"
+
+
+class TypicalCase(models.Model):
+    """A typical case (典型案例) an operator reports with its monthly submission."""
+
+    submission = models.ForeignKey(MonthlySubmission, on_delete=models.CASCADE, related_name="typical_cases")
+    title = models.CharField(_("title"), max_length=200)
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    what_happened = models.TextField(_("what happened"))
+    handling = models.TextField(_("how it was handled"))
+
+    class Meta:
+        verbose_name = _("typical case")
+        verbose_name_plural = _("typical cases")
+
+    def __str__(self) -> str:
+        return self.title
+
+
+class Channel(models.TextChoices):
+    MIIT = "MIIT", _("MIIT appeal (12300)")
+    CA = "CA", _("Referred by the administration")
+    HOTLINE = "HOTLINE", _("Customer hotline")
+    STORE = "STORE", _("Store")
+    ONLINE = "ONLINE", _("Online / app")
+    MEDIA = "MEDIA", _("Media and public opinion")
+    OTHER = "OTHER", _("Other")
+
+
+class ComplaintStatus(models.TextChoices):
+    OPEN = "OPEN", _("Being handled")
+    RESOLVED = "RESOLVED", _("Resolved")
+
+
+class Satisfaction(models.TextChoices):
+    SATISFIED = "SATISFIED", _("Satisfied")
+    PARTLY = "PARTLY", _("Partly satisfied")
+    UNSATISFIED = "UNSATISFIED", _("Unsatisfied")
+    UNKNOWN = "UNKNOWN", _("Not called back")
+
+
+class LedgerUpload(models.Model):
+    """One complaint-ledger file that was stored: what it added and changed."""
+
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="ledger_uploads", verbose_name=_("operator")
+    )
+    submission = models.ForeignKey(
+        MonthlySubmission, on_delete=models.SET_NULL, null=True, blank=True, related_name="ledger_uploads"
+    )
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    file_name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    rows_added = models.PositiveIntegerField(_("complaints added"), default=0)
+    rows_updated = models.PositiveIntegerField(_("complaints updated"), default=0)
+    rows_unchanged = models.PositiveIntegerField(_("complaints unchanged"), default=0)
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("ledger upload")
+        verbose_name_plural = _("ledger uploads")
+
+    def __str__(self) -> str:
+        return f"{self.operator.code} {self.file_name}"
+
+
+class ComplaintRecord(models.Model):
+    """One porting complaint in an operator's ledger (FORMATS.md §2).
+
+    Identified by (operator, complaint number); later uploads update it, and each change is
+    kept as a ``ComplaintRevision``. Never holds a full subscriber number.
+    """
+
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="complaints", verbose_name=_("operator")
+    )
+    complaint_no = models.CharField(_("complaint number"), max_length=64)
+    received_on = models.DateField(_("received on"))
+    city = models.ForeignKey(City, on_delete=models.PROTECT, related_name="+", verbose_name=_("city"))
+    channel = models.CharField(_("channel"), max_length=10, choices=Channel.choices)
+    category = models.ForeignKey(
+        ViolationCategory, on_delete=models.PROTECT, related_name="+", verbose_name=_("category")
+    )
+    msisdn_masked = models.CharField(_("subscriber number (masked)"), max_length=20, blank=True)
+    summary = models.TextField(_("complaint"))
+    status = models.CharField(_("status"), max_length=10, choices=ComplaintStatus.choices)
+    resolved_on = models.DateField(_("resolved on"), null=True, blank=True)
+    resolution = models.TextField(_("resolution"), blank=True)
+    satisfaction = models.CharField(
+        _("satisfaction"), max_length=12, choices=Satisfaction.choices, blank=True
+    )
+    first_upload = models.ForeignKey(
+        LedgerUpload, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    last_upload = models.ForeignKey(
+        LedgerUpload, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-received_on", "complaint_no"]
+        verbose_name = _("complaint")
+        verbose_name_plural = _("complaints")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "complaint_no"], name="complaint_no_unique_per_operator"
+            )
+        ]
+        indexes = [
+            models.Index(fields=["operator", "received_on"]),
+            models.Index(fields=["received_on", "city"]),
+            models.Index(fields=["category", "received_on"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operator.code} {self.complaint_no}"
+
+
+class ComplaintRevision(models.Model):
+    """What one ledger upload changed in one complaint: ``{field: [old, new]}``."""
+
+    complaint = models.ForeignKey(ComplaintRecord, on_delete=models.CASCADE, related_name="revisions")
+    upload = models.ForeignKey(LedgerUpload, on_delete=models.CASCADE, related_name="revisions")
+    changes = models.JSONField(_("changes"))
+
+    class Meta:
+        ordering = ["upload__uploaded_at"]
+        verbose_name = _("complaint change")
+        verbose_name_plural = _("complaint changes")
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id}: {', '.join(self.changes)}"
+
+
+class IncidentStatus(models.TextChoices):
+    OPEN = "open", _("Open")
+    CLOSED = "closed", _("Closed")
+
+
+class Incident(models.Model):
+    """A major problem (重大问题) an operator reports at any time, outside the monthly cycle."""
+
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="incidents", verbose_name=_("operator")
+    )
+    title = models.CharField(_("what happened"), max_length=200)
+    description = models.TextField(_("details"))
+    city = models.ForeignKey(
+        City, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("city")
+    )
+    location = models.CharField(_("where"), max_length=200, blank=True)
+    since = models.DateTimeField(_("since"))
+    subscribers_affected = models.PositiveIntegerField(_("subscribers affected"), default=0)
+    measures = models.TextField(_("measures taken"))
+    status = models.CharField(
+        _("status"), max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    )
+    reported_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-reported_at"]
+        verbose_name = _("major problem")
+        verbose_name_plural = _("major problems")
+
+    def __str__(self) -> str:
+        return self.title
