@@ -1,0 +1,79 @@
+"""Every URL of both faces, for every role: the permission matrix.
+
+A new URL appears here by itself (the URL patterns are walked); one that takes arguments
+must say in ``URL_KWARGS`` how to build them, so no view escapes the matrix.
+"""
+
+import pytest
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from supervision.core.models import TaskForceMember
+
+ROLES = ["anonymous", "regulator", "leader", "operator_a", "manager_a"]
+
+
+def _patterns(namespace):
+    resolver = get_resolver()
+    for entry in resolver.url_patterns:
+        if isinstance(entry, URLResolver) and entry.namespace == namespace:
+            for pattern in entry.url_patterns:
+                if isinstance(pattern, URLPattern):
+                    yield f"{namespace}:{pattern.name}", pattern
+
+
+def _own_objects():
+    """Objects of operator A (CMCC), which its users may reach and the administration sees."""
+    member = TaskForceMember.objects.create(
+        operator_id=1, name="张三", duty="组长", phone="0531-1234567", email="zs@cmcc-sd.example.cn"
+    )
+    return {"task_force_member": member}
+
+
+URL_KWARGS = {
+    "portal:task_force_edit": lambda objs: {"pk": objs["task_force_member"].pk},
+    "portal:task_force_delete": lambda objs: {"pk": objs["task_force_member"].pk},
+}
+
+POST_ONLY = {"portal:task_force_delete"}
+MANAGER_ONLY: set[str] = set()
+REGULATOR_STAFF_ONLY: set[str] = set()
+
+ALL_URLS = sorted(list(_patterns("control")) + list(_patterns("portal")), key=lambda item: item[0])
+
+
+def expected_status(name, role):
+    if role == "anonymous":
+        return 302
+    face = name.split(":")[0]
+    if face == "control":
+        allowed = role in {"regulator", "leader"} and not (name in REGULATOR_STAFF_ONLY and role == "leader")
+    else:
+        allowed = role in {"operator_a", "manager_a"} and not (name in MANAGER_ONLY and role == "operator_a")
+    if not allowed:
+        return 403
+    return 405 if name in POST_ONLY else 200
+
+
+def test_every_url_with_arguments_is_in_the_matrix():
+    missing = [name for name, pattern in ALL_URLS if pattern.pattern.converters and name not in URL_KWARGS]
+    assert missing == []
+
+
+@pytest.mark.parametrize("role", ROLES)
+@pytest.mark.parametrize("name", [name for name, _ in ALL_URLS])
+def test_permission_matrix(name, role, client, request, db):
+    objs = _own_objects()
+    if role != "anonymous":
+        client.force_login(request.getfixturevalue(role))
+    kwargs = URL_KWARGS.get(name, lambda _objs: {})(objs)
+    response = client.get(reverse(name, kwargs=kwargs))
+    assert response.status_code == expected_status(name, role)
+    if role == "anonymous":
+        assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/task-forces/"])
+def test_leadership_reads_but_cannot_post(client, leader, url):
+    client.force_login(leader)
+    assert client.get(url).status_code == 200
+    assert client.post(url).status_code == 403
