@@ -191,7 +191,8 @@ STORAGES = {
     },
 }
 MEDIA_ROOT = Path(env_str("MEDIA_ROOT", str(VAR_DIR / "media")))
-MEDIA_URL = None  # never served directly
+# Uploaded files are never served at this URL: views stream them to users allowed to see them.
+MEDIA_URL = "/media/"
 
 # --- E-mail ---------------------------------------------------------------------------------
 EMAIL_HOST = env_str("EMAIL_HOST")
@@ -257,8 +258,8 @@ REPORT_DUE_DAYS_AFTER_MONTH_END = env_int("REPORT_DUE_DAYS_AFTER_MONTH_END", 0, 
 REPORT_GRACE_DAYS = env_int("REPORT_GRACE_DAYS", 0, minimum=0)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 200_000, minimum=1)
-# Rows above which a file is checked in the background worker with a progress bar.
-UPLOAD_BACKGROUND_ROWS = env_int("UPLOAD_BACKGROUND_ROWS", 5_000, minimum=1)
+# Uploads larger than this are checked in the background worker while the page shows progress.
+UPLOAD_BACKGROUND_BYTES = env_int("UPLOAD_BACKGROUND_BYTES", 512 * 1024, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Proposed rectification deadline, in days, by the severity of the grounds.

@@ -21,7 +21,7 @@ def home(request):
             "orders", filter=Q(orders__state__in=OPEN_ORDER_STATES, orders__deadline__lt=now), distinct=True
         ),
         open_incidents=Count("incidents", filter=Q(incidents__status=IncidentStatus.OPEN), distinct=True),
-    )
+    ).order_by("sort_order")  # a grouped query drops the model's default ordering
     context = {
         "period": period,
         "operators": operators,
