@@ -1,5 +1,7 @@
 """Fixed users per role, as the tests speak of them: regulator, leader, operator_a, operator_b."""
 
+from pathlib import Path
+
 import pytest
 
 from supervision.core.models import Operator, Role, User
@@ -62,3 +64,24 @@ def client_for(client):
 def fast_password_hashing(settings):
     """Real hashing costs a quarter of a second per log-in; tests don't need its strength."""
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"
+
+
+@pytest.fixture
+def samples():
+    """The valid sample uploads of ../shared/samples (FORMATS.md)."""
+    assert SAMPLES.is_dir(), f"the sample files are expected in {SAMPLES}"
+    return SAMPLES
+
+
+@pytest.fixture
+def eager_tasks(settings):
+    """Run Celery tasks inline, for tests about what a task does rather than how it is queued."""
+    from supervision.celery import app
+
+    app.conf.task_always_eager = True
+    app.conf.task_eager_propagates = True
+    yield
+    app.conf.task_always_eager = False

@@ -15,7 +15,9 @@ def test_worker_and_scheduler_run_on_the_configured_broker(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["VAR_DIR"] = str(tmp_path)
     celery = [sys.executable, "-m", "celery", "-A", "supervision"]
-    subprocess.run([sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120)
+    subprocess.run(
+        [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
+    )
     worker = subprocess.Popen(
         [*celery, "worker", "--pool", "solo", "--hostname", "probe@%h", "--loglevel", "WARNING"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -28,13 +30,19 @@ def test_worker_and_scheduler_run_on_the_configured_broker(tmp_path):
         answered = False
         for _ in range(30):
             ping = subprocess.run(
-                [*celery, "inspect", "ping", "--timeout", "2"], cwd=ROOT, env=env, capture_output=True, text=True
+                [*celery, "inspect", "ping", "--timeout", "2"],
+                cwd=ROOT,
+                env=env,
+                capture_output=True,
+                text=True,
             )
             if "pong" in ping.stdout:
                 answered = True
                 break
             time.sleep(1)
-        assert answered, f"the worker did not answer on {os.environ.get('REDIS_URL') or 'the filesystem broker'}"
+        assert answered, (
+            f"the worker did not answer on {os.environ.get('REDIS_URL') or 'the filesystem broker'}"
+        )
         assert beat.poll() is None, "the scheduler stopped"
     finally:
         for process in (worker, beat):

@@ -5,9 +5,12 @@ must say in ``URL_KWARGS`` how to build them, so no view escapes the matrix.
 """
 
 import pytest
+from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from supervision.core.models import TaskForceMember
+from supervision.core.models import Operator, Period, TaskForceMember, User
+from supervision.reporting import submissions
+from supervision.reporting.models import PendingUpload, SubmissionFile, UploadKind
 
 ROLES = ["anonymous", "regulator", "leader", "operator_a", "manager_a"]
 
@@ -23,20 +26,58 @@ def _patterns(namespace):
 
 def _own_objects():
     """Objects of operator A (CMCC), which its users may reach and the administration sees."""
+    cmcc = Operator.objects.get(code="CMCC")
+    period = Period.objects.from_label("2026-10")
     member = TaskForceMember.objects.create(
-        operator_id=1, name="张三", duty="组长", phone="0531-1234567", email="zs@cmcc-sd.example.cn"
+        operator=cmcc, name="张三", duty="组长", phone="0531-1234567", email="zs@cmcc-sd.example.cn"
     )
-    return {"task_force_member": member}
+    first = submissions.submit(submissions.create_version(cmcc, period))
+    submissions.return_to_operator(first, user=None, comment="请更正")
+    second = submissions.submit(submissions.create_version(cmcc, period))
+    stored = SubmissionFile(
+        submission=second, kind=UploadKind.MONTHLY, name="月报.csv", sha256="0" * 64, size=3
+    )
+    stored.file.save("月报.csv", ContentFile(b"a,b"), save=True)
+    uploader = User.objects.create(username="uploader", role="operator_staff", operator=cmcc)
+    upload = PendingUpload.objects.create(kind=UploadKind.LEDGER, operator=cmcc, created_by=uploader)
+    return {"task_force_member": member, "first": first, "second": second, "file": stored, "upload": upload}
 
 
 URL_KWARGS = {
     "portal:task_force_edit": lambda objs: {"pk": objs["task_force_member"].pk},
     "portal:task_force_delete": lambda objs: {"pk": objs["task_force_member"].pk},
+    "portal:submission": lambda objs: {"pk": objs["second"].pk},
+    "portal:submission_certify": lambda objs: {"pk": objs["second"].pk},
+    "portal:submission_receipt": lambda objs: {"pk": objs["second"].pk},
+    "portal:submission_file": lambda objs: {"pk": objs["second"].pk, "file_pk": objs["file"].pk},
+    "portal:submission_compare": lambda objs: {"pk": objs["second"].pk, "other_pk": objs["first"].pk},
+    "portal:upload": lambda objs: {"pk": objs["upload"].pk},
+    "portal:upload_status": lambda objs: {"pk": objs["upload"].pk},
+    "portal:template": lambda objs: {"kind": "monthly"},
+    "control:submission": lambda objs: {"pk": objs["second"].pk},
+    "control:submission_accept": lambda objs: {"pk": objs["second"].pk},
+    "control:submission_return": lambda objs: {"pk": objs["second"].pk},
+    "control:submission_file": lambda objs: {"pk": objs["second"].pk, "file_pk": objs["file"].pk},
+    "control:submission_compare": lambda objs: {"pk": objs["second"].pk, "other_pk": objs["first"].pk},
+    "control:period_lock": lambda objs: {"label": "2026-10"},
+    "control:period_unlock": lambda objs: {"label": "2026-10"},
 }
 
-POST_ONLY = {"portal:task_force_delete"}
-MANAGER_ONLY: set[str] = set()
-REGULATOR_STAFF_ONLY: set[str] = set()
+POST_ONLY = {
+    "portal:task_force_delete",
+    "portal:submission_certify",
+    "control:submission_accept",
+    "control:submission_return",
+    "control:period_lock",
+    "control:period_unlock",
+}
+MANAGER_ONLY = {"portal:submission_certify"}
+REGULATOR_STAFF_ONLY = {
+    "control:submission_accept",
+    "control:submission_return",
+    "control:period_lock",
+    "control:period_unlock",
+}
 
 ALL_URLS = sorted(list(_patterns("control")) + list(_patterns("portal")), key=lambda item: item[0])
 

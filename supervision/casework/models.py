@@ -62,7 +62,7 @@ class InspectionFinding(models.Model):
         _("state"), max_length=10, choices=FindingState.choices, default=FindingState.DRAFT
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("recorded at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
     objects = OperatorScopedQuerySet.as_manager()
@@ -122,7 +122,7 @@ class RectificationOrder(models.Model):
     )
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     objects = OperatorScopedQuerySet.as_manager()
@@ -167,7 +167,7 @@ class InterviewNotice(models.Model):
     orders = models.ManyToManyField(
         RectificationOrder, blank=True, related_name="interviews", verbose_name=_("linked orders")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
     objects = OperatorScopedQuerySet.as_manager()

@@ -1,10 +1,18 @@
 from django.urls import path
 
-from . import views
+from . import reports, views
 
 app_name = "control"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("task-forces/", views.task_forces, name="task_forces"),
+    path("reporting/", reports.matrix, name="reporting"),
+    path("reporting/<int:pk>/", reports.submission_detail, name="submission"),
+    path("reporting/<int:pk>/accept/", reports.submission_accept, name="submission_accept"),
+    path("reporting/<int:pk>/return/", reports.submission_return, name="submission_return"),
+    path("reporting/<int:pk>/files/<int:file_pk>/", reports.submission_file, name="submission_file"),
+    path("reporting/<int:pk>/compare/<int:other_pk>/", reports.submission_compare, name="submission_compare"),
+    path("reporting/periods/<str:label>/lock/", reports.period_lock, name="period_lock"),
+    path("reporting/periods/<str:label>/unlock/", reports.period_unlock, name="period_unlock"),
 ]

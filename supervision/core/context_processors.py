@@ -11,6 +11,7 @@ def navigation(request):
     if user.is_regulator:
         items += [
             (_("Overview"), reverse("control:home")),
+            (_("Reporting"), reverse("control:reporting")),
             (_("Task forces"), reverse("control:task_forces")),
         ]
         if user.is_staff:
@@ -18,6 +19,9 @@ def navigation(request):
     elif user.is_operator_user:
         items += [
             (_("My company"), reverse("portal:home")),
+            (_("Monthly reports"), reverse("portal:submissions")),
+            (_("Major problems"), reverse("portal:incidents")),
+            (_("Checks applied"), reverse("portal:checks")),
             (_("Task force"), reverse("portal:task_force")),
         ]
     current = request.path

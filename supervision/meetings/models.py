@@ -1,6 +1,7 @@
 """Consultation meetings (会商会): a recurring series and its occurrences."""
 
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Operator
@@ -19,7 +20,7 @@ class MeetingSeries(models.Model):
     invited_operators = models.ManyToManyField(
         Operator, blank=True, related_name="+", verbose_name=_("invited operators")
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
 
     class Meta:
         verbose_name = _("meeting series")

@@ -1,9 +1,97 @@
 from django import forms
+from django.conf import settings
+from django.template.defaultfilters import filesizeformat
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from supervision.core.models import TaskForceMember
+from supervision.core.models import City, Period, TaskForceMember
+from supervision.reporting.models import Incident
 
 
 class TaskForceMemberForm(forms.ModelForm):
     class Meta:
         model = TaskForceMember
         fields = ["name", "duty", "phone", "email", "sort_order"]
+
+
+class UploadFileField(forms.FileField):
+    """A file field that refuses an oversized file before it is kept anywhere."""
+
+    def clean(self, data, initial=None):
+        uploaded = super().clean(data, initial)
+        if uploaded and uploaded.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(
+                _("The file “%(name)s” is %(size)s; the limit is %(limit)s.")
+                % {
+                    "name": uploaded.name,
+                    "size": filesizeformat(uploaded.size),
+                    "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
+                }
+            )
+        return uploaded
+
+
+def period_choices():
+    last = Period.last_complete()
+    periods = [last.previous(n) for n in range(-1, 12)]
+    return [(p.label, p.label) for p in periods]
+
+
+class MonthlyUploadForm(forms.Form):
+    period = forms.ChoiceField(label=gettext_lazy("Period"))
+    figures = UploadFileField(
+        label=gettext_lazy("Monthly figures (.xlsx or .csv)"),
+        help_text=gettext_lazy("One row per city, all 16 cities; use the template."),
+    )
+    ledger = UploadFileField(
+        label=gettext_lazy("Complaint ledger (.xlsx or .csv)"),
+        required=False,
+        help_text=gettext_lazy(
+            "The month's complaints; rows already sent are updated by their complaint number."
+        ),
+    )
+    narrative = forms.CharField(
+        label=gettext_lazy("Work status (工作开展情况)"), widget=forms.Textarea(attrs={"rows": 5})
+    )
+    major_problem = forms.BooleanField(
+        label=gettext_lazy("A major problem occurred this month"), required=False
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["period"].choices = period_choices()
+        self.fields["period"].initial = Period.last_complete().label
+
+
+class TypicalCaseForm(forms.Form):
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    city = forms.ModelChoiceField(label=gettext_lazy("City"), queryset=City.objects.all())
+    what_happened = forms.CharField(
+        label=gettext_lazy("What happened"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+    handling = forms.CharField(
+        label=gettext_lazy("How it was handled"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+TypicalCaseFormSet = forms.formset_factory(TypicalCaseForm, extra=2, max_num=10)
+
+
+class LedgerUploadForm(forms.Form):
+    ledger = UploadFileField(label=gettext_lazy("Complaint ledger (.xlsx or .csv)"))
+
+
+class IncidentForm(forms.ModelForm):
+    since = forms.DateTimeField(
+        label=gettext_lazy("Since"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("Date and time, Beijing time."),
+    )
+
+    class Meta:
+        model = Incident
+        fields = ["title", "description", "city", "location", "since", "subscribers_affected", "measures"]
+        widgets = {
+            "description": forms.Textarea(attrs={"rows": 4}),
+            "measures": forms.Textarea(attrs={"rows": 3}),
+        }

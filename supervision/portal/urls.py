@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import reports, views
 
 app_name = "portal"
 
@@ -10,4 +10,18 @@ urlpatterns = [
     path("task-force/new/", views.task_force_member_edit, name="task_force_add"),
     path("task-force/<int:pk>/", views.task_force_member_edit, name="task_force_edit"),
     path("task-force/<int:pk>/delete/", views.task_force_member_delete, name="task_force_delete"),
+    path("reports/", reports.submission_list, name="submissions"),
+    path("reports/new/", reports.submission_new, name="submission_new"),
+    path("reports/<int:pk>/", reports.submission_detail, name="submission"),
+    path("reports/<int:pk>/certify/", reports.submission_certify, name="submission_certify"),
+    path("reports/<int:pk>/receipt/", reports.submission_receipt, name="submission_receipt"),
+    path("reports/<int:pk>/files/<int:file_pk>/", reports.submission_file, name="submission_file"),
+    path("reports/<int:pk>/compare/<int:other_pk>/", reports.submission_compare, name="submission_compare"),
+    path("ledger/upload/", reports.ledger_upload, name="ledger_upload"),
+    path("uploads/<uuid:pk>/", reports.upload_detail, name="upload"),
+    path("uploads/<uuid:pk>/status/", reports.upload_status, name="upload_status"),
+    path("templates/<slug:kind>/", reports.template_download, name="template"),
+    path("checks/", reports.checks, name="checks"),
+    path("incidents/", reports.incident_list, name="incidents"),
+    path("incidents/new/", reports.incident_new, name="incident_new"),
 ]

@@ -1,7 +1,10 @@
 """Monthly reports, the complaint ledger and major-problem incidents, as operators file them."""
 
+import uuid
+
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import City, Operator, OperatorScopedQuerySet, Period, ViolationCategory
@@ -42,7 +45,7 @@ class MonthlySubmission(models.Model):
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     certified_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
@@ -163,7 +166,7 @@ class LedgerUpload(models.Model):
     uploaded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    uploaded_at = models.DateTimeField(_("uploaded at"), auto_now_add=True)
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
     file_name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
     rows_added = models.PositiveIntegerField(_("complaints added"), default=0)
@@ -276,7 +279,7 @@ class Incident(models.Model):
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
-    reported_at = models.DateTimeField(_("reported at"), auto_now_add=True)
+    reported_at = models.DateTimeField(_("reported at"), default=timezone.now, editable=False)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     objects = OperatorScopedQuerySet.as_manager()
@@ -288,3 +291,120 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+def _upload_path(instance, filename):
+    # Uploaded files live under MEDIA_ROOT, outside the static area, with a random folder name
+    # so that a path cannot be guessed; views serve them only to users who may see them.
+    return f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+
+
+class UploadKind(models.TextChoices):
+    MONTHLY = "monthly", _("Monthly report")
+    LEDGER = "ledger", _("Complaint ledger")
+
+
+class UploadState(models.TextChoices):
+    CHECKING = "checking", _("Being checked")
+    CHECKED = "checked", _("Checked")
+    CONFIRMED = "confirmed", _("Confirmed and stored")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class PendingUpload(models.Model):
+    """Files an operator uploaded, checked and previewed, not yet confirmed.
+
+    Nothing of it reaches the reported figures or the ledger until the submitter confirms a
+    preview without errors; a refused or abandoned upload leaves what was stored untouched.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    kind = models.CharField(_("kind"), max_length=10, choices=UploadKind.choices)
+    operator = models.ForeignKey(
+        Operator, on_delete=models.CASCADE, related_name="+", verbose_name=_("operator")
+    )
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    created_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=UploadState.choices, default=UploadState.CHECKING
+    )
+    progress = models.PositiveSmallIntegerField(_("progress (%)"), default=0)
+    figures_file = models.FileField(_("figures file"), upload_to=_upload_path, max_length=300, blank=True)
+    figures_name = models.CharField(max_length=255, blank=True)
+    figures_sha256 = models.CharField(max_length=64, blank=True)
+    ledger_file = models.FileField(
+        _("complaint ledger file"), upload_to=_upload_path, max_length=300, blank=True
+    )
+    ledger_name = models.CharField(max_length=255, blank=True)
+    ledger_sha256 = models.CharField(max_length=64, blank=True)
+    # What the submitter typed on the form: narrative, major-problem flag, typical cases.
+    form_data = models.JSONField(default=dict, blank=True)
+    # The outcome of the checks: problems per file, and a preview of what would be stored.
+    problems = models.JSONField(default=list, blank=True)
+    preview = models.JSONField(default=dict, blank=True)
+    submission = models.ForeignKey(
+        MonthlySubmission, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("pending upload")
+        verbose_name_plural = _("pending uploads")
+
+    def __str__(self) -> str:
+        return f"{self.operator.code} {self.get_kind_display()} {self.created_at:%Y-%m-%d %H:%M}"
+
+
+class SubmissionFile(models.Model):
+    """A file a submission was made from, kept with its checksum for the receipt."""
+
+    submission = models.ForeignKey(MonthlySubmission, on_delete=models.CASCADE, related_name="files")
+    kind = models.CharField(_("kind"), max_length=10, choices=UploadKind.choices)
+    file = models.FileField(upload_to=_upload_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+
+    class Meta:
+        ordering = ["kind"]
+        verbose_name = _("submitted file")
+        verbose_name_plural = _("submitted files")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ComplaintMonthly(models.Model):
+    """The complaint ledger counted per operator, city, category, channel and month of receipt.
+
+    Kept up to date whenever ledger rows arrive (``summaries.refresh_complaint_counts``), so the
+    dashboard reads a few thousand counts instead of scanning millions of complaints.
+    """
+
+    operator = models.ForeignKey(Operator, on_delete=models.CASCADE, related_name="+")
+    city = models.ForeignKey(City, on_delete=models.CASCADE, related_name="+")
+    category = models.ForeignKey(ViolationCategory, on_delete=models.CASCADE, related_name="+")
+    channel = models.CharField(max_length=10, choices=Channel.choices)
+    month = models.DateField(help_text=_("The first day of the month the complaints were received in."))
+    received = models.PositiveIntegerField(default=0)
+    resolved = models.PositiveIntegerField(default=0)
+    # Resolved within 15 days of receipt: the operators' statutory answer time.
+    resolved_timely = models.PositiveIntegerField(default=0)
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("monthly complaint count")
+        verbose_name_plural = _("monthly complaint counts")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["operator", "city", "category", "channel", "month"], name="one_count_per_cell"
+            )
+        ]
+        indexes = [models.Index(fields=["month", "operator"])]
+
+    def __str__(self) -> str:
+        return f"{self.operator_id} {self.city_id} {self.category_id} {self.channel} {self.month:%Y-%m}: {self.received}"

@@ -27,11 +27,16 @@ def ensure_period_open(operator: Operator, period: Period) -> None:
     """Refuse a new version when the period is locked or a version was already accepted."""
     if period.is_locked:
         raise SubmissionRefused(
-            _("The period %(period)s is locked; ask the administration to unlock it.") % {"period": period.label}
+            _("The period %(period)s is locked; ask the administration to unlock it.")
+            % {"period": period.label}
         )
-    if MonthlySubmission.objects.filter(operator=operator, period=period, state=SubmissionState.ACCEPTED).exists():
+    if MonthlySubmission.objects.filter(
+        operator=operator, period=period, state=SubmissionState.ACCEPTED
+    ).exists():
         raise SubmissionRefused(
-            _("The administration has already accepted the report for %(period)s; it can no longer be replaced.")
+            _(
+                "The administration has already accepted the report for %(period)s; it can no longer be replaced."
+            )
             % {"period": period.label}
         )
 
@@ -42,9 +47,17 @@ def create_version(operator: Operator, period: Period, *, user=None, **fields) -
     # Lock the period row so that two uploads at once cannot take the same version number.
     period = Period.objects.select_for_update().get(pk=period.pk)
     ensure_period_open(operator, period)
-    last = MonthlySubmission.objects.filter(operator=operator, period=period).aggregate(n=Max("version"))["n"] or 0
+    last = (
+        MonthlySubmission.objects.filter(operator=operator, period=period).aggregate(n=Max("version"))["n"]
+        or 0
+    )
     return MonthlySubmission.objects.create(
-        operator=operator, period=period, version=last + 1, created_by=user, state=SubmissionState.DRAFT, **fields
+        operator=operator,
+        period=period,
+        version=last + 1,
+        created_by=user,
+        state=SubmissionState.DRAFT,
+        **fields,
     )
 
 
@@ -72,3 +85,62 @@ def submit(submission: MonthlySubmission, *, certified_by=None, at=None) -> Mont
     submission.receipt_no = submission.receipt_no or _new_receipt_no(submission)
     submission.save()
     return submission
+
+
+def certify(submission: MonthlySubmission, *, manager) -> MonthlySubmission:
+    """The operator's manager certifies a confirmed version: the administration now sees it."""
+    if submission.state != SubmissionState.AWAITING_CERTIFICATION:
+        raise SubmissionRefused(_("Only a confirmed version awaiting certification can be certified."))
+    if manager.operator_id != submission.operator_id or not manager.is_operator_manager:
+        raise SubmissionRefused(
+            _("Only a manager of %(operator)s can certify its report.") % {"operator": submission.operator}
+        )
+    return submit(submission, certified_by=manager)
+
+
+@transaction.atomic
+def accept(submission: MonthlySubmission, *, user) -> MonthlySubmission:
+    submission = MonthlySubmission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state != SubmissionState.SUBMITTED:
+        raise SubmissionRefused(
+            _("Only a submitted version can be accepted (this one is “%(state)s”).")
+            % {"state": submission.get_state_display()}
+        )
+    submission.state = SubmissionState.ACCEPTED
+    submission.decided_by = user
+    submission.decided_at = timezone.now()
+    submission.save(update_fields=["state", "decided_by", "decided_at"])
+    return submission
+
+
+@transaction.atomic
+def return_to_operator(submission: MonthlySubmission, *, user, comment: str) -> MonthlySubmission:
+    """Send a submitted version back with the reason; the operator uploads a new version."""
+    submission = MonthlySubmission.objects.select_for_update().get(pk=submission.pk)
+    if submission.state != SubmissionState.SUBMITTED:
+        raise SubmissionRefused(
+            _("Only a submitted version can be returned (this one is “%(state)s”).")
+            % {"state": submission.get_state_display()}
+        )
+    if not comment.strip():
+        raise SubmissionRefused(_("Say why the report is returned: the operator reads this comment."))
+    submission.state = SubmissionState.RETURNED
+    submission.return_comment = comment.strip()
+    submission.decided_by = user
+    submission.decided_at = timezone.now()
+    submission.save(update_fields=["state", "return_comment", "decided_by", "decided_at"])
+    return submission
+
+
+def lock_period(period: Period, *, user) -> Period:
+    period.locked_at = timezone.now()
+    period.locked_by = user
+    period.save(update_fields=["locked_at", "locked_by"])
+    return period
+
+
+def unlock_period(period: Period, *, user) -> Period:
+    period.locked_at = None
+    period.locked_by = None
+    period.save(update_fields=["locked_at", "locked_by"])
+    return period

@@ -9,7 +9,12 @@ from tests.conftest import PASSWORD
 
 
 def test_each_role_lands_on_its_own_home(client, regulator, leader, operator_a, manager_a):
-    expected = {regulator: "/dashboard/", leader: "/dashboard/", operator_a: "/portal/", manager_a: "/portal/"}
+    expected = {
+        regulator: "/dashboard/",
+        leader: "/dashboard/",
+        operator_a: "/portal/",
+        manager_a: "/portal/",
+    }
     for user, home in expected.items():
         client.force_login(user)
         assert client.get("/").url == home
@@ -28,12 +33,17 @@ def test_lockout_after_repeated_failed_log_ins(client, operator_a, settings):
     # Even the right password is refused now, with a page that says why.
     response = client.post(reverse("login"), {"username": "operator_a", "password": PASSWORD})
     assert response.status_code == 429
-    assert "Too many failed log-in attempts" in response.content.decode() or "登录失败次数过多" in response.content.decode()
+    assert (
+        "Too many failed log-in attempts" in response.content.decode()
+        or "登录失败次数过多" in response.content.decode()
+    )
     assert client.get("/portal/").status_code == 302  # still logged out
 
 
 def test_a_failed_log_in_says_what_is_wrong(client, operator_a):
-    response = client.post(reverse("login"), {"username": "operator_a", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en")
+    response = client.post(
+        reverse("login"), {"username": "operator_a", "password": "nope"}, HTTP_ACCEPT_LANGUAGE="en"
+    )
     assert response.status_code == 200
     assert "The user name or password is wrong" in response.content.decode()
 
@@ -85,4 +95,6 @@ def test_operator_role_without_operator_is_refused(db):
 
 def test_administration_user_cannot_belong_to_an_operator(db):
     with pytest.raises(IntegrityError):
-        User.objects.create(username="y", role=Role.REGULATOR_STAFF, operator=Operator.objects.get(code="CMCC"))
+        User.objects.create(
+            username="y", role=Role.REGULATOR_STAFF, operator=Operator.objects.get(code="CMCC")
+        )

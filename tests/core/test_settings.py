@@ -33,7 +33,9 @@ def _manage(*args, env):
 
 
 def _production_env(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST"}}
+    # Production has none of the test-only variables (the browser tests set DJANGO_ALLOW_ASYNC_UNSAFE).
+    unset = {"DATABASE_URL", "REDIS_URL", "EMAIL_HOST", "DJANGO_ALLOW_ASYNC_UNSAFE"}
+    env = {k: v for k, v in os.environ.items() if k not in unset}
     env.update(
         DEBUG="false",
         SECRET_KEY=secrets.token_urlsafe(50),

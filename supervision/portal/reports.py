@@ -1,0 +1,234 @@
+"""The operator's monthly reports, ledger uploads and major-problem reports."""
+
+from django.contrib import messages
+from django.db import transaction
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from supervision.core.models import Period
+from supervision.core.permissions import operator_manager_required, operator_required
+from supervision.reporting import incidents, submissions, uploads
+from supervision.reporting.ingest import build_template
+from supervision.reporting.ingest.checks import CHECKS
+from supervision.reporting.models import (
+    Incident,
+    MonthlySubmission,
+    PendingUpload,
+    UploadKind,
+    UploadState,
+)
+from supervision.reporting.presentation import compare_context, file_response, submission_context
+from supervision.reporting.receipts import receipt_text
+from supervision.reporting.tasks import check_upload
+
+from .forms import IncidentForm, LedgerUploadForm, MonthlyUploadForm, TypicalCaseFormSet
+
+
+@operator_required
+def submission_list(request):
+    user = request.user
+    return render(
+        request,
+        "portal/submissions.html",
+        {
+            "submissions": MonthlySubmission.objects.visible_to(user).select_related("period", "created_by"),
+            "pending": PendingUpload.objects.visible_to(user)
+            .filter(state__in=[UploadState.CHECKING, UploadState.CHECKED])
+            .select_related("period"),
+            "period": Period.last_complete(),
+        },
+    )
+
+
+def _start_checks(request, upload):
+    if uploads.should_check_in_background(upload):
+        transaction.on_commit(lambda: check_upload.delay(str(upload.pk), request.LANGUAGE_CODE))
+    else:
+        uploads.run_checks(upload.pk)
+    return redirect("portal:upload", pk=upload.pk)
+
+
+@operator_required
+def submission_new(request):
+    form = MonthlyUploadForm(request.POST or None, request.FILES or None)
+    cases = TypicalCaseFormSet(request.POST or None, prefix="cases")
+    if request.method == "POST" and form.is_valid() and cases.is_valid():
+        period = Period.objects.from_label(form.cleaned_data["period"])
+        form_data = {
+            "narrative": form.cleaned_data["narrative"],
+            "major_problem": form.cleaned_data["major_problem"],
+            "typical_cases": [
+                {**c, "city": c["city"].code} for c in cases.cleaned_data if c and not c.get("DELETE")
+            ],
+        }
+        try:
+            upload = uploads.start_upload(
+                kind=UploadKind.MONTHLY,
+                operator=request.operator,
+                user=request.user,
+                period=period,
+                figures=form.cleaned_data["figures"],
+                ledger=form.cleaned_data["ledger"],
+                form_data=form_data,
+            )
+        except submissions.SubmissionRefused as refused:
+            form.add_error("period", str(refused))
+        else:
+            return _start_checks(request, upload)
+    return render(request, "portal/submission_new.html", {"form": form, "cases": cases})
+
+
+@operator_required
+def ledger_upload(request):
+    form = LedgerUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = uploads.start_upload(
+            kind=UploadKind.LEDGER,
+            operator=request.operator,
+            user=request.user,
+            ledger=form.cleaned_data["ledger"],
+        )
+        return _start_checks(request, upload)
+    return render(request, "portal/ledger_upload.html", {"form": form})
+
+
+@operator_required
+def upload_detail(request, pk):
+    upload = get_object_or_404(PendingUpload.objects.visible_to(request.user).select_related("period"), pk=pk)
+    if upload.state == UploadState.CONFIRMED and upload.submission_id:
+        return redirect("portal:submission", pk=upload.submission_id)
+    explanations = {}
+    error = None
+    if request.method == "POST" and upload.state == UploadState.CHECKED:
+        if "discard" in request.POST:
+            uploads.discard(upload)
+            messages.info(request, _("The upload was discarded; nothing was stored."))
+            return redirect("portal:submissions")
+        explanations = {i: request.POST.get(f"explain-{i}", "") for i, _p in uploads.warnings_of(upload)}
+        try:
+            result = uploads.confirm(upload, user=request.user, explanations=explanations)
+        except (uploads.UploadRefused, submissions.SubmissionRefused) as refused:
+            error = str(refused)
+        else:
+            if upload.kind == UploadKind.MONTHLY:
+                messages.success(
+                    request,
+                    _(
+                        "Version %(v)d is stored. A manager of your company must now certify it before the administration sees it."
+                    )
+                    % {"v": result.version},
+                )
+                return redirect("portal:submission", pk=result.pk)
+            messages.success(
+                request,
+                _(
+                    "The ledger is stored: %(added)d complaints added, %(updated)d updated, %(unchanged)d unchanged."
+                )
+                % {
+                    "added": result.rows_added,
+                    "updated": result.rows_updated,
+                    "unchanged": result.rows_unchanged,
+                },
+            )
+            return redirect("portal:submissions")
+    return render(
+        request,
+        "portal/upload_detail.html",
+        {
+            "upload": upload,
+            "has_errors": uploads.has_errors(upload),
+            "problems": uploads.problem_rows(upload, explanations),
+            "figures": uploads.preview_figures(upload),
+            "error": error,
+        },
+    )
+
+
+@operator_required
+def upload_status(request, pk):
+    upload = get_object_or_404(PendingUpload.objects.visible_to(request.user), pk=pk)
+    return JsonResponse({"state": upload.state, "progress": upload.progress})
+
+
+@operator_required
+def submission_detail(request, pk):
+    submission = get_object_or_404(MonthlySubmission.objects.visible_to(request.user), pk=pk)
+    return render(request, "portal/submission_detail.html", submission_context(submission, request.user))
+
+
+@operator_manager_required
+@require_POST
+def submission_certify(request, pk):
+    submission = get_object_or_404(MonthlySubmission.objects.visible_to(request.user), pk=pk)
+    try:
+        submissions.certify(submission, manager=request.user)
+    except submissions.SubmissionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("Certified. The administration now sees this report; download the receipt below.")
+        )
+    return redirect("portal:submission", pk=pk)
+
+
+@operator_required
+def submission_receipt(request, pk):
+    submission = get_object_or_404(
+        MonthlySubmission.objects.visible_to(request.user).exclude(receipt_no=None), pk=pk
+    )
+    response = HttpResponse(receipt_text(submission), content_type="text/plain; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, f"回执-{submission.receipt_no}.txt")
+    return response
+
+
+@operator_required
+def submission_file(request, pk, file_pk):
+    submission = get_object_or_404(MonthlySubmission.objects.visible_to(request.user), pk=pk)
+    return file_response(get_object_or_404(submission.files, pk=file_pk))
+
+
+@operator_required
+def submission_compare(request, pk, other_pk):
+    visible = MonthlySubmission.objects.visible_to(request.user)
+    return render(request, "portal/submission_compare.html", compare_context(visible, pk, other_pk))
+
+
+@operator_required
+def template_download(request, kind):
+    if kind not in ("monthly", "ledger"):
+        raise Http404
+    period = Period.last_complete()
+    data = build_template(kind, operator=request.operator, period=period)
+    names = {
+        "monthly": f"携号转网月报-{request.operator.code}-{period.label}.xlsx",
+        "ledger": f"携号转网投诉台账-{request.operator.code}.xlsx",
+    }
+    response = HttpResponse(
+        data, content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+    )
+    response["Content-Disposition"] = content_disposition_header(True, names[kind])
+    return response
+
+
+@operator_required
+def checks(request):
+    return render(request, "portal/checks.html", {"checks": CHECKS})
+
+
+@operator_required
+def incident_list(request):
+    return render(request, "portal/incidents.html", {"incidents": Incident.objects.visible_to(request.user)})
+
+
+@operator_required
+def incident_new(request):
+    form = IncidentForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        incident = incidents.report(form.save(commit=False), operator=request.operator, user=request.user)
+        messages.success(request, _("The major problem is reported; the administration has been notified."))
+        return redirect(reverse("portal:incidents") + f"#incident-{incident.pk}")
+    return render(request, "portal/incident_form.html", {"form": form})

@@ -1,0 +1,56 @@
+"""The ingest pipeline for the three upload templates (FORMATS.md).
+
+read (any accepted format → rows of strings) → validate (rows → typed records + problems; pure
+functions, no database) → store (one transaction, bulk). Shared by the portal's upload pages and
+the ``import_*`` management commands.
+
+The database services (``check_*_file``, ``store_*``) and ``build_template`` are imported on first
+use, so that the pure parts can be imported before Django's apps are ready.
+"""
+
+from .checks import CHECKS, Check, FileRefused, Problem, get_check
+from .inspections import InspectionResult, validate_inspections
+from .ledger import LedgerResult, validate_ledger
+from .monthly import MonthlyResult, validate_monthly
+from .reading import Sheet, read_sheet
+from .reference import Reference
+
+_LAZY = {
+    "NotValid": "store",
+    "check_monthly_file": "store",
+    "check_ledger_file": "store",
+    "check_inspections_file": "store",
+    "store_monthly": "store",
+    "store_ledger": "store",
+    "store_inspections": "store",
+    "file_sha256": "store",
+    "today_in_shanghai": "store",
+    "build_template": "workbook_templates",
+}
+
+__all__ = [
+    "CHECKS",
+    "Check",
+    "FileRefused",
+    "InspectionResult",
+    "LedgerResult",
+    "MonthlyResult",
+    "Problem",
+    "Reference",
+    "Sheet",
+    "get_check",
+    "read_sheet",
+    "validate_inspections",
+    "validate_ledger",
+    "validate_monthly",
+    *_LAZY,
+]
+
+
+def __getattr__(name):
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from importlib import import_module
+
+    return getattr(import_module(f"{__name__}.{module}"), name)

@@ -1,0 +1,96 @@
+"""What both faces show of a submission: its figures, versions and files, and comparisons.
+
+Shared by the portal and the dashboard so that both show exactly the same thing.
+"""
+
+from django.db.models import Sum
+from django.http import FileResponse
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
+
+from .ingest import Problem
+from .models import CityFigures, MonthlySubmission
+
+# The figures shown in tables, in the order of the template.
+FIGURE_FIELDS = [
+    "auth_code_requests",
+    "port_out_applications",
+    "port_out_completed",
+    "port_out_failed",
+    "port_in_applications",
+    "port_in_completed",
+    "complaints_received",
+    "complaints_resolved",
+    "avg_resolution_hours",
+    "subscribers_10k",
+]
+INTEGER_FIELDS = [f for f in FIGURE_FIELDS if f not in ("avg_resolution_hours", "subscribers_10k")]
+
+
+def figure_headers():
+    return [CityFigures._meta.get_field(f).verbose_name for f in FIGURE_FIELDS]
+
+
+def warning_rows(submission):
+    rows = []
+    for warning in submission.warnings:
+        problem = Problem.from_dict(warning)
+        rows.append(
+            {"problem": problem, "explanation": warning.get("explanation", ""), "file": warning.get("file")}
+        )
+    return rows
+
+
+def submission_context(submission: MonthlySubmission, user) -> dict:
+    figures = list(submission.figures.select_related("city"))
+    totals = submission.figures.aggregate(**{f: Sum(f) for f in INTEGER_FIELDS})
+    versions = (
+        MonthlySubmission.objects.filter(operator=submission.operator, period=submission.period)
+        .select_related("created_by", "certified_by")
+        .order_by("-version")
+    )
+    if user.is_regulator:
+        # Drafts and versions awaiting certification stay the operator's own business.
+        versions = versions.exclude(submitted_at=None)
+    return {
+        "submission": submission,
+        "figure_headers": figure_headers(),
+        "figure_rows": [(row.city, [getattr(row, f) for f in FIGURE_FIELDS]) for row in figures],
+        "figure_totals": [totals.get(f) for f in FIGURE_FIELDS],
+        "versions": versions,
+        "files": submission.files.all(),
+        "typical_cases": submission.typical_cases.select_related("city"),
+        "warnings": warning_rows(submission),
+    }
+
+
+def compare_context(visible, pk, other_pk) -> dict:
+    """Two versions of one operator's report for one period, city by city."""
+    first = get_object_or_404(visible.select_related("operator", "period"), pk=pk)
+    second = get_object_or_404(visible, pk=other_pk, operator=first.operator, period=first.period)
+    older, newer = sorted([first, second], key=lambda s: s.version)
+    old_rows = {r.city_id: r for r in older.figures.select_related("city")}
+    new_rows = {r.city_id: r for r in newer.figures.select_related("city")}
+    rows, changed = [], 0
+    for city_id, new in new_rows.items():
+        old = old_rows.get(city_id)
+        cells = []
+        for field in FIGURE_FIELDS:
+            before = getattr(old, field) if old else None
+            after = getattr(new, field)
+            cells.append({"before": before, "after": after, "changed": before != after})
+            changed += before != after
+        rows.append((new.city, cells))
+    return {
+        "older": older,
+        "newer": newer,
+        "headers": figure_headers(),
+        "rows": rows,
+        "changed": changed,
+        "title": _("Version %(a)d compared with version %(b)d") % {"a": older.version, "b": newer.version},
+    }
+
+
+def file_response(submission_file):
+    """A stored upload, served as an attachment (never inline) to a user already checked."""
+    return FileResponse(submission_file.file.open("rb"), as_attachment=True, filename=submission_file.name)

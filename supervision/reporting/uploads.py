@@ -1,0 +1,292 @@
+"""Uploads from the portal: stored aside, checked (inline or in the worker), previewed, confirmed.
+
+The same ingest pipeline as the import commands does the work (``supervision.reporting.ingest``);
+this module only keeps the files and the outcome between the upload and the confirmation, so
+that nothing reaches the figures or the ledger before the submitter has seen the preview.
+"""
+
+import hashlib
+from collections import Counter
+from decimal import Decimal
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.db.models import Count
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.core.models import City
+
+from . import ingest, submissions
+from .ingest import store as ingest_store
+from .models import (
+    ComplaintRecord,
+    PendingUpload,
+    SubmissionFile,
+    SubmissionState,
+    TypicalCase,
+    UploadKind,
+    UploadState,
+)
+
+
+class UploadRefused(Exception):
+    """The upload cannot go on; the message says why, in the user's language."""
+
+
+def _digest(uploaded) -> tuple[str, bytes]:
+    data = b"".join(uploaded.chunks()) if hasattr(uploaded, "chunks") else uploaded.read()
+    return hashlib.sha256(data).hexdigest(), data
+
+
+@transaction.atomic
+def start_upload(
+    *, kind, operator, user, period=None, figures=None, ledger=None, form_data=None
+) -> PendingUpload:
+    """Keep the files and the form aside; checks run next (``run_checks``)."""
+    if kind == UploadKind.MONTHLY:
+        submissions.ensure_period_open(operator, period)
+    upload = PendingUpload(
+        kind=kind, operator=operator, period=period, created_by=user, form_data=form_data or {}
+    )
+    for field, uploaded in (("figures", figures), ("ledger", ledger)):
+        if uploaded is None:
+            continue
+        sha256, data = _digest(uploaded)
+        getattr(upload, f"{field}_file").save(uploaded.name, ContentFile(data), save=False)
+        setattr(upload, f"{field}_name", uploaded.name)
+        setattr(upload, f"{field}_sha256", sha256)
+    upload.save()
+    return upload
+
+
+def should_check_in_background(upload: PendingUpload) -> bool:
+    """Large files are checked by the worker while the page shows progress."""
+    size = sum(f.size for f in (upload.figures_file, upload.ledger_file) if f)
+    return size > settings.UPLOAD_BACKGROUND_BYTES
+
+
+def _read(field) -> bytes:
+    field.open("rb")
+    try:
+        return field.read()
+    finally:
+        field.close()
+
+
+def _ledger_counts(operator, period, ledger_result) -> dict[str, int]:
+    """Complaints received in the period per city: stored ledger rows merged with the file's."""
+    stored = dict(
+        ComplaintRecord.objects.filter(
+            operator=operator, received_on__year=period.month.year, received_on__month=period.month.month
+        )
+        .values_list("city__code")
+        .annotate(n=Count("pk"))
+        .values_list("city__code", "n")
+    )
+    if ledger_result is None:
+        return stored
+    in_file = {r["complaint_no"]: r for r in ledger_result.records}
+    known = set(
+        ComplaintRecord.objects.filter(operator=operator, complaint_no__in=list(in_file)).values_list(
+            "complaint_no", flat=True
+        )
+    )
+    counts = Counter(stored)
+    for complaint_no, record in in_file.items():
+        if complaint_no in known:
+            continue  # already counted among the stored rows (an update, not a new complaint)
+        received = record["received_on"]
+        if (received.year, received.month) == (period.month.year, period.month.month):
+            counts[record["city_code"]] += 1
+    return dict(counts)
+
+
+def _jsonable(value):
+    if isinstance(value, Decimal):
+        return str(value)
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return value
+
+
+def _check(upload: PendingUpload, progress=None):
+    """Read and validate the upload's files; returns (figures result, ledger result, problems)."""
+    progress = progress or (lambda percent: None)
+    problems, figures_result, ledger_result = [], None, None
+    if upload.ledger_file:
+        progress(10)
+        try:
+            ledger_result = ingest_store.check_ledger_file(
+                _read(upload.ledger_file), upload.ledger_name, operator=upload.operator
+            )
+            problems += [{"file": "ledger", **p.to_dict()} for p in ledger_result.problems]
+        except ingest.FileRefused as refused:
+            problems.append({"file": "ledger", "refused": str(refused)})
+    progress(50)
+    if upload.figures_file:
+        try:
+            sheet = ingest.read_sheet(_read(upload.figures_file), upload.figures_name)
+            history = ingest_store.monthly_history(upload.operator, upload.period)
+            counts = _ledger_counts(upload.operator, upload.period, ledger_result)
+            figures_result = ingest.validate_monthly(sheet, history=history, ledger_counts=counts)
+            problems += [{"file": "figures", **p.to_dict()} for p in figures_result.problems]
+        except ingest.FileRefused as refused:
+            problems.append({"file": "figures", "refused": str(refused)})
+    progress(90)
+    return figures_result, ledger_result, problems
+
+
+def run_checks(upload_id, progress_every: int = 1) -> PendingUpload:
+    """Check the files and record the outcome and a preview on the upload."""
+    upload = PendingUpload.objects.select_related("operator", "period").get(pk=upload_id)
+
+    def progress(percent):
+        PendingUpload.objects.filter(pk=upload.pk).update(progress=percent)
+
+    figures_result, ledger_result, problems = _check(upload, progress)
+    preview = {}
+    if figures_result is not None:
+        preview["figures"] = [{k: _jsonable(v) for k, v in row.items()} for row in figures_result.rows]
+    if ledger_result is not None:
+        numbers = [r["complaint_no"] for r in ledger_result.records]
+        known = ComplaintRecord.objects.filter(operator=upload.operator, complaint_no__in=numbers).count()
+        preview["ledger"] = {
+            "rows": len(numbers),
+            "new": len(numbers) - known,
+            "known": known,
+            "by_status": dict(Counter(r["status"] for r in ledger_result.records)),
+        }
+    upload.problems = problems
+    upload.preview = preview
+    upload.state = UploadState.CHECKED
+    upload.progress = 100
+    upload.save(update_fields=["problems", "preview", "state", "progress"])
+    return upload
+
+
+def has_errors(upload: PendingUpload) -> bool:
+    return any(p.get("refused") or p.get("blocking") for p in upload.problems)
+
+
+def warnings_of(upload: PendingUpload) -> list[tuple[int, dict]]:
+    """The problems that need an explanation, with their index in ``upload.problems``."""
+    return [(i, p) for i, p in enumerate(upload.problems) if p.get("needs_explanation")]
+
+
+@transaction.atomic
+def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
+    """Store what the preview showed, in one transaction; returns the submission or ledger upload.
+
+    The files are checked again: what is stored is exactly what passes the checks now.
+    """
+    upload = PendingUpload.objects.select_for_update().select_related("operator", "period").get(pk=upload.pk)
+    if upload.state != UploadState.CHECKED:
+        raise UploadRefused(_("This upload was already confirmed or discarded."))
+    missing = [i for i, _p in warnings_of(upload) if not explanations.get(i, "").strip()]
+    if missing:
+        raise UploadRefused(
+            _("Explain every warning before you confirm (%(n)d without explanation).") % {"n": len(missing)}
+        )
+    figures_result, ledger_result, problems = _check(upload)
+    if any(p.get("refused") or p.get("blocking") for p in problems):
+        raise UploadRefused(_("The files no longer pass the checks; upload them again."))
+
+    ledger_upload = None
+    if ledger_result is not None:
+        ledger_upload = ingest_store.store_ledger(
+            ledger_result,
+            operator=upload.operator,
+            user=user,
+            file_name=upload.ledger_name,
+            sha256=upload.ledger_sha256,
+        )
+    result = ledger_upload
+    if upload.kind == UploadKind.MONTHLY:
+        form = upload.form_data
+        submission = submissions.create_version(
+            upload.operator,
+            upload.period,
+            user=user,
+            narrative=form.get("narrative", ""),
+            major_problem=bool(form.get("major_problem")),
+            warnings=[
+                {
+                    **{k: p.get(k) for k in ("file", "row", "column", "value", "check_code", "params")},
+                    "explanation": explanations[i].strip(),
+                }
+                for i, p in warnings_of(upload)
+            ],  # fmt: skip
+        )
+        ingest_store.store_monthly(figures_result, submission)
+        cities = {c.code: c for c in City.objects.all()}
+        TypicalCase.objects.bulk_create(
+            TypicalCase(
+                submission=submission,
+                title=case["title"],
+                city=cities[case["city"]],
+                what_happened=case["what_happened"],
+                handling=case["handling"],
+            )
+            for case in form.get("typical_cases", [])
+        )
+        for kind, field, name, sha in (
+            (UploadKind.MONTHLY, upload.figures_file, upload.figures_name, upload.figures_sha256),
+            (UploadKind.LEDGER, upload.ledger_file, upload.ledger_name, upload.ledger_sha256),
+        ):
+            if field:
+                SubmissionFile.objects.create(
+                    submission=submission, kind=kind, file=field.name, name=name, sha256=sha, size=field.size
+                )
+        if ledger_upload is not None:
+            ledger_upload.submission = submission
+            ledger_upload.save(update_fields=["submission"])
+        submission.state = SubmissionState.AWAITING_CERTIFICATION
+        submission.confirmed_at = timezone.now()
+        submission.save(update_fields=["state", "confirmed_at"])
+        upload.submission = submission
+        result = submission
+    upload.state = UploadState.CONFIRMED
+    upload.save(update_fields=["state", "submission"])
+    return result
+
+
+def discard(upload: PendingUpload) -> None:
+    if upload.state == UploadState.CONFIRMED:
+        raise UploadRefused(_("A confirmed upload cannot be discarded."))
+    upload.state = UploadState.DISCARDED
+    upload.save(update_fields=["state"])
+
+
+def problem_rows(upload: PendingUpload, explanations: dict[int, str] | None = None) -> list[dict]:
+    """The upload's problems for the preview, messages in the active language, errors first."""
+    explanations = explanations or {}
+    labels = {"figures": _("Monthly figures"), "ledger": _("Complaint ledger")}
+    rows = []
+    for index, stored in enumerate(upload.problems):
+        row = {
+            "index": index,
+            "file": labels.get(stored.get("file"), ""),
+            "explanation": explanations.get(index, ""),
+        }
+        if stored.get("refused"):
+            row.update(kind="error", message=stored["refused"], row=None, column=None, value=None)
+        else:
+            problem = ingest.Problem.from_dict(stored)
+            row.update(
+                kind=problem.kind,
+                message=problem.message,
+                row=problem.row,
+                column=problem.column,
+                value=problem.value,
+            )
+        rows.append(row)
+    order = {"error": 0, "warning": 1, "notice": 2}
+    return sorted(rows, key=lambda r: (order.get(r["kind"], 3), r["index"]))
+
+
+def preview_figures(upload: PendingUpload) -> list[dict]:
+    """The previewed figures with their City, named in the active language at render time."""
+    cities = {c.code: c for c in City.objects.all()}
+    return [{**row, "city": cities.get(row.get("city_code"))} for row in upload.preview.get("figures", [])]

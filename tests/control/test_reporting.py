@@ -1,0 +1,120 @@
+"""The administration's side of monthly reporting: the matrix, accept, return, lock."""
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from supervision.core.models import Operator, Period
+from supervision.reporting import completeness, submissions
+from supervision.reporting.models import MonthlySubmission, SubmissionState
+
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def submitted(operator_code, label, *, at, version_user=None):
+    operator = Operator.objects.get(code=operator_code)
+    period = Period.objects.from_label(label)
+    submission = submissions.create_version(operator, period, user=version_user)
+    return submissions.submit(submission, at=at)
+
+
+@pytest.fixture
+def cmcc_on_time(db):
+    return submitted("CMCC", "2026-10", at=dt.datetime(2026, 10, 31, 23, 59, tzinfo=SHANGHAI))
+
+
+def test_matrix_statuses_follow_the_due_time_in_shanghai(db, cmcc_on_time):
+    late = submitted("CUCC", "2026-10", at=dt.datetime(2026, 11, 1, 0, 0, 1, tzinfo=SHANGHAI))
+    returned = submitted("CTCC", "2026-10", at=dt.datetime(2026, 10, 30, tzinfo=SHANGHAI))
+    submissions.return_to_operator(returned, user=None, comment="投诉数与台账不符")
+    period = Period.objects.from_label("2026-10")
+    operators = list(Operator.objects.all())
+    cells = completeness.matrix([period], operators, now=dt.datetime(2026, 11, 28, tzinfo=SHANGHAI))
+    status = {op.code: cells[(op.pk, period.pk)].status for op in operators}
+    assert status == {"CMCC": "on_time", "CUCC": "late", "CTCC": "returned", "CBN": "missing"}
+    assert cells[(operators[1].pk, period.pk)].submission_id == late.pk
+
+
+def test_matrix_says_not_yet_due_before_the_month_ends(db):
+    period = Period.objects.from_label("2026-11")
+    operators = list(Operator.objects.all())
+    cells = completeness.matrix([period], operators, now=dt.datetime(2026, 11, 30, 23, 0, tzinfo=SHANGHAI))
+    assert {c.status for c in cells.values()} == {"not_due"}
+
+
+def test_matrix_page_links_each_cell_to_its_report(client, regulator, cmcc_on_time):
+    client.force_login(regulator)
+    page = client.get(reverse("control:reporting"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert reverse("control:submission", args=[cmcc_on_time.pk]) in page
+    assert "Missing" in page
+
+
+def test_return_needs_a_comment_and_the_operator_reads_it(client, regulator, operator_a, cmcc_on_time):
+    client.force_login(regulator)
+    response = client.post(reverse("control:submission_return", args=[cmcc_on_time.pk]), {"comment": ""})
+    assert response.status_code == 400
+    cmcc_on_time.refresh_from_db()
+    assert cmcc_on_time.state == SubmissionState.SUBMITTED
+    client.post(
+        reverse("control:submission_return", args=[cmcc_on_time.pk]),
+        {"comment": "潍坊市投诉量与台账不一致，请核实。"},
+    )
+    cmcc_on_time.refresh_from_db()
+    assert cmcc_on_time.state == SubmissionState.RETURNED
+    client.force_login(operator_a)
+    page = client.get(reverse("portal:submission", args=[cmcc_on_time.pk])).content.decode()
+    assert "潍坊市投诉量与台账不一致，请核实。" in page
+
+
+def test_a_second_version_supersedes_the_returned_one_and_accepting_closes_the_period(
+    db, regulator, cmcc_on_time
+):
+    submissions.return_to_operator(cmcc_on_time, user=regulator, comment="请更正")
+    second = submitted("CMCC", "2026-10", at=dt.datetime(2026, 11, 3, tzinfo=SHANGHAI))
+    cmcc_on_time.refresh_from_db()
+    assert (cmcc_on_time.state, second.version) == (SubmissionState.SUPERSEDED, 2)
+    submissions.accept(second, user=regulator)
+    with pytest.raises(submissions.SubmissionRefused, match="already accepted"):
+        submissions.create_version(second.operator, second.period)
+
+
+def test_accepting_twice_is_refused_with_a_message(db, regulator, cmcc_on_time):
+    submissions.accept(cmcc_on_time, user=regulator)
+    with pytest.raises(submissions.SubmissionRefused, match="Only a submitted version can be accepted"):
+        submissions.accept(cmcc_on_time, user=regulator)
+
+
+def test_leadership_reads_reports_but_cannot_accept(client, leader, cmcc_on_time):
+    client.force_login(leader)
+    assert client.get(reverse("control:submission", args=[cmcc_on_time.pk])).status_code == 200
+    assert client.post(reverse("control:submission_accept", args=[cmcc_on_time.pk])).status_code == 403
+    cmcc_on_time.refresh_from_db()
+    assert cmcc_on_time.state == SubmissionState.SUBMITTED
+
+
+def test_lock_and_unlock_a_period(client, regulator, db):
+    client.force_login(regulator)
+    client.post(reverse("control:period_lock", args=["2026-10"]))
+    period = Period.objects.from_label("2026-10")
+    assert period.is_locked
+    with pytest.raises(submissions.SubmissionRefused, match="locked"):
+        submissions.create_version(Operator.objects.get(code="CMCC"), period)
+    client.post(reverse("control:period_unlock", args=["2026-10"]))
+    period.refresh_from_db()
+    assert not period.is_locked
+    assert submissions.create_version(Operator.objects.get(code="CMCC"), period).version == 1
+
+
+def test_unknown_period_label_is_a_404(client, regulator):
+    client.force_login(regulator)
+    assert client.post(reverse("control:period_lock", args=["2026-13"])).status_code == 404
+
+
+def test_drafts_are_invisible_to_the_administration(client, regulator, db):
+    draft = submissions.create_version(
+        Operator.objects.get(code="CMCC"), Period.objects.from_label("2026-10")
+    )
+    client.force_login(regulator)
+    assert client.get(reverse("control:submission", args=[draft.pk])).status_code == 404
+    assert MonthlySubmission.objects.get().state == SubmissionState.DRAFT

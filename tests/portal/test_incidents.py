@@ -1,0 +1,41 @@
+"""Major problems reported at any time; the administration is told at once."""
+
+from django.core import mail
+from django.urls import reverse
+
+from supervision.reporting.models import Incident
+
+
+def test_operator_reports_a_major_problem_and_staff_get_mail(
+    client, operator_a, regulator, leader, eager_tasks, django_capture_on_commit_callbacks
+):
+    client.force_login(operator_a)
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client.post(
+            reverse("portal:incident_new"),
+            {
+                "title": "授权码短信下发失败",
+                "description": "10086 下发授权码的短信通道故障。",
+                "city": "",
+                "location": "全省",
+                "since": "2026-11-27T09:30",
+                "subscribers_affected": "1200",
+                "measures": "已切换备用通道。",
+            },
+        )
+    assert response.status_code == 302
+    incident = Incident.objects.get()
+    assert incident.operator.code == "CMCC"
+    assert incident.since.isoformat() == "2026-11-27T01:30:00+00:00"  # entered in Beijing time
+    assert [m.to for m in mail.outbox] == [[regulator.email]]  # staff, not leadership
+    assert "授权码短信下发失败" in mail.outbox[0].subject
+    client.force_login(regulator)
+    assert "授权码短信下发失败" in client.get(reverse("control:home")).content.decode()
+
+
+def test_incident_form_names_missing_fields(client, operator_a):
+    client.force_login(operator_a)
+    response = client.post(reverse("portal:incident_new"), {"title": ""}, HTTP_ACCEPT_LANGUAGE="en")
+    assert response.status_code == 200
+    assert response.content.decode().count("This field is required.") >= 3
+    assert not Incident.objects.exists()
