@@ -4,6 +4,7 @@ import datetime as dt
 
 import pytest
 from django.urls import reverse
+from django.utils import translation
 
 from supervision.core.models import Operator, Period
 from supervision.reporting import completeness, submissions
@@ -75,13 +76,16 @@ def test_a_second_version_supersedes_the_returned_one_and_accepting_closes_the_p
     cmcc_on_time.refresh_from_db()
     assert (cmcc_on_time.state, second.version) == (SubmissionState.SUPERSEDED, 2)
     submissions.accept(second, user=regulator)
-    with pytest.raises(submissions.SubmissionRefused, match="already accepted"):
+    with translation.override("en"), pytest.raises(submissions.SubmissionRefused, match="already accepted"):
         submissions.create_version(second.operator, second.period)
 
 
 def test_accepting_twice_is_refused_with_a_message(db, regulator, cmcc_on_time):
     submissions.accept(cmcc_on_time, user=regulator)
-    with pytest.raises(submissions.SubmissionRefused, match="Only a submitted version can be accepted"):
+    with (
+        translation.override("en"),
+        pytest.raises(submissions.SubmissionRefused, match="Only a submitted version can be accepted"),
+    ):
         submissions.accept(cmcc_on_time, user=regulator)
 
 
@@ -98,7 +102,7 @@ def test_lock_and_unlock_a_period(client, regulator, db):
     client.post(reverse("control:period_lock", args=["2026-10"]))
     period = Period.objects.from_label("2026-10")
     assert period.is_locked
-    with pytest.raises(submissions.SubmissionRefused, match="locked"):
+    with translation.override("zh-hans"), pytest.raises(submissions.SubmissionRefused, match="已锁定"):
         submissions.create_version(Operator.objects.get(code="CMCC"), period)
     client.post(reverse("control:period_unlock", args=["2026-10"]))
     period.refresh_from_db()

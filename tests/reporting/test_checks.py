@@ -12,6 +12,7 @@ from supervision.reporting.models import CityFigures
 from .conftest import read_tsv
 
 PLACEHOLDER = re.compile(r"%\((\w+)\)s")
+MARKERS = ("_", "gettext", "gettext_lazy", "gettext_noop")
 
 
 def every_check():
@@ -135,3 +136,29 @@ def test_the_monthly_template_covers_every_city_figure():
     for name, max_digits in DECIMAL_FIELDS.items():
         field = CityFigures._meta.get_field(name)
         assert (field.max_digits, field.decimal_places) == (max_digits, 2)
+
+
+def test_every_translatable_string_of_the_ingest_code_is_in_the_chinese_list():
+    import ast
+    from pathlib import Path
+
+    import supervision.reporting.ingest as package
+    from supervision.reporting.management import commands
+
+    files = [*Path(package.__file__).parent.glob("*.py"), *Path(commands.__file__).parent.glob("import_*.py")]
+    translations = read_tsv()
+    missing, found = [], 0
+    for path in files:
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if not (isinstance(node, ast.Call) and node.args and isinstance(node.args[0], ast.Constant)):
+                continue
+            name = getattr(node.func, "id", getattr(node.func, "attr", None))
+            text = node.args[0].value
+            if name in MARKERS and isinstance(text, str):
+                found += 1
+                if text not in translations:
+                    missing.append((path.name, text))
+    assert missing == []
+    assert found > 100
+    for english, chinese in translations.items():
+        assert set(PLACEHOLDER.findall(english)) == set(PLACEHOLDER.findall(chinese)), english

@@ -222,15 +222,16 @@ def test_the_same_complaint_number_of_another_operator_is_another_complaint(cmcc
 def test_store_ledger_of_a_thousand_rows_takes_a_few_queries(cmcc, django_assert_max_num_queries):
     rows = [ledger_row(n, 处理状态="处理中", 办结日期="", 处理结果="") for n in range(1, 1001)]
     result = check_ledger_file(ledger_csv(rows), "台账.csv", operator=cmcc, today=TODAY)
-    # Two reference tables, the count and scan of stored numbers, the upload, the insert (+ savepoints).
-    with django_assert_max_num_queries(8):
+    # Two reference tables, the count and scan of stored numbers, the upload, the insert (+ savepoints),
+    # and the recount of the touched months for the dashboard (delete, count, insert, savepoints).
+    with django_assert_max_num_queries(13):
         store_ledger(result, operator=cmcc, user=None, file_name="台账.csv", sha256="0" * 64)
     assert ComplaintRecord.objects.count() == 1000
 
     resolved = [ledger_row(n, 办结日期="2026-10-09") for n in range(1, 1001)]
     result = check_ledger_file(ledger_csv(resolved), "台账.csv", operator=cmcc, today=TODAY)
     # … the update and the revisions: still no query per row.
-    with django_assert_max_num_queries(10):
+    with django_assert_max_num_queries(15):
         upload = store_ledger(result, operator=cmcc, user=None, file_name="台账.csv", sha256="0" * 64)
     assert upload.rows_updated == 1000
     assert ComplaintRevision.objects.count() == 1000
@@ -272,3 +273,65 @@ def test_store_inspections_stores_the_sample_as_draft_findings_with_history(samp
     )
     assert InspectionFinding.objects.filter(violation=False, clause__isnull=False).count() == 0
     assert first.history.get().history_user == regulator
+
+
+@pytest.mark.parametrize(
+    ("name", "operator_code", "stored"),
+    [
+        ("monthly_report_CMCC_2026-10.xlsx", "CMCC", 16),
+        ("monthly_report_CUCC_2026-10_gbk.csv", "CUCC", 16),
+        ("complaints_CMCC_2026-10_utf8bom.csv", "CMCC", 332),
+        ("complaints_CTCC_2026-10.xlsx", "CTCC", 240),
+        ("inspections_2026-09.xlsx", None, 60),
+    ],
+)
+def test_every_sample_file_imports_without_an_error(sample, period, name, operator_code, stored):
+    data, name = sample(name)
+    operator = Operator.objects.get(code=operator_code) if operator_code else None
+    if name.startswith("monthly"):
+        result = check_monthly_file(data, name, operator=operator, period=period)
+        assert result.errors == []
+        store_monthly(result, submissions.create_version(operator, period))
+        assert CityFigures.objects.filter(submission__operator=operator).count() == stored
+    elif name.startswith("complaints"):
+        upload = upload_ledger(data, operator, name)
+        assert upload.rows_added == ComplaintRecord.objects.filter(operator=operator).count() == stored
+    else:
+        result = check_inspections_file(data, name, today=TODAY)
+        assert result.problems == []
+        store_inspections(result, user=None)
+        assert InspectionFinding.objects.count() == stored
+
+
+def test_the_cmcc_ledger_counts_equal_the_cmcc_report_city_by_city(sample, cmcc, period):
+    upload_ledger(*sample("complaints_CMCC_2026-10_utf8bom.csv")[:1], cmcc)
+    result = check_monthly_file(*sample("monthly_report_CMCC_2026-10.xlsx"), operator=cmcc, period=period)
+    counts = ledger_counts(cmcc, period)
+    assert {
+        row["city_code"]: row["complaints_received"] for row in result.rows if row["complaints_received"]
+    } == counts
+
+
+def test_store_ledger_keeps_the_dashboard_counts_current(cmcc):
+    from supervision.reporting.models import ComplaintMonthly
+
+    rows = [ledger_row(n, 处理状态="处理中", 办结日期="", 处理结果="") for n in range(1, 6)]
+    store_ledger(
+        check_ledger_file(ledger_csv(rows), "台账.csv", operator=cmcc, today=TODAY),
+        operator=cmcc,
+        user=None,
+        file_name="a.csv",
+        sha256="0" * 64,
+    )
+    assert sum(ComplaintMonthly.objects.values_list("received", flat=True)) == 5
+    assert sum(ComplaintMonthly.objects.values_list("resolved", flat=True)) == 0
+    resolved = [ledger_row(n, 办结日期="2026-10-09") for n in range(1, 3)]
+    store_ledger(
+        check_ledger_file(ledger_csv(resolved), "台账.csv", operator=cmcc, today=TODAY),
+        operator=cmcc,
+        user=None,
+        file_name="b.csv",
+        sha256="1" * 64,
+    )
+    assert sum(ComplaintMonthly.objects.values_list("received", flat=True)) == 5
+    assert sum(ComplaintMonthly.objects.values_list("resolved", flat=True)) == 2

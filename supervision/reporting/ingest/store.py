@@ -27,6 +27,7 @@ from supervision.reporting.models import (
     MonthlySubmission,
     SubmissionState,
 )
+from supervision.reporting.summaries import refresh_complaint_counts
 
 from .inspections import InspectionResult, validate_inspections
 from .ledger import LedgerResult, validate_ledger
@@ -287,6 +288,11 @@ def store_ledger(
             ["complaint", "upload", "changes"],
             [(pk, upload.pk, prepare_json(changes, connection)) for pk, _v, changes in changed],
         )
+    # The dashboard reads the ledger's monthly counts: recount the months this file touched
+    # (a moved receipt date touches its old month too).
+    touched = {v[0] for _no, v in new_rows} | {v[0] for _pk, v, _c in changed}
+    touched |= {existing[r["complaint_no"]][1][0] for r in records if r["complaint_no"] in existing}
+    refresh_complaint_counts(operator.pk, touched)
     return upload
 
 
