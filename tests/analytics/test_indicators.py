@@ -1,0 +1,187 @@
+"""Each indicator against figures computed by hand on small known data, edge cases included."""
+
+import datetime as dt
+
+import pytest
+
+from supervision.analytics import indicators as ind
+from supervision.casework.models import InspectionFinding, OrderState, RectificationOrder
+from supervision.core.models import City, Operator, Period, ViolationCategory
+from supervision.reporting import submissions
+from supervision.reporting.models import CityFigures, ComplaintRecord, SubmissionState
+from supervision.reporting.summaries import refresh_complaint_counts
+
+OCT = dt.date(2026, 10, 1)
+SEP = dt.date(2026, 9, 1)
+SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+
+
+def report(code, label, rows, *, at=None, state=None):
+    """A certified report of ``rows``: {city code: {field: value}}; other figures are 0."""
+    operator = Operator.objects.get(code=code)
+    period = Period.objects.from_label(label)
+    submission = submissions.create_version(operator, period)
+    cities = {c.code: c for c in City.objects.all()}
+    fields = ["auth_code_requests", "port_out_applications", "port_out_completed", "port_out_failed",
+              "port_in_applications", "port_in_completed", "complaints_received", "complaints_resolved"]  # fmt: skip
+    CityFigures.objects.bulk_create(
+        CityFigures(submission=submission, city=cities[city], **{f: values.get(f, 0) for f in fields},
+                    subscribers_10k=values.get("subscribers_10k"))
+        for city, values in rows.items()
+    )  # fmt: skip
+    submitted = submissions.submit(submission, at=at or dt.datetime(2026, 10, 31, 12, tzinfo=SHANGHAI))
+    if state:
+        submitted.state = state
+        submitted.save()
+    return submitted
+
+
+def complaint(code, no, received, city="370100", category="BL1", resolved=None):
+    return ComplaintRecord(
+        operator=Operator.objects.get(code=code), complaint_no=no, received_on=received,
+        city=City.objects.get(code=city), channel="HOTLINE", category=ViolationCategory.objects.get(code=category),
+        summary="…", status="RESOLVED" if resolved else "OPEN", resolved_on=resolved,
+    )  # fmt: skip
+
+
+@pytest.fixture
+def october(db):
+    report("CMCC", "2026-10", {
+        "370100": {"auth_code_requests": 1000, "port_out_applications": 800, "port_out_completed": 760, "port_in_completed": 500, "subscribers_10k": 300},
+        "370200": {"auth_code_requests": 500, "port_out_applications": 200, "port_out_completed": 140, "port_in_completed": 600, "subscribers_10k": 200},
+    })  # fmt: skip
+    report(
+        "CUCC",
+        "2026-10",
+        {"370100": {"auth_code_requests": 0, "port_out_applications": 0, "port_out_completed": 0}},
+    )
+    ComplaintRecord.objects.bulk_create([
+        complaint("CMCC", "A1", dt.date(2026, 10, 1), resolved=dt.date(2026, 10, 16)),  # 15 days: timely
+        complaint("CMCC", "A2", dt.date(2026, 10, 2), resolved=dt.date(2026, 10, 18)),  # 16 days: late
+        complaint("CMCC", "A3", dt.date(2026, 10, 31), city="370200", category="SVC"),  # open
+        complaint("CMCC", "A4", dt.date(2026, 9, 30)),  # September
+        complaint("CUCC", "B1", dt.date(2026, 10, 5)),
+    ])  # fmt: skip
+    refresh_complaint_counts()
+
+
+def test_port_out_success_rate(october):
+    values = ind.port_out_success_rate([OCT])
+    assert values[("CMCC", OCT)].value == pytest.approx((760 + 140) / (800 + 200) * 100)  # 90.0
+    assert ind.port_out_success_rate([OCT], ("operator", "city"))[
+        ("CMCC", "370200", OCT)
+    ].value == pytest.approx(70.0)
+
+
+def test_no_applications_gives_no_rate_rather_than_zero(october):
+    assert ind.port_out_success_rate([OCT])[("CUCC", OCT)].value is None
+    assert ind.complaint_rate([OCT])[("CUCC", OCT)].value is None
+
+
+def test_no_report_for_the_month_gives_no_figure(october):
+    assert ("CTCC", OCT) not in ind.port_out_success_rate([OCT])
+    assert ("CMCC", SEP) not in ind.port_out_success_rate([OCT, SEP])
+
+
+def test_auth_code_conversion(october):
+    assert ind.auth_code_conversion([OCT])[("CMCC", OCT)].value == pytest.approx(1000 / 1500 * 100)
+
+
+def test_complaint_rate_per_ten_thousand_applications(october):
+    # Three CMCC complaints received in October over 1,000 port-out applications.
+    assert ind.complaint_rate([OCT])[("CMCC", OCT)].value == pytest.approx(3 / 1000 * 10_000)
+    assert ind.complaints([OCT])[("CMCC", OCT)].value == 3
+    assert ind.complaints([SEP])[("CMCC", SEP)].value == 1
+
+
+def test_timely_resolution_counts_fifteen_days_inclusive(october):
+    value = ind.timely_resolution_rate([OCT])[("CMCC", OCT)]
+    assert (value.numerator, value.denominator) == (1, 2)
+    assert value.value == pytest.approx(50.0)
+
+
+def test_complaints_per_million_subscribers(october):
+    # 3 complaints, 500 × 10,000 subscribers = 5 million.
+    assert ind.complaints_per_million([OCT])[("CMCC", OCT)].value == pytest.approx(3 / 5)
+
+
+def test_net_porting(october):
+    assert ind.net_porting([OCT])[("CMCC", OCT)].value == (500 + 600) - (760 + 140)
+
+
+def test_province_sums_every_operator(october):
+    assert ind.complaints([OCT], ())[(OCT,)].value == 4
+    assert ind.port_out_success_rate([OCT], ())[(OCT,)].value == pytest.approx(900 / 1000 * 100)
+
+
+def test_superseded_and_uncertified_versions_do_not_count(october):
+    cmcc = Operator.objects.get(code="CMCC")
+    period = Period.objects.from_label("2026-10")
+    draft = submissions.create_version(cmcc, period)
+    CityFigures.objects.create(
+        submission=draft, city=City.objects.get(code="370300"), auth_code_requests=1, port_out_applications=999_999,
+        port_out_completed=0, port_out_failed=0, port_in_applications=0, port_in_completed=0, complaints_received=0,
+        complaints_resolved=0,
+    )  # fmt: skip
+    assert ind.port_out_success_rate([OCT])[("CMCC", OCT)].value == pytest.approx(90.0)
+
+
+def test_mystery_shopper_violation_rate(db):
+    cmcc = Operator.objects.get(code="CMCC")
+    jinan = City.objects.get(code="370100")
+    common = {
+        "operator": cmcc,
+        "city": jinan,
+        "channel": "STORE",
+        "scenario": "咨询携转",
+        "agency": "测评中心",
+    }
+    InspectionFinding.objects.bulk_create([
+        InspectionFinding(visit_date=dt.date(2026, 10, 3), method="MYSTERY_SHOPPER", violation=True, **common),
+        InspectionFinding(visit_date=dt.date(2026, 10, 9), method="MYSTERY_SHOPPER", violation=False, **common),
+        InspectionFinding(visit_date=dt.date(2026, 10, 9), method="MYSTERY_SHOPPER", violation=False, **common),
+        InspectionFinding(visit_date=dt.date(2026, 10, 9), method="OPEN", violation=True, **common),
+    ])  # fmt: skip
+    assert ind.mystery_shopper_violation_rate([OCT])[("CMCC", OCT)].value == pytest.approx(100 / 3)
+    assert ind.inspection_violation_rate([OCT])[("CMCC", OCT)].value == pytest.approx(50.0)
+
+
+def test_rectification_on_time_rate(db):
+    cmcc = Operator.objects.get(code="CMCC")
+    deadline = dt.datetime(2026, 10, 15, 23, 59, tzinfo=SHANGHAI)
+    common = {
+        "operator": cmcc,
+        "title": "整改",
+        "requirements": "…",
+        "severity": "MAJOR",
+        "deadline": deadline,
+    }
+    RectificationOrder.objects.bulk_create([
+        RectificationOrder(state=OrderState.VERIFIED, closed_at=deadline - dt.timedelta(days=1), **common),
+        RectificationOrder(state=OrderState.VERIFIED, closed_at=deadline + dt.timedelta(days=3), **common),
+        RectificationOrder(state=OrderState.ISSUED, **common),
+    ])  # fmt: skip
+    value = ind.rectification_on_time_rate([OCT])[("CMCC", OCT)]
+    assert (value.numerator, value.denominator) == (1, 2)
+
+
+def test_reporting_completeness_and_a_late_report(db):
+    report("CMCC", "2026-10", {"370100": {}})
+    report("CUCC", "2026-10", {"370100": {}}, at=dt.datetime(2026, 11, 2, 9, tzinfo=SHANGHAI))
+    report("CTCC", "2026-10", {"370100": {}}, state=SubmissionState.RETURNED)
+    completeness = ind.reporting_completeness([OCT])
+    timeliness = ind.reporting_timeliness([OCT])
+    assert [completeness[(code, OCT)].value for code in ("CMCC", "CUCC", "CTCC", "CBN")] == [100, 100, 100, 0]
+    assert [timeliness[(code, OCT)].value for code in ("CMCC", "CUCC", "CTCC", "CBN")] == [100, 0, 100, 0]
+    assert ind.reporting_completeness([OCT], ())[(OCT,)].value == pytest.approx(75.0)
+
+
+def test_indicator_queries_do_not_grow_with_the_ledger(october, django_assert_max_num_queries):
+    ComplaintRecord.objects.bulk_create(
+        complaint("CMCC", f"X{n}", dt.date(2026, 10, 1 + n % 28), resolved=dt.date(2026, 10, 28))
+        for n in range(2000)
+    )
+    refresh_complaint_counts()
+    # Two queries (the ledger's monthly counts and the report figures), whatever the ledger holds.
+    with django_assert_max_num_queries(2):
+        assert ind.complaint_rate([OCT])[("CMCC", OCT)].numerator == 2003
