@@ -4,13 +4,15 @@ A new URL appears here by itself (the URL patterns are walked); one that takes a
 must say in ``URL_KWARGS`` how to build them, so no view escapes the matrix.
 """
 
+import datetime as dt
+
 import pytest
 from django.core.files.base import ContentFile
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from supervision.core.models import Operator, Period, TaskForceMember, User
+from supervision.core.models import City, Operator, Period, TaskForceMember, User, ViolationCategory
 from supervision.reporting import submissions
-from supervision.reporting.models import PendingUpload, SubmissionFile, UploadKind
+from supervision.reporting.models import ComplaintRecord, PendingUpload, SubmissionFile, UploadKind
 
 ROLES = ["anonymous", "regulator", "leader", "operator_a", "manager_a"]
 
@@ -19,9 +21,16 @@ def _patterns(namespace):
     resolver = get_resolver()
     for entry in resolver.url_patterns:
         if isinstance(entry, URLResolver) and entry.namespace == namespace:
-            for pattern in entry.url_patterns:
-                if isinstance(pattern, URLPattern):
-                    yield f"{namespace}:{pattern.name}", pattern
+            yield from _walk(namespace, entry.url_patterns)
+
+
+def _walk(namespace, patterns):
+    for pattern in patterns:
+        if isinstance(pattern, URLPattern):
+            yield f"{namespace}:{pattern.name}", pattern
+        elif isinstance(pattern, URLResolver) and pattern.namespace is None:
+            # URL modules included into the face's namespace (control/urls_lists.py, …).
+            yield from _walk(namespace, pattern.url_patterns)
 
 
 def _own_objects():
@@ -40,7 +49,24 @@ def _own_objects():
     stored.file.save("月报.csv", ContentFile(b"a,b"), save=True)
     uploader = User.objects.create(username="uploader", role="operator_staff", operator=cmcc)
     upload = PendingUpload.objects.create(kind=UploadKind.LEDGER, operator=cmcc, created_by=uploader)
-    return {"task_force_member": member, "first": first, "second": second, "file": stored, "upload": upload}
+    complaint = ComplaintRecord.objects.create(
+        operator=cmcc,
+        complaint_no="CMCC-202610-00001",
+        received_on=dt.date(2026, 10, 3),
+        city=City.objects.get(code="370100"),
+        channel="MIIT",
+        category=ViolationCategory.objects.get(code="BL1"),
+        summary="营业员称需先取消融合套餐",
+        status="OPEN",
+    )
+    return {
+        "task_force_member": member,
+        "first": first,
+        "second": second,
+        "file": stored,
+        "upload": upload,
+        "complaint": complaint,
+    }
 
 
 URL_KWARGS = {
@@ -61,6 +87,9 @@ URL_KWARGS = {
     "control:submission_compare": lambda objs: {"pk": objs["second"].pk, "other_pk": objs["first"].pk},
     "control:period_lock": lambda objs: {"label": "2026-10"},
     "control:period_unlock": lambda objs: {"label": "2026-10"},
+    "control:complaint": lambda objs: {"pk": objs["complaint"].pk},
+    "control:operator": lambda objs: {"code": "CMCC"},
+    "control:city": lambda objs: {"code": "370700"},
 }
 
 POST_ONLY = {

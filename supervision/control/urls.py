@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import reports, views
 
@@ -7,6 +7,7 @@ app_name = "control"
 urlpatterns = [
     path("", views.home, name="home"),
     path("task-forces/", views.task_forces, name="task_forces"),
+    path("cities/", views.city_matrix, name="city_matrix"),
     path("reporting/", reports.matrix, name="reporting"),
     path("reporting/<int:pk>/", reports.submission_detail, name="submission"),
     path("reporting/<int:pk>/accept/", reports.submission_accept, name="submission_accept"),
@@ -15,4 +16,7 @@ urlpatterns = [
     path("reporting/<int:pk>/compare/<int:other_pk>/", reports.submission_compare, name="submission_compare"),
     path("reporting/periods/<str:label>/lock/", reports.period_lock, name="period_lock"),
     path("reporting/periods/<str:label>/unlock/", reports.period_unlock, name="period_unlock"),
+    path("", include("supervision.control.urls_profiles")),
+    path("", include("supervision.control.urls_lists")),
+    path("", include("supervision.control.urls_charts")),
 ]

@@ -1,9 +1,12 @@
 """The administration's face: views only; the rules live in the data apps' services."""
 
 from django.db.models import Count, Q
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
+from supervision.analytics import cards
+from supervision.analytics.indicators import INDICATORS, INDICATORS_BY_CODE
 from supervision.casework.models import OPEN_ORDER_STATES, InterviewNotice, InterviewState, RectificationOrder
 from supervision.core.models import Operator, Period, TaskForceMember
 from supervision.core.permissions import regulator_required
@@ -11,10 +14,27 @@ from supervision.meetings.models import Meeting, MeetingState
 from supervision.reporting.models import Incident, IncidentStatus
 
 
+def month_from_request(request) -> Period:
+    """The month a page shows: ``?month=YYYY-MM``, by default the last complete month."""
+    label = request.GET.get("month")
+    if not label:
+        return Period.last_complete()
+    try:
+        return Period.objects.from_label(label)
+    except ValueError:
+        raise Http404 from None
+
+
+def month_choices(selected: Period, count: int = 36) -> list[Period]:
+    last = Period.last_complete()
+    return [last.previous(n) for n in range(count)]
+
+
 @regulator_required
 def home(request):
     now = timezone.now()
-    period = Period.last_complete()
+    period = month_from_request(request)
+    operators_in_order, card_rows = cards.indicator_cards(period.month)
     operators = Operator.objects.annotate(
         open_orders=Count("orders", filter=Q(orders__state__in=OPEN_ORDER_STATES), distinct=True),
         overdue_orders=Count(
@@ -24,6 +44,9 @@ def home(request):
     ).order_by("sort_order")  # a grouped query drops the model's default ordering
     context = {
         "period": period,
+        "months": month_choices(period),
+        "card_operators": operators_in_order,
+        "card_rows": card_rows,
         "operators": operators,
         "incidents": Incident.objects.visible_to(request.user)
         .filter(status=IncidentStatus.OPEN)
@@ -49,3 +72,28 @@ def task_forces(request):
     for member in members:
         by_operator[member.operator].append(member)
     return render(request, "control/task_forces.html", {"rosters": by_operator.items()})
+
+
+@regulator_required
+def city_matrix(request):
+    """One indicator for one month: the 16 cities × the operators, each cell linking further."""
+    period = month_from_request(request)
+    indicator = INDICATORS_BY_CODE.get(request.GET.get("indicator") or "port_out_success")
+    if indicator is None or indicator.code in (
+        "reporting_completeness",
+        "rectification_on_time",
+        "mystery_violation",
+    ):
+        raise Http404
+    rows = cards.city_matrix(indicator, period)
+    return render(
+        request,
+        "control/city_matrix.html",
+        {
+            "period": period,
+            "months": month_choices(period),
+            "indicator": indicator,
+            "indicators": [i for i in INDICATORS if i.code in cards.CITY_INDICATORS],
+            **rows,
+        },
+    )

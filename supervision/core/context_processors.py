@@ -12,6 +12,12 @@ def navigation(request):
         items += [
             (_("Overview"), reverse("control:home")),
             (_("Reporting"), reverse("control:reporting")),
+            (_("Charts"), reverse("control:charts")),
+            (_("Cities"), reverse("control:city_matrix")),
+            (_("Spikes"), reverse("control:anomalies")),
+            (_("Complaint ledger"), reverse("control:complaints")),
+            (_("Findings"), reverse("control:findings")),
+            (_("Orders"), reverse("control:orders")),
             (_("Task forces"), reverse("control:task_forces")),
         ]
         if user.is_staff:

@@ -1,0 +1,381 @@
+"""What the administration knows about one operator or one city, gathered for their pages.
+
+Figures come from the indicator functions (``indicators``), spikes from ``anomalies``; this
+module only picks, arranges and links them. Every list is fetched with one limited query, so the
+number of queries does not grow with the data.
+"""
+
+import datetime as dt
+from dataclasses import dataclass
+from urllib.parse import urlencode
+
+from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.casework.models import (
+    OPEN_ORDER_STATES,
+    InspectionFinding,
+    InterviewNotice,
+    InterviewState,
+    RectificationOrder,
+)
+from supervision.core.models import City, Operator, Period, TaskForceMember, ViolationCategory
+from supervision.reporting import completeness
+from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission, SubmissionState
+
+from . import indicators
+from .anomalies import complaint_spikes, ledger_url, shift_month
+from .cards import drilldown_url  # the dashboard's drill-downs: one definition
+from .indicators import INDICATORS, Indicator, Value
+
+MONTHS = 12
+LIST_LIMIT = 20
+TIMELINE_LIMIT = 30
+
+# Rectification orders and monthly reports belong to an operator, not to a city: these two
+# indicators have no per-city figure.
+NOT_PER_CITY = {"rectification_on_time", "reporting_completeness"}
+
+
+def control_url(name: str, path: str, *args, **query) -> str:
+    """A page of the administration's face by URL name, or its agreed ``path`` while the page
+    is not wired yet; ``query`` (empty values dropped) as its GET filters."""
+    try:
+        url = reverse(name, args=args)
+    except NoReverseMatch:
+        url = path
+    query = {k: v for k, v in query.items() if v}
+    return f"{url}?{urlencode(query)}" if query else url
+
+
+def findings_url(**query) -> str:
+    return control_url("control:findings", "/dashboard/findings/", **query)
+
+
+def orders_url(**query) -> str:
+    return control_url("control:orders", "/dashboard/orders/", **query)
+
+
+def _detail_url(name: str, pk: int, fallback: str) -> str:
+    """An object's own page when there is one, else ``fallback`` (a filtered list, an anchor)."""
+    try:
+        return reverse(name, args=[pk])
+    except NoReverseMatch:
+        return fallback
+
+
+def months_ending(month: dt.date, count: int = MONTHS) -> list[dt.date]:
+    """``count`` months ending with ``month``, newest first."""
+    return [shift_month(month.replace(day=1), -k) for k in range(count)]
+
+
+@dataclass(frozen=True)
+class Figure:
+    """One indicator value as a page shows it: the number, what makes it, where its rows are."""
+
+    indicator: Indicator | None
+    value: Value | None
+    url: str | None = None
+
+    @property
+    def number(self) -> float | None:
+        return self.value.value if self.value else None
+
+    @property
+    def has_ratio(self) -> bool:
+        return self.value is not None and self.value.denominator is not None
+
+    @property
+    def decimals(self) -> int:
+        return self.indicator.decimals if self.indicator else 0
+
+    @property
+    def unit(self) -> str:
+        return self.indicator.unit if self.indicator else ""
+
+
+def _compute(indicator: Indicator, months, by, **filters) -> dict:
+    # The reporting indicators count expected reports per operator and take no filter: compute
+    # them for every operator (three small queries) and read the one wanted.
+    if indicator.code in ("reporting_completeness", "reporting_timeliness"):
+        return indicator.compute(months, by)
+    return indicator.compute(months, by, **filters)
+
+
+def _indicator_url(indicator: Indicator, operator_code: str, month: dt.date) -> str | None:
+    try:
+        return drilldown_url(indicator.code, operator_code, month)
+    except NoReverseMatch:  # the list behind it is not wired yet
+        return None
+
+
+# --- Complaints by category ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CategoryTable:
+    categories: list[ViolationCategory]
+    rows: list[tuple[dt.date, list[Figure], Figure]]  # month, one per category, the total
+
+
+def complaints_by_category(months: list[dt.date], dimension: str, code: str) -> CategoryTable:
+    """Ledger complaints per month and category for one operator or one city (two queries + one)."""
+    categories = list(ViolationCategory.objects.all())
+    per_category = indicators.complaints(months, (dimension, "category"), **{dimension: code})
+    totals = indicators.complaints(months, (dimension,), **{dimension: code})
+    rows = []
+    for month in months:
+        label = f"{month:%Y-%m}"
+        cells = [
+            Figure(
+                None,
+                per_category.get((code, category.code, month)),
+                ledger_url(**{dimension: code, "category": category.code, "month": label}),
+            )
+            for category in categories
+        ]
+        rows.append(
+            (
+                month,
+                cells,
+                Figure(None, totals.get((code, month)), ledger_url(**{dimension: code, "month": label})),
+            )
+        )
+    return CategoryTable(categories, rows)
+
+
+# --- The operator's page ---------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Event:
+    at: dt.datetime
+    what: str
+    detail: str
+    url: str
+    kind: str
+
+    @property
+    def upcoming(self) -> bool:
+        return self.at > timezone.now()
+
+
+def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
+    """The operator's most recent events, newest first: one limited query per kind, merged."""
+    code = operator.code
+    events = []
+    submissions = MonthlySubmission.objects.filter(operator=operator).select_related("period")
+    for s in submissions.exclude(submitted_at=None).order_by("-submitted_at")[:limit]:
+        events.append(
+            Event(
+                s.submitted_at,
+                _("Report %(period)s submitted (version %(version)s)")
+                % {"period": s.period.label, "version": s.version},
+                s.receipt_no or "",
+                reverse("control:submission", args=[s.pk]),
+                "submission",
+            )
+        )
+    decided = submissions.exclude(submitted_at=None).exclude(decided_at=None)
+    for s in decided.order_by("-decided_at")[:limit]:
+        if s.state == SubmissionState.ACCEPTED:
+            what = _("Report %(period)s accepted") % {"period": s.period.label}
+        else:
+            what = _("Report %(period)s returned (version %(version)s)") % {
+                "period": s.period.label,
+                "version": s.version,
+            }
+        events.append(
+            Event(
+                s.decided_at, what, s.return_comment, reverse("control:submission", args=[s.pk]), "decision"
+            )
+        )
+    findings = (
+        InspectionFinding.objects.filter(operator=operator, violation=True)
+        .exclude(published_at=None)
+        .select_related("city", "clause")
+        .order_by("-published_at")[:limit]
+    )
+    for f in findings:
+        events.append(
+            Event(
+                f.published_at,
+                _("Finding published: %(city)s, %(date)s") % {"city": f.city.name, "date": f.visit_date},
+                f"{f.clause.code} · {f.scenario}" if f.clause else f.scenario,
+                _detail_url(
+                    "control:finding",
+                    f.pk,
+                    findings_url(operator=code, city=f.city.code, month=f"{f.visit_date:%Y-%m}"),
+                ),
+                "finding",
+            )
+        )
+    orders = RectificationOrder.objects.filter(operator=operator)
+    for o in orders.exclude(issued_at=None).order_by("-issued_at")[:limit]:
+        events.append(
+            Event(
+                o.issued_at,
+                _("Rectification order issued: %(order)s") % {"order": o},
+                o.title,
+                _detail_url("control:order", o.pk, orders_url(operator=code)),
+                "order",
+            )
+        )
+    for o in orders.exclude(closed_at=None).order_by("-closed_at")[:limit]:
+        events.append(
+            Event(
+                o.closed_at,
+                _("Rectification order closed: %(order)s") % {"order": o},
+                o.title,
+                _detail_url("control:order", o.pk, orders_url(operator=code)),
+                "order",
+            )
+        )
+    interviews = (
+        InterviewNotice.objects.filter(operator=operator)
+        .exclude(state=InterviewState.DRAFT)
+        .select_related("operator")  # a notice without a number is named after its operator
+        .order_by("-scheduled_at")[:limit]
+    )
+    for i in interviews:
+        events.append(
+            Event(
+                i.scheduled_at,
+                _("Interview: %(notice)s (%(state)s)") % {"notice": i, "state": i.get_state_display()},
+                i.place,
+                _detail_url("control:interview", i.pk, "#interviews"),
+                "interview",
+            )
+        )
+    incidents = (
+        Incident.objects.filter(operator=operator).select_related("city").order_by("-reported_at")[:limit]
+    )
+    for i in incidents:
+        events.append(
+            Event(
+                i.reported_at,
+                _("Major problem reported: %(title)s") % {"title": i.title},
+                i.city.name if i.city else i.location,
+                _detail_url("control:incident", i.pk, "#incidents"),
+                "incident",
+            )
+        )
+    events.sort(key=lambda e: e.at, reverse=True)
+    return events[:limit]
+
+
+@dataclass(frozen=True)
+class OpenOrder:
+    order: RectificationOrder
+    days_left: int  # negative: overdue by that many days
+
+    @property
+    def overdue(self) -> bool:
+        return self.order.deadline < timezone.now()
+
+    @property
+    def days_overdue(self) -> int:
+        return -self.days_left
+
+
+def operator_profile(operator: Operator, month: dt.date) -> dict:
+    """Everything the operator's page shows, for the 12 months ending with ``month``."""
+    code = operator.code
+    months = months_ending(month)
+
+    figures = {i.code: _compute(i, months, ("operator",), operator=code) for i in INDICATORS}
+    indicator_rows = [
+        (
+            m,
+            [Figure(i, figures[i.code].get((code, m)), _indicator_url(i, code, m)) for i in INDICATORS],
+        )
+        for m in months
+    ]
+
+    periods = {p.month: p for p in Period.objects.filter(month__in=months)}
+    cells = completeness.matrix(list(periods.values()), [operator])
+    reporting = [
+        (m, cells.get((operator.pk, periods[m].pk)) if m in periods else None) for m in reversed(months)
+    ]
+
+    today = timezone.localdate()
+    open_orders = [
+        OpenOrder(o, (timezone.localtime(o.deadline).date() - today).days)
+        for o in RectificationOrder.objects.filter(operator=operator, state__in=OPEN_ORDER_STATES).order_by(
+            "deadline"
+        )[:LIST_LIMIT]
+    ]
+
+    return {
+        "months": months,
+        "indicators": INDICATORS,
+        "indicator_rows": indicator_rows,
+        "complaints": complaints_by_category(months, "operator", code),
+        "spikes": complaint_spikes(month, operator=code),
+        "reporting": reporting,
+        "findings": InspectionFinding.objects.filter(operator=operator, violation=True)
+        .select_related("city", "clause")
+        .order_by("-visit_date", "-pk")[:LIST_LIMIT],
+        "open_orders": open_orders,
+        "interviews": InterviewNotice.objects.filter(operator=operator)
+        .select_related("operator")
+        .order_by("-scheduled_at")[:10],
+        "incidents": Incident.objects.filter(operator=operator, status=IncidentStatus.OPEN).select_related(
+            "city"
+        )[:LIST_LIMIT],
+        "members": TaskForceMember.objects.filter(operator=operator),
+        "timeline": timeline(operator),
+        "links": {
+            "complaints": ledger_url(operator=code),
+            "findings": findings_url(operator=code),
+            "orders": orders_url(operator=code),
+        },
+    }
+
+
+# --- The city's page -------------------------------------------------------------------------
+
+
+def city_profile(city: City, month: dt.date) -> dict:
+    """Everything the city's page shows: each operator's figures there for ``month``, the
+    complaints of the 12 months ending with it, findings and spikes in the city."""
+    code = city.code
+    label = f"{month:%Y-%m}"
+    operators = list(Operator.objects.all())
+    per_city = [i for i in INDICATORS if i.code not in NOT_PER_CITY]
+    complaints = indicators.complaints([month], ("operator", "city"), city=code)
+    figures = {i.code: i.compute([month], ("operator", "city"), city=code) for i in per_city}
+    operator_rows = []
+    for op in operators:
+        key = (op.code, code, month)
+        row = [Figure(None, complaints.get(key), ledger_url(operator=op.code, city=code, month=label))]
+        for i in per_city:
+            url = None
+            if i.code in ("complaint_rate", "timely_resolution"):
+                status = "RESOLVED" if i.code == "timely_resolution" else None
+                url = ledger_url(operator=op.code, city=code, month=label, status=status)
+            elif i.code == "mystery_violation":
+                url = findings_url(operator=op.code, city=code, month=label, method="MYSTERY_SHOPPER")
+            row.append(Figure(i, figures[i.code].get(key), url))
+        operator_rows.append((op, row))
+    findings = (
+        InspectionFinding.objects.filter(city=city, violation=True)
+        .select_related("operator", "clause")
+        .order_by("-visit_date", "-pk")[:LIST_LIMIT]
+    )
+    return {
+        "indicators": per_city,
+        "operator_rows": operator_rows,
+        "complaints": complaints_by_category(months_ending(month), "city", code),
+        "findings": findings,
+        "spikes": complaint_spikes(month, city=code),
+        "incidents": Incident.objects.filter(city=city, status=IncidentStatus.OPEN).select_related(
+            "operator"
+        )[:LIST_LIMIT],
+        "links": {
+            "complaints": ledger_url(city=code),
+            "complaints_month": ledger_url(city=code, month=label),
+            "findings": findings_url(city=code),
+        },
+    }

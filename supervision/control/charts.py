@@ -1,0 +1,117 @@
+"""The charts page: the indicators over time, per operator, city and clause.
+
+The indicators come from ``analytics.indicators`` (one or two grouped queries each, so the
+page costs the same number of queries whatever the number of complaints); ``analytics.charts``
+turns their results into figures. Each point links to the rows behind it.
+"""
+
+import datetime as dt
+
+from django.shortcuts import render
+from django.urls import NoReverseMatch, reverse
+
+from supervision.analytics import charts, indicators
+from supervision.core.models import City, Operator, Period, ViolationCategory
+from supervision.core.permissions import regulator_required
+
+DEFAULT_MONTHS = 36
+MAX_MONTHS = 60
+MONTH_CHOICES = [12, 24, 36, 60]
+INSPECTION_MONTHS = 12
+
+
+def _path(name: str, fallback: str) -> str:
+    """The path of a page the charts link to, or where it lives should its name be missing."""
+    try:
+        return reverse(name)
+    except NoReverseMatch:
+        # The complaint and finding lists and the city table were built beside this page;
+        # a missing name must not take the charts down with it.
+        return reverse("control:home") + fallback
+
+
+def drilldown_links() -> charts.Links:
+    return charts.Links(
+        complaints=_path("control:complaints", "complaints/"),
+        findings=_path("control:findings", "findings/"),
+        city_figures=_path("control:city_matrix", "cities/"),
+    )
+
+
+def _chosen_month(request):
+    """``?month=YYYY-MM``, or the last complete month when absent or not a month."""
+    try:
+        year, month = Period.parse_label(request.GET.get("month", ""))
+    except ValueError:
+        return Period.last_complete().month
+    return dt.date(year, month, 1)
+
+
+def _month_count(request) -> int:
+    try:
+        return min(max(int(request.GET.get("months", DEFAULT_MONTHS)), 1), MAX_MONTHS)
+    except ValueError:
+        return DEFAULT_MONTHS
+
+
+@regulator_required
+def charts_page(request):
+    last = _chosen_month(request)
+    count = _month_count(request)
+    months = charts.month_range(last, count)
+    operators = list(Operator.objects.all())
+    cities = list(City.objects.all())
+    categories = list(ViolationCategory.objects.all())
+    selected = next((op for op in operators if op.code == request.GET.get("operator")), None)
+    links = drilldown_links()
+
+    rate_by_operator = indicators.complaint_rate(months, by=("operator",))
+    # The months each operator reported: a month without ledger counts is zero complaints then.
+    reported = [key for key, value in rate_by_operator.items() if value.denominator is not None]
+    province_rate = indicators.complaint_rate(months, by=())
+    by_city = indicators.complaint_rate([last], by=("city",))
+    inspection_months = charts.month_range(last, INSPECTION_MONTHS)
+    category_filter = {"operator": selected.code} if selected else {}
+    figures = [
+        charts.complaints_trend(
+            indicators.complaints(months, by=("operator",)), months, operators, links, reported=reported
+        ),
+        charts.complaint_rate_trend(rate_by_operator, province_rate, months, operators, links),
+        charts.complaints_by_category(
+            indicators.complaints(months, by=("category",), **category_filter),
+            months,
+            categories,
+            links,
+            operator=selected,
+        ),
+        charts.port_out_success_trend(
+            indicators.port_out_success_rate(months, by=("operator",)), months, operators, links
+        ),
+        charts.city_complaint_rate(by_city, province_rate, last, cities, links),
+        charts.city_complaint_rate_by_operator(
+            indicators.complaint_rate([last], by=("operator", "city")),
+            by_city,
+            last,
+            cities,
+            operators,
+            links,
+        ),
+        charts.inspection_by_clause(
+            indicators.inspection_violation_rate(inspection_months, by=("operator",)),
+            indicators.inspection_violation_rate(inspection_months, by=("operator", "category")),
+            inspection_months,
+            operators,
+            categories,
+            links,
+        ),
+    ]
+    context = {
+        "charts": {chart.key: chart for chart in figures},
+        "month": charts.month_label(last),
+        "months": count,
+        "first_month": charts.month_label(months[0]),
+        "month_choices": sorted({*MONTH_CHOICES, count}),
+        "operators": operators,
+        "selected": selected,
+    }
+    return render(request, "control/charts.html", context)

@@ -1,0 +1,204 @@
+"""The filters of the dashboard's lists: every filter is a GET parameter, so a URL is a view.
+
+Other pages link here with these parameter names (``?operator=CUCC&city=370700&category=BL1
+&month=2026-10``): reference rows are named by their codes, choices by their stored values,
+months as ``YYYY-MM``, dates as ``YYYY-MM-DD``.
+"""
+
+import datetime as dt
+
+import django_filters
+from django import forms
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from supervision.casework.models import (
+    OPEN_ORDER_STATES,
+    FindingState,
+    InspectionChannel,
+    InspectionFinding,
+    InspectionMethod,
+    OrderState,
+    RectificationOrder,
+    Severity,
+)
+from supervision.core.models import City, Operator, Period, ViolationCategory
+from supervision.reporting.models import Channel, ComplaintRecord, ComplaintStatus
+
+ALL = _("All")
+YES_NO = [("yes", _("Yes")), ("no", _("No"))]
+
+
+class MonthField(forms.CharField):
+    """``YYYY-MM`` → the first day of that month."""
+
+    widget = forms.TextInput(attrs={"type": "month", "placeholder": "YYYY-MM", "pattern": r"\d{4}-\d{2}"})
+
+    def to_python(self, value):
+        value = super().to_python(value)
+        if not value:
+            return None
+        try:
+            year, month = Period.parse_label(value)
+        except ValueError as error:
+            raise forms.ValidationError(str(error), code="invalid") from None
+        return dt.date(year, month, 1)
+
+
+class MonthFilter(django_filters.Filter):
+    """Rows whose date field falls in the month; a range, so the date index is used."""
+
+    field_class = MonthField
+
+    def filter(self, qs, value):
+        if not value:
+            return qs
+        next_month = (value.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
+        return qs.filter(**{f"{self.field_name}__gte": value, f"{self.field_name}__lt": next_month})
+
+
+class CategoryChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.label
+
+
+class CategoryFilter(django_filters.ModelChoiceFilter):
+    """A bottom line (or SVC/OTHER) by its code, shown as ``BL1 obstruction``."""
+
+    field_class = CategoryChoiceField
+
+
+class CodesFilter(django_filters.ModelMultipleChoiceFilter):
+    """Several reference rows named by their codes in the URL, compared by key (no join)."""
+
+    def get_filter_predicate(self, v):
+        return {self.field_name: v}
+
+
+def _operator_filter():
+    # Several operators at once (?operator=CMCC&operator=CUCC): comparing two is common.
+    return CodesFilter(
+        label=_("Operator"),
+        field_name="operator",
+        to_field_name="code",
+        queryset=Operator.objects.all(),
+        widget=forms.SelectMultiple(attrs={"size": 4}),
+    )
+
+
+def _city_filter():
+    return django_filters.ModelChoiceFilter(
+        label=_("City"), field_name="city", to_field_name="code", queryset=City.objects.all(), empty_label=ALL
+    )
+
+
+def _date_input():
+    return forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+def _text_search(*fields):
+    def search(queryset, _name, value):
+        query = Q()
+        for field in fields:
+            query |= Q(**{f"{field}__icontains": value})
+        return queryset.filter(query)
+
+    return search
+
+
+class ComplaintFilter(django_filters.FilterSet):
+    operator = _operator_filter()
+    city = _city_filter()
+    category = CategoryFilter(
+        label=_("Category"),
+        field_name="category",
+        to_field_name="code",
+        queryset=ViolationCategory.objects.all(),
+        empty_label=ALL,
+    )
+    channel = django_filters.ChoiceFilter(label=_("Channel"), choices=Channel.choices, empty_label=ALL)
+    status = django_filters.ChoiceFilter(label=_("Status"), choices=ComplaintStatus.choices, empty_label=ALL)
+    month = MonthFilter(label=_("Month received"), field_name="received_on")
+    received_from = django_filters.DateFilter(
+        label=_("Received from"), field_name="received_on", lookup_expr="gte", widget=_date_input()
+    )
+    received_to = django_filters.DateFilter(
+        label=_("Received until"), field_name="received_on", lookup_expr="lte", widget=_date_input()
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=_text_search("complaint_no", "summary", "resolution"),
+        help_text=_("Complaint number, complaint or resolution text."),
+    )
+
+    class Meta:
+        model = ComplaintRecord
+        fields: list[str] = []
+
+
+class FindingFilter(django_filters.FilterSet):
+    operator = _operator_filter()
+    city = _city_filter()
+    clause = CategoryFilter(
+        label=_("Clause"),
+        field_name="clause",
+        to_field_name="code",
+        queryset=ViolationCategory.objects.filter(is_bottom_line=True),
+        empty_label=ALL,
+    )
+    method = django_filters.ChoiceFilter(label=_("Method"), choices=InspectionMethod.choices, empty_label=ALL)
+    channel = django_filters.ChoiceFilter(
+        label=_("Channel"), choices=InspectionChannel.choices, empty_label=ALL
+    )
+    violation = django_filters.ChoiceFilter(
+        label=_("Problem found"), choices=YES_NO, empty_label=ALL, method="filter_violation"
+    )
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=ALL)
+    state = django_filters.ChoiceFilter(label=_("State"), choices=FindingState.choices, empty_label=ALL)
+    month = MonthFilter(label=_("Month visited"), field_name="visit_date")
+    visit_from = django_filters.DateFilter(
+        label=_("Visited from"), field_name="visit_date", lookup_expr="gte", widget=_date_input()
+    )
+    visit_to = django_filters.DateFilter(
+        label=_("Visited until"), field_name="visit_date", lookup_expr="lte", widget=_date_input()
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=_text_search("site", "scenario", "description", "agency"),
+        help_text=_("Site, scenario, finding or inspecting body."),
+    )
+
+    class Meta:
+        model = InspectionFinding
+        fields: list[str] = []
+
+    def filter_violation(self, queryset, _name, value):
+        return queryset.filter(violation=(value == "yes"))
+
+
+class OrderFilter(django_filters.FilterSet):
+    operator = _operator_filter()
+    state = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices, empty_label=ALL)
+    severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=ALL)
+    overdue = django_filters.ChoiceFilter(
+        label=_("Overdue"),
+        choices=YES_NO,
+        empty_label=ALL,
+        method="filter_overdue",
+        help_text=_("Open and past its deadline."),
+    )
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=_text_search("document_no", "title"),
+        help_text=_("Document number or title."),
+    )
+
+    class Meta:
+        model = RectificationOrder
+        fields: list[str] = []
+
+    def filter_overdue(self, queryset, _name, value):
+        # The same rule as RectificationOrder.is_overdue, in the database.
+        overdue = Q(state__in=OPEN_ORDER_STATES, deadline__lt=timezone.now())
+        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)

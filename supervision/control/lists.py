@@ -1,0 +1,252 @@
+"""The dashboard's lists: complaints, inspection findings, rectification orders.
+
+Each list is a FilterSet, a Table and an Exporter over one queryset. The URL carries the whole
+state (filters, ``sort``, ``page``), so a link sent to a colleague shows the same rows; adding
+``export=csv`` or ``export=xlsx`` to it downloads every row the list holds (all pages), in the
+order of the screen.
+"""
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.core.exceptions import FieldDoesNotExist
+from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.db.models import Case, DateField, DurationField, ExpressionWrapper, QuerySet, Value, When
+from django.db.models.functions import TruncDate
+from django.shortcuts import get_object_or_404, render
+from django.utils import timezone
+from django.utils.formats import number_format
+from django.utils.functional import Promise
+from django.utils.text import capfirst
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from supervision.casework.models import OPEN_ORDER_STATES, InspectionFinding, RectificationOrder
+from supervision.core.exports import FORMATS, Exporter
+from supervision.core.models import SHANGHAI, City, ViolationCategory
+from supervision.core.permissions import regulator_required
+from supervision.reporting.models import (
+    Channel,
+    ComplaintRecord,
+    ComplaintStatus,
+    Satisfaction,
+)
+
+from . import filters, tables
+
+
+@dataclass(frozen=True)
+class ListPage:
+    """One list of the dashboard: what it shows and how it is filtered, shown and exported."""
+
+    title: str | Promise
+    template: str
+    filterset: type
+    table: type
+    exporter: Exporter
+    count_text: Callable[[int], str]
+
+
+def render_list(request, page: ListPage, queryset: QuerySet):
+    """The page, or its download when the URL asks for one (``export=csv|xlsx``).
+
+    Queries: the filter form's reference choices, then one count and one page of rows,
+    whatever the page size (the table's columns are all ``select_related``).
+    """
+    filterset = page.filterset(request.GET, queryset=queryset, request=request)
+    valid = filterset.is_valid()
+    # An invalid filter (a month like 2026-13) shows its error and no rows, never all of them.
+    rows = filterset.qs if valid else filterset.queryset.none()
+    # ``sort`` may name several columns, comma-separated or repeated: "operator,-received_on".
+    table = page.table(rows, order_by=",".join(request.GET.getlist("sort")) or None)
+    table.caption = page.title
+    table.data.data = stable_order(table.data.data)
+
+    export = request.GET.get("export")
+    if export in FORMATS and valid:
+        # The Table served only to turn ``sort`` into the screen's ORDER BY: no row of it is
+        # built for a download, which streams every filtered row from ``values_list``.
+        return page.exporter.response(table.data.data, export)
+
+    try:
+        table.paginate(page=request.GET.get("page", 1), per_page=tables.PER_PAGE)
+    except PageNotAnInteger:
+        table.page = table.paginator.page(1)
+    except EmptyPage:
+        table.page = table.paginator.page(table.paginator.num_pages)
+
+    count = table.paginator.count
+    return render(
+        request,
+        page.template,
+        {
+            "title": page.title,
+            "filter": filterset,
+            "table": table,
+            "count": count,
+            "count_text": page.count_text(count),
+            "exports": _export_links(request),
+            "filtered": any(request.GET.get(name) for name in filterset.form.fields),
+        },
+    )
+
+
+def stable_order(queryset: QuerySet) -> QuerySet:
+    """The queryset's ordering, then the primary key: rows that tie on the sorted column keep
+    the same order on every page and in the download."""
+    ordering = list(queryset.query.order_by) or list(queryset.model._meta.ordering)
+    return queryset.order_by(*ordering, "pk")
+
+
+def _export_links(request) -> list[tuple[str, str]]:
+    params = request.GET.copy()
+    for name in ("page", "export"):
+        params.pop(name, None)
+    links = []
+    for fmt, label in (("csv", _("CSV")), ("xlsx", _("Excel (.xlsx)"))):
+        params["export"] = fmt
+        links.append((label, "?" + params.urlencode()))
+    return links
+
+
+# --- Complaint ledger -----------------------------------------------------------------------
+
+COMPLAINTS = ListPage(
+    title=_("Complaint ledger"),
+    template="control/complaints.html",
+    filterset=filters.ComplaintFilter,
+    table=tables.ComplaintTable,
+    exporter=tables.complaint_exporter,
+    count_text=lambda n: (
+        ngettext("%(count)s complaint matches the filters.", "%(count)s complaints match the filters.", n)
+        % {"count": number_format(n, force_grouping=True)}
+    ),
+)
+
+
+def complaint_queryset(user) -> QuerySet:
+    return ComplaintRecord.objects.visible_to(user).select_related("operator", "city", "category")
+
+
+@regulator_required
+def complaints(request):
+    return render_list(request, COMPLAINTS, complaint_queryset(request.user))
+
+
+# How each field of a revision reads: the choices whose labels replace the stored values.
+_REVISION_CHOICES = {"channel": Channel, "status": ComplaintStatus, "satisfaction": Satisfaction}
+
+
+@regulator_required
+def complaint_detail(request, pk):
+    complaint = get_object_or_404(
+        complaint_queryset(request.user).select_related("first_upload__uploaded_by"), pk=pk
+    )
+    revisions = complaint.revisions.select_related("upload__uploaded_by")
+    # Revisions name cities and categories by their codes, as the ledger files do.
+    names = {
+        "city": {city.code: city.name for city in City.objects.all()},
+        "category": {category.code: category.label for category in ViolationCategory.objects.all()},
+    }
+    names.update({field: dict(choices.choices) for field, choices in _REVISION_CHOICES.items()})
+
+    def shown(field, value):
+        if value in (None, ""):
+            return None
+        return names.get(field, {}).get(value, value)
+
+    history = [
+        {
+            "revision": revision,
+            "changes": [
+                {
+                    "field": _field_label(field),
+                    "old": shown(field, old),
+                    "new": shown(field, new),
+                }
+                for field, (old, new) in revision.changes.items()
+            ],
+        }
+        for revision in revisions
+    ]
+    return render(
+        request,
+        "control/complaint_detail.html",
+        {
+            "complaint": complaint,
+            "history": history,
+            "orders": complaint.orders.select_related("operator").order_by("deadline"),
+        },
+    )
+
+
+def _field_label(name: str):
+    try:
+        return capfirst(ComplaintRecord._meta.get_field(name).verbose_name)
+    except FieldDoesNotExist:  # a field the ledger no longer has: its name is still worth showing
+        return name
+
+
+# --- Inspection findings --------------------------------------------------------------------
+
+FINDINGS = ListPage(
+    title=_("Inspection findings"),
+    template="control/findings.html",
+    filterset=filters.FindingFilter,
+    table=tables.FindingTable,
+    exporter=tables.finding_exporter,
+    count_text=lambda n: (
+        ngettext("%(count)s inspection matches the filters.", "%(count)s inspections match the filters.", n)
+        % {"count": number_format(n, force_grouping=True)}
+    ),
+)
+
+
+@regulator_required
+def findings(request):
+    queryset = InspectionFinding.objects.visible_to(request.user).select_related("operator", "city", "clause")
+    return render_list(request, FINDINGS, queryset)
+
+
+# --- Rectification orders -------------------------------------------------------------------
+
+ORDERS = ListPage(
+    title=_("Rectification orders"),
+    template="control/orders.html",
+    filterset=filters.OrderFilter,
+    table=tables.OrderTable,
+    exporter=tables.order_exporter,
+    count_text=lambda n: (
+        ngettext(
+            "%(count)s rectification order matches the filters.",
+            "%(count)s rectification orders match the filters.",
+            n,
+        )
+        % {"count": number_format(n, force_grouping=True)}
+    ),
+)
+
+
+def with_days_left(queryset: QuerySet, now=None) -> QuerySet:
+    """Annotate ``days_left``: whole days from today to the deadline's day, Asia/Shanghai.
+
+    Negative when the deadline has passed (days overdue); ``None`` for orders that are not
+    open (drafts, verified, escalated), for which a count of days means nothing. Computed by
+    the database so that the list can be sorted by it.
+    """
+    today = timezone.localdate(now or timezone.now(), SHANGHAI)
+    days = ExpressionWrapper(
+        TruncDate("deadline", tzinfo=SHANGHAI) - Value(today, output_field=DateField()),
+        output_field=DurationField(),
+    )
+    return queryset.annotate(
+        days_left=Case(
+            When(state__in=OPEN_ORDER_STATES, then=days), default=None, output_field=DurationField()
+        )
+    )
+
+
+@regulator_required
+def orders(request):
+    queryset = with_days_left(RectificationOrder.objects.visible_to(request.user).select_related("operator"))
+    return render_list(request, ORDERS, queryset)

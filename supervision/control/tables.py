@@ -1,0 +1,225 @@
+"""A Table per list of the dashboard, and beside it the exporter of its download.
+
+Tables show a page (50 rows); exporters write every filtered row, in the same order, straight
+from ``values_list`` (``supervision.core.exports``). The two list the same columns: a column
+added to one belongs in the other.
+"""
+
+import django_tables2 as tables
+from django.db.models import F
+from django.template.defaultfilters import truncatechars
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from supervision.casework.models import (
+    FindingState,
+    InspectionChannel,
+    InspectionFinding,
+    InspectionMethod,
+    OrderState,
+    RectificationOrder,
+    Severity,
+)
+from supervision.core.exports import Column, Exporter, field_header, yes_no
+from supervision.reporting.models import Channel, ComplaintRecord, ComplaintStatus, Satisfaction
+
+PER_PAGE = 50
+SUMMARY_LENGTH = 40
+
+
+class ListTable(tables.Table):
+    """What every list of the dashboard shares: Bootstrap classes, our table template."""
+
+    class Meta:
+        template_name = "control/includes/table.html"
+        attrs = {"class": "table table-sm table-hover align-middle"}
+        per_page = PER_PAGE
+        order_by_field = "sort"
+        page_field = "page"
+
+
+def _operator_column():
+    return tables.Column(
+        verbose_name=_("Operator"), accessor="operator__short_name", order_by=("operator__sort_order",)
+    )
+
+
+def _city_column(model):
+    return tables.Column(
+        verbose_name=field_header(model, "city"), accessor="city__name", order_by=("city__sort_order",)
+    )
+
+
+# --- Complaint ledger -----------------------------------------------------------------------
+
+
+class ComplaintTable(ListTable):
+    complaint_no = tables.Column(
+        verbose_name=field_header(ComplaintRecord, "complaint_no"),
+        linkify=lambda record: reverse("control:complaint", args=[record.pk]),
+    )
+    operator = _operator_column()
+    city = _city_column(ComplaintRecord)
+    received_on = tables.DateColumn(format="Y-m-d", verbose_name=field_header(ComplaintRecord, "received_on"))
+    channel = tables.Column(verbose_name=field_header(ComplaintRecord, "channel"))
+    category = tables.Column(
+        verbose_name=field_header(ComplaintRecord, "category"),
+        accessor="category__label",
+        order_by=("category__sort_order",),
+    )
+    status = tables.Column(verbose_name=field_header(ComplaintRecord, "status"))
+    resolved_on = tables.DateColumn(format="Y-m-d", verbose_name=field_header(ComplaintRecord, "resolved_on"))
+    satisfaction = tables.Column(verbose_name=field_header(ComplaintRecord, "satisfaction"))
+    summary = tables.Column(
+        verbose_name=field_header(ComplaintRecord, "summary"),
+        orderable=False,
+        # The whole text is one click away, on the complaint's page; the title shows it on hover.
+        attrs={"td": {"title": lambda record: record.summary}},
+    )
+
+    class Meta(ListTable.Meta):
+        model = ComplaintRecord
+        fields = ()
+        empty_text = _("No complaint matches these filters. Widen the dates or clear a filter.")
+
+    def render_summary(self, value):
+        return truncatechars(value, SUMMARY_LENGTH)
+
+
+complaint_exporter = Exporter(
+    _("complaint-ledger"),
+    [
+        Column(field_header(ComplaintRecord, "complaint_no"), "complaint_no"),
+        Column(_("Operator"), "operator__short_zh", path_en="operator__short_en"),
+        Column(_("City code"), "city__code"),
+        Column(field_header(ComplaintRecord, "city"), "city__name_zh", path_en="city__name_en"),
+        Column(field_header(ComplaintRecord, "received_on"), "received_on"),
+        Column(field_header(ComplaintRecord, "channel"), "channel", choices=Channel),
+        Column(_("Category code"), "category__code"),
+        Column(field_header(ComplaintRecord, "category"), "category__name_zh", path_en="category__name_en"),
+        Column(field_header(ComplaintRecord, "msisdn_masked"), "msisdn_masked"),
+        Column(field_header(ComplaintRecord, "summary"), "summary"),
+        Column(field_header(ComplaintRecord, "status"), "status", choices=ComplaintStatus),
+        Column(field_header(ComplaintRecord, "resolved_on"), "resolved_on"),
+        Column(field_header(ComplaintRecord, "resolution"), "resolution"),
+        Column(field_header(ComplaintRecord, "satisfaction"), "satisfaction", choices=Satisfaction),
+    ],
+)
+
+
+# --- Inspection findings --------------------------------------------------------------------
+
+
+class FindingTable(ListTable):
+    visit_date = tables.DateColumn(format="Y-m-d", verbose_name=field_header(InspectionFinding, "visit_date"))
+    operator = _operator_column()
+    city = _city_column(InspectionFinding)
+    channel = tables.Column(verbose_name=field_header(InspectionFinding, "channel"))
+    site = tables.Column(verbose_name=field_header(InspectionFinding, "site"))
+    method = tables.Column(verbose_name=field_header(InspectionFinding, "method"))
+    scenario = tables.Column(
+        verbose_name=field_header(InspectionFinding, "scenario"),
+        attrs={"td": {"title": lambda record: record.scenario}},
+    )
+    violation = tables.Column(verbose_name=field_header(InspectionFinding, "violation"))
+    clause = tables.Column(
+        verbose_name=field_header(InspectionFinding, "clause"),
+        accessor="clause__code",
+        order_by=("clause__sort_order",),
+        attrs={"td": {"title": lambda record: record.clause.name if record.clause_id else ""}},
+    )
+    severity = tables.Column(verbose_name=field_header(InspectionFinding, "severity"))
+    agency = tables.Column(verbose_name=field_header(InspectionFinding, "agency"))
+    state = tables.Column(verbose_name=field_header(InspectionFinding, "state"))
+
+    class Meta(ListTable.Meta):
+        model = InspectionFinding
+        fields = ()
+        empty_text = _("No inspection matches these filters. Widen the dates or clear a filter.")
+
+    def render_scenario(self, value):
+        return truncatechars(value, SUMMARY_LENGTH)
+
+    def render_violation(self, value):
+        return _("Yes") if value else _("No")
+
+
+finding_exporter = Exporter(
+    _("inspection-findings"),
+    [
+        Column(field_header(InspectionFinding, "visit_date"), "visit_date"),
+        Column(_("Operator"), "operator__short_zh", path_en="operator__short_en"),
+        Column(_("City code"), "city__code"),
+        Column(field_header(InspectionFinding, "city"), "city__name_zh", path_en="city__name_en"),
+        Column(field_header(InspectionFinding, "channel"), "channel", choices=InspectionChannel),
+        Column(field_header(InspectionFinding, "site"), "site"),
+        Column(field_header(InspectionFinding, "method"), "method", choices=InspectionMethod),
+        Column(field_header(InspectionFinding, "scenario"), "scenario"),
+        Column(field_header(InspectionFinding, "violation"), "violation", choices=yes_no(_("Yes"), _("No"))),
+        Column(field_header(InspectionFinding, "description"), "description"),
+        Column(field_header(InspectionFinding, "clause"), "clause__code"),
+        Column(field_header(InspectionFinding, "severity"), "severity", choices=Severity),
+        Column(field_header(InspectionFinding, "agency"), "agency"),
+        Column(field_header(InspectionFinding, "state"), "state", choices=FindingState),
+    ],
+)
+
+
+# --- Rectification orders -------------------------------------------------------------------
+
+
+def days_left_text(days: int, overdue: bool) -> str:
+    if days > 0:
+        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+    if days < 0:
+        return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
+    return _("Overdue since today") if overdue else _("Due today")
+
+
+class OrderTable(ListTable):
+    document_no = tables.Column(verbose_name=field_header(RectificationOrder, "document_no"))
+    operator = _operator_column()
+    title = tables.Column(verbose_name=field_header(RectificationOrder, "title"))
+    severity = tables.Column(verbose_name=field_header(RectificationOrder, "severity"))
+    state = tables.Column(verbose_name=field_header(RectificationOrder, "state"))
+    deadline = tables.DateTimeColumn(
+        format="Y-m-d H:i", verbose_name=field_header(RectificationOrder, "deadline")
+    )
+    # Annotated by the list's queryset (lists.with_days_left): whole days from today to the
+    # deadline's day in Asia/Shanghai; empty for orders that are not open.
+    days_left = tables.Column(
+        verbose_name=_("Days left / overdue"),
+        attrs={"td": {"class": lambda record: "text-danger fw-semibold" if record.is_overdue else ""}},
+    )
+
+    class Meta(ListTable.Meta):
+        model = RectificationOrder
+        fields = ()
+        empty_text = _("No rectification order matches these filters. Clear a filter.")
+
+    def render_days_left(self, value, record):
+        return days_left_text(value.days, record.is_overdue)
+
+    def order_days_left(self, queryset, is_descending):
+        # Closed orders (no days left) come last either way, on SQLite as on PostgreSQL.
+        key = F("days_left").desc(nulls_last=True) if is_descending else F("days_left").asc(nulls_last=True)
+        return queryset.order_by(key), True
+
+
+order_exporter = Exporter(
+    _("rectification-orders"),
+    [
+        Column(field_header(RectificationOrder, "document_no"), "document_no"),
+        Column(_("Operator"), "operator__short_zh", path_en="operator__short_en"),
+        Column(field_header(RectificationOrder, "title"), "title"),
+        Column(field_header(RectificationOrder, "severity"), "severity", choices=Severity),
+        Column(field_header(RectificationOrder, "state"), "state", choices=OrderState),
+        Column(field_header(RectificationOrder, "deadline"), "deadline"),
+        Column(
+            _("Days left (negative: days overdue)"),
+            "days_left",
+            value=lambda delta: delta.days if delta is not None else None,
+        ),
+    ],
+)

@@ -1,0 +1,105 @@
+"""The administration's home page: indicator cards with their changes, each linking to its rows."""
+
+import datetime as dt
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from supervision.analytics.cards import drilldown_url, indicator_cards, shift_month
+from supervision.core.models import City, Operator, ViolationCategory
+from supervision.reporting.models import ComplaintRecord
+from supervision.reporting.summaries import refresh_complaint_counts
+from tests.analytics.test_indicators import report
+
+OCT = dt.date(2026, 10, 1)
+
+
+def complaints(code, month, n, start=0):
+    ComplaintRecord.objects.bulk_create(
+        ComplaintRecord(
+            operator=Operator.objects.get(code=code),
+            complaint_no=f"{code}-{month:%Y%m}-{start + i}",
+            received_on=month,
+            city=City.objects.get(code="370700"),
+            channel="MIIT",
+            category=ViolationCategory.objects.get(code="BL1"),
+            summary="…",
+            status="OPEN",
+        )  # fmt: skip
+        for i in range(n)
+    )
+    refresh_complaint_counts()
+
+
+@pytest.fixture
+def three_months(db):
+    for label, applications in (("2025-10", 1000), ("2026-09", 1000), ("2026-10", 2000)):
+        report("CUCC", label, {"370700": {"auth_code_requests": 2 * applications, "port_out_applications": applications, "port_out_completed": applications // 2}})  # fmt: skip
+    complaints("CUCC", dt.date(2025, 10, 1), 5)
+    complaints("CUCC", dt.date(2026, 9, 1), 10)
+    complaints("CUCC", dt.date(2026, 10, 1), 40)
+
+
+def test_cards_show_the_month_and_its_changes(three_months):
+    _operators, rows = indicator_cards(OCT)
+    rate = dict(rows)[next(i for i, _ in rows if i.code == "complaint_rate")]
+    cucc = next(card for card in rate if card.operator and card.operator.code == "CUCC")
+    assert cucc.value == pytest.approx(40 / 2000 * 10_000)  # 200 per 10,000
+    assert cucc.change_month == pytest.approx(200 - 100)
+    assert cucc.change_year == pytest.approx(200 - 50)
+    assert cucc.tone_month == "bad"  # more complaints is worse
+    assert cucc.url == reverse("control:complaints") + "?month=2026-10&operator=CUCC"
+
+
+def test_success_rate_card_links_to_the_city_table(three_months):
+    assert (
+        drilldown_url("port_out_success", "CUCC", OCT)
+        == reverse("control:city_matrix") + "?indicator=port_out_success&month=2026-10"
+    )
+
+
+def test_home_page_shows_cards_and_links(client, regulator, three_months):
+    client.force_login(regulator)
+    page = client.get(reverse("control:home") + "?month=2026-10", HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert "Complaints per 10,000 applications" in page
+    assert "200.00" in page
+    assert "?month=2026-10&amp;operator=CUCC" in page
+
+
+def test_home_page_defaults_to_the_last_complete_month(client, regulator, db):
+    client.force_login(regulator)
+    response = client.get(reverse("control:home"))
+    last_month = shift_month(timezone.localdate().replace(day=1), -1)
+    assert response.context["period"].label == f"{last_month:%Y-%m}"
+
+
+def test_unknown_month_is_a_404(client, regulator, db):
+    client.force_login(regulator)
+    assert client.get(reverse("control:home") + "?month=2026-13").status_code == 404
+
+
+def test_home_query_count_does_not_grow_with_the_ledger(client, regulator, three_months):
+    client.force_login(regulator)
+    url = reverse("control:home") + "?month=2026-10"
+    client.get(url)
+    with CaptureQueriesContext(connection) as small:
+        client.get(url)
+    complaints("CUCC", dt.date(2026, 10, 1), 3000, start=1000)
+    with CaptureQueriesContext(connection) as large:
+        client.get(url)
+    assert len(large) == len(small)
+
+
+def test_city_matrix_links_cells_to_the_ledger_or_the_report(client, regulator, three_months):
+    client.force_login(regulator)
+    page = client.get(
+        reverse("control:city_matrix") + "?indicator=complaint_rate&month=2026-10"
+    ).content.decode()
+    assert "?month=2026-10&amp;operator=CUCC&amp;city=370700" in page
+    page = client.get(
+        reverse("control:city_matrix") + "?indicator=port_out_success&month=2026-10"
+    ).content.decode()
+    assert "/dashboard/reporting/" in page
