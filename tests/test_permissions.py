@@ -1,10 +1,16 @@
 """Every URL of both faces, for every role: the permission matrix.
 
 A new URL appears here by itself (the URL patterns are walked); one that takes arguments
-must say in ``URL_KWARGS`` how to build them, so no view escapes the matrix.
+must say in ``URL_KWARGS`` how to build them, so no view escapes the matrix. A part of the
+site may keep its entries in its own module ``tests/permissions_<part>.py`` with ``objects()``
+(more objects of operator A) and any of ``URL_KWARGS``, ``POST_ONLY``, ``MANAGER_ONLY``,
+``REGULATOR_STAFF_ONLY``; they are merged in here.
 """
 
 import datetime as dt
+import importlib
+import pkgutil
+from pathlib import Path
 
 import pytest
 from django.core.files.base import ContentFile
@@ -59,7 +65,7 @@ def _own_objects():
         summary="营业员称需先取消融合套餐",
         status="OPEN",
     )
-    return {
+    objs = {
         "task_force_member": member,
         "first": first,
         "second": second,
@@ -67,6 +73,10 @@ def _own_objects():
         "upload": upload,
         "complaint": complaint,
     }
+    for part in PARTS:
+        if hasattr(part, "objects"):
+            objs.update(part.objects(objs))
+    return objs
 
 
 URL_KWARGS = {
@@ -107,6 +117,17 @@ REGULATOR_STAFF_ONLY = {
     "control:period_lock",
     "control:period_unlock",
 }
+
+PARTS = [
+    importlib.import_module(f"tests.{info.name}")
+    for info in pkgutil.iter_modules([str(Path(__file__).parent)])
+    if info.name.startswith("permissions_")
+]
+for _part in PARTS:
+    URL_KWARGS.update(getattr(_part, "URL_KWARGS", {}))
+    POST_ONLY |= set(getattr(_part, "POST_ONLY", ()))
+    MANAGER_ONLY |= set(getattr(_part, "MANAGER_ONLY", ()))
+    REGULATOR_STAFF_ONLY |= set(getattr(_part, "REGULATOR_STAFF_ONLY", ()))
 
 ALL_URLS = sorted(list(_patterns("control")) + list(_patterns("portal")), key=lambda item: item[0])
 
