@@ -19,4 +19,6 @@ urlpatterns = [
     path("", include("supervision.control.urls_profiles")),
     path("", include("supervision.control.urls_lists")),
     path("", include("supervision.control.urls_charts")),
+    path("", include("supervision.control.urls_casework")),
+    path("", include("supervision.control.urls_meetings")),
 ]

@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from . import reports, views
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("checks/", reports.checks, name="checks"),
     path("incidents/", reports.incident_list, name="incidents"),
     path("incidents/new/", reports.incident_new, name="incident_new"),
+    path("", include("supervision.portal.urls_casework")),
+    path("", include("supervision.portal.urls_meetings")),
 ]

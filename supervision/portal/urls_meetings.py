@@ -1,0 +1,3 @@
+"""URLs of the meetings part of the portal face, included into its namespace by portal/urls.py."""
+
+urlpatterns: list = []
