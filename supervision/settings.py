@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "supervision.reporting",
     "supervision.casework",
     "supervision.meetings",
+    "supervision.reminders",
     "supervision.control",
     "supervision.portal",
 ]
@@ -257,6 +258,9 @@ LOGGING = {
 REPORT_DUE_DAYS_AFTER_MONTH_END = env_int("REPORT_DUE_DAYS_AFTER_MONTH_END", 0, minimum=0)
 REPORT_GRACE_DAYS = env_int("REPORT_GRACE_DAYS", 0, minimum=0)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
+EVIDENCE_MAX_BYTES = env_int(
+    "EVIDENCE_MAX_BYTES", 100 * 1024 * 1024, minimum=1024
+)  # case files: supervision/core/files.py
 UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 200_000, minimum=1)
 # Uploads larger than this are checked in the background worker while the page shows progress.
 UPLOAD_BACKGROUND_BYTES = env_int("UPLOAD_BACKGROUND_BYTES", 512 * 1024, minimum=0)
@@ -270,3 +274,7 @@ RECTIFICATION_DAYS = {
 }
 DOCUMENT_NUMBER_PATTERN = env_str("DOCUMENT_NUMBER_PATTERN", "鲁通管〔{year}〕{seq}号")
 ADMINISTRATION_NAME = _("Shandong Communications Administration")
+# Tests and drills only: a file holding the time the reminders go by (see reminders/clock.py).
+REMINDERS_CLOCK_FILE = env_str("REMINDERS_CLOCK_FILE")
+# How often the scheduler wakes the reminder scan.
+REMINDERS_SCAN_SECONDS = env_int("REMINDERS_SCAN_SECONDS", 300, minimum=1)

@@ -16,6 +16,7 @@ urlpatterns = [
         ),
         name="password_reset",
     ),
+    path("accounts/profile/", core_views.profile, name="profile"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("i18n/setlang/", core_views.set_language, name="set_language"),
     path("dashboard/", include("supervision.control.urls")),

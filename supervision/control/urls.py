@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import reports, views
+from . import reminders, reports, views
 
 app_name = "control"
 
@@ -8,6 +8,7 @@ urlpatterns = [
     path("", views.home, name="home"),
     path("task-forces/", views.task_forces, name="task_forces"),
     path("cities/", views.city_matrix, name="city_matrix"),
+    path("mail/", reminders.mail_log_view, name="mail_log"),
     path("reporting/", reports.matrix, name="reporting"),
     path("reporting/<int:pk>/", reports.submission_detail, name="submission"),
     path("reporting/<int:pk>/accept/", reports.submission_accept, name="submission_accept"),

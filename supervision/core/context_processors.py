@@ -18,6 +18,7 @@ def navigation(request):
             (_("Complaint ledger"), reverse("control:complaints")),
             (_("Findings"), reverse("control:findings")),
             (_("Orders"), reverse("control:orders")),
+            (_("Mail"), reverse("control:mail_log")),
             (_("Task forces"), reverse("control:task_forces")),
         ]
         if user.is_staff:

@@ -193,6 +193,8 @@ class User(AbstractUser):
     language = models.CharField(
         _("language"), max_length=10, choices=settings.LANGUAGES, default=settings.LANGUAGE_CODE
     )
+    # Statutory notices cannot be turned off; the morning digest can.
+    receives_digest = models.BooleanField(_("receive the morning digest"), default=True)
 
     objects = UserManager()
 

@@ -1,9 +1,15 @@
+from django import forms
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
+
+from .models import User
 
 
 @login_required
@@ -46,3 +52,27 @@ def set_language(request):
         user.language = language
         user.save(update_fields=["language"])
     return response
+
+
+class ProfileForm(forms.ModelForm):
+    class Meta:
+        model = User
+        fields = ["full_name", "email", "phone", "language", "receives_digest"]
+        help_texts = {
+            "receives_digest": gettext_lazy(
+                "A weekday-morning e-mail with what is due, overdue and new (administration staff). "
+                "Statutory notices — deadlines, reports due, interviews — are always sent."
+            )
+        }
+
+
+@login_required
+def profile(request):
+    form = ProfileForm(request.POST or None, instance=request.user)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, _("Your profile is saved."))
+        response = redirect("profile")
+        response.set_cookie(settings.LANGUAGE_COOKIE_NAME, form.cleaned_data["language"], samesite="Lax")
+        return response
+    return render(request, "registration/profile.html", {"form": form})

@@ -61,7 +61,20 @@ def submission_context(submission: MonthlySubmission, user) -> dict:
         "files": submission.files.all(),
         "typical_cases": submission.typical_cases.select_related("city"),
         "warnings": warning_rows(submission),
+        "reminders": reminders_for(submission),
     }
+
+
+def reminders_for(submission) -> dict:
+    from django.utils import timezone
+
+    from supervision.core.models import SHANGHAI
+    from supervision.reminders.visibility import for_object
+
+    key = f"report:{submission.operator.code}:{submission.period.label}"
+    pending = submission.submitted_at is None
+    due_date = timezone.localtime(submission.period.due_at, SHANGHAI).date() if pending else None
+    return for_object(key, due_date, "report_due")
 
 
 def compare_context(visible, pk, other_pk) -> dict:

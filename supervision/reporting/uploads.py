@@ -181,7 +181,12 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
 
     The files are checked again: what is stored is exactly what passes the checks now.
     """
-    upload = PendingUpload.objects.select_for_update().select_related("operator", "period").get(pk=upload.pk)
+    # of=self: PostgreSQL refuses FOR UPDATE on the nullable side of the join to the period.
+    upload = (
+        PendingUpload.objects.select_for_update(of=("self",))
+        .select_related("operator", "period")
+        .get(pk=upload.pk)
+    )
     if upload.state != UploadState.CHECKED:
         raise UploadRefused(_("This upload was already confirmed or discarded."))
     missing = [i for i, _p in warnings_of(upload) if not explanations.get(i, "").strip()]

@@ -27,8 +27,10 @@ def test_operator_reports_a_major_problem_and_staff_get_mail(
     incident = Incident.objects.get()
     assert incident.operator.code == "CMCC"
     assert incident.since.isoformat() == "2026-11-27T01:30:00+00:00"  # entered in Beijing time
-    assert [m.to for m in mail.outbox] == [[regulator.email]]  # staff, not leadership
-    assert "授权码短信下发失败" in mail.outbox[0].subject
+    # The reminder scan mails every staff member once (not leadership), in their language.
+    notices = [m for m in mail.outbox if m.extra_headers["X-Supervision-Reminder"].startswith("incident/")]
+    assert [m.to for m in notices] == [[regulator.email]]
+    assert "授权码短信下发失败" in notices[0].subject
     client.force_login(regulator)
     assert "授权码短信下发失败" in client.get(reverse("control:home")).content.decode()
 

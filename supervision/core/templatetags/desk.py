@@ -30,3 +30,9 @@ def signed(value, decimals=1):
     if rounded < 0:
         return f"−{text}"
     return f"±{text}"
+
+
+@register.filter
+def get_item(mapping, key):
+    """``{{ labels|get_item:code }}``: a dictionary look-up in a template."""
+    return mapping.get(key) if hasattr(mapping, "get") else None

@@ -1,0 +1,283 @@
+"""The reminder rules: who is reminded of what, and when, derived from the data's current state.
+
+Each rule yields the occasions due up to today; nothing is stored about the future, so a
+change in the data (a deadline extended, an order closed, a report submitted) changes or drops
+what is pending with nothing to clean up. At send time the rule is asked again whether the
+occasion still holds (``still_due``): an occasion recorded before the report arrived is dropped.
+"""
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from supervision.casework.models import OPEN_ORDER_STATES, RectificationOrder
+from supervision.core.models import SHANGHAI, Operator, Period, Role, User
+from supervision.reporting.models import MonthlySubmission
+
+# How far back a scan looks for occasions it has not recorded yet (a scheduler that was down
+# for a day still sends yesterday's reminder, late rather than never).
+CATCH_UP_DAYS = 2
+
+
+@dataclass(frozen=True)
+class Due:
+    object_key: str
+    recipient: User
+    on_date: dt.date
+
+
+@dataclass
+class Rule:
+    code: str
+    label: str
+    # Statutory notices cannot be turned off by the recipient.
+    statutory: bool = True
+    offsets: list[int] = field(default_factory=list)
+    repeat_every_days: int | None = None
+    description: str = ""
+
+    def dates(self, due_date: dt.date, offsets, repeat) -> list[dt.date]:
+        return [due_date + dt.timedelta(days=o) for o in offsets]
+
+    def fires_on(self, day: dt.date, due_date: dt.date, offsets, repeat) -> bool:
+        delta = (day - due_date).days
+        if delta in offsets:
+            return True
+        last = max(offsets) if offsets else 0
+        return bool(repeat) and delta > last and (delta - last) % repeat == 0
+
+    def upcoming(self, due_date: dt.date, today: dt.date, offsets, repeat, limit: int = 3) -> list[dt.date]:
+        """The next dates this rule will remind on (for the object's page)."""
+        found, day = [], today + dt.timedelta(days=1)
+        while len(found) < limit and (day - due_date).days <= max(offsets or [0]) + (repeat or 0) * limit:
+            if self.fires_on(day, due_date, offsets, repeat):
+                found.append(day)
+            day += dt.timedelta(days=1)
+        return found
+
+
+def _recipients_of(operator_ids) -> dict[int, list[User]]:
+    users = User.objects.filter(
+        operator_id__in=operator_ids, role__in=[Role.OPERATOR_STAFF, Role.OPERATOR_MANAGER], is_active=True
+    ).exclude(email="")
+    result: dict[int, list[User]] = {}
+    for user in users:
+        result.setdefault(user.operator_id, []).append(user)
+    return result
+
+
+class MonthlyReportRule(Rule):
+    """Before and after a monthly report's due day, to the operator's staff and managers."""
+
+    def _period_keys(self, today):
+        # The month that ends soonest, and the earlier months that may still be late.
+        first = today.replace(day=1)
+        periods = [Period.objects.for_month(first.year, first.month)]
+        for _n in range(2):
+            periods.append(periods[-1].previous())
+        return periods
+
+    def due(self, today, offsets, repeat):
+        periods = self._period_keys(today)
+        submitted = set(
+            MonthlySubmission.objects.filter(period__in=periods, submitted_at__isnull=False).values_list(
+                "operator_id", "period_id"
+            )
+        )
+        operators = list(Operator.objects.all())
+        people = _recipients_of([o.pk for o in operators])
+        for period in periods:
+            due_date = timezone.localtime(period.due_at, SHANGHAI).date()
+            for day in _window(today):
+                if not self.fires_on(day, due_date, offsets, repeat):
+                    continue
+                for operator in operators:
+                    if (operator.pk, period.pk) in submitted:
+                        continue
+                    for user in people.get(operator.pk, []):
+                        yield Due(f"report:{operator.code}:{period.label}", user, day)
+
+    def still_due(self, object_key, on_date) -> bool:
+        _kind, code, label = object_key.split(":")
+        year, month = Period.parse_label(label)
+        return not MonthlySubmission.objects.filter(
+            operator__code=code, period__month=dt.date(year, month, 1), submitted_at__isnull=False
+        ).exists()
+
+    def context(self, object_key):
+        _kind, code, label = object_key.split(":")
+        period = Period.objects.from_label(label)
+        return {"operator": Operator.objects.get(code=code), "period": period, "due_at": period.due_at}
+
+
+class LateReportsRule(Rule):
+    """Every Monday, the list of late reports to the administration's staff."""
+
+    def due(self, today, offsets, repeat):
+        for day in _window(today):
+            if day.weekday() != 0 or not _late_reports(day):
+                continue
+            for user in User.objects.filter(role=Role.REGULATOR_STAFF, is_active=True).exclude(email=""):
+                yield Due(f"late-reports:{day:%G-W%V}", user, day)
+
+    def still_due(self, object_key, on_date) -> bool:
+        return bool(_late_reports(on_date))
+
+    def context(self, object_key):
+        from . import clock
+
+        return {"late": _late_reports(clock.today())}
+
+
+def _late_reports(day: dt.date) -> list[tuple[Operator, Period]]:
+    from supervision.reporting import completeness
+
+    first = day.replace(day=1)
+    periods = [Period.objects.for_month(first.year, first.month)]
+    for _n in range(3):
+        periods.append(periods[-1].previous())
+    moment = dt.datetime.combine(day, dt.time(8), tzinfo=SHANGHAI)
+    cells = completeness.matrix(periods, list(Operator.objects.all()), now=moment)
+    return [(c.operator, c.period) for c in cells.values() if c.status == "missing"]
+
+
+class OrderDeadlineRule(Rule):
+    """Before an order's deadline, the day after it is missed, then weekly; to the operator
+    (and to the case officer once it is missed). An extension moves every date."""
+
+    def due(self, today, offsets, repeat):
+        window = _window(today)
+        horizon_low = window[0] - dt.timedelta(days=max(offsets or [0]) + 366)
+        orders = RectificationOrder.objects.filter(
+            state__in=OPEN_ORDER_STATES, deadline__date__gte=horizon_low
+        ).select_related("case_officer")
+        people = _recipients_of({o.operator_id for o in orders})
+        for order in orders:
+            due_date = timezone.localtime(order.deadline, SHANGHAI).date()
+            for day in window:
+                if not self.fires_on(day, due_date, offsets, repeat):
+                    continue
+                key = f"order:{order.pk}:{due_date.isoformat()}"
+                recipients = list(people.get(order.operator_id, []))
+                if day > due_date and order.case_officer and order.case_officer.email:
+                    recipients.append(order.case_officer)
+                for user in recipients:
+                    yield Due(key, user, day)
+
+    def still_due(self, object_key, on_date) -> bool:
+        _kind, pk, deadline = object_key.split(":")
+        order = RectificationOrder.objects.filter(pk=pk, state__in=OPEN_ORDER_STATES).first()
+        return bool(order) and timezone.localtime(order.deadline, SHANGHAI).date().isoformat() == deadline
+
+    def context(self, object_key):
+        _kind, pk, _deadline = object_key.split(":")
+        return {"order": RectificationOrder.objects.select_related("operator").get(pk=pk)}
+
+
+class IncidentRule(Rule):
+    """A major problem reported by an operator: the administration's staff at once."""
+
+    def due(self, today, offsets, repeat):
+        from supervision.reporting.models import Incident
+
+        since = dt.datetime.combine(_window(today)[0], dt.time.min, tzinfo=SHANGHAI)
+        incidents = list(Incident.objects.filter(reported_at__gte=since).values_list("pk", "reported_at"))
+        if not incidents:
+            return
+        staff = list(User.objects.filter(role=Role.REGULATOR_STAFF, is_active=True).exclude(email=""))
+        for pk, reported_at in incidents:
+            for user in staff:
+                yield Due(f"incident:{pk}", user, timezone.localtime(reported_at, SHANGHAI).date())
+
+    def still_due(self, object_key, on_date) -> bool:
+        return True  # a report of a major problem is news even once it is closed
+
+    def context(self, object_key):
+        from supervision.reporting.models import Incident
+
+        incident = Incident.objects.select_related("operator", "city", "reported_by").get(
+            pk=object_key.split(":")[1]
+        )
+        return {"incident": incident}
+
+
+class DigestRule(Rule):
+    """Each weekday morning, to each case officer who wants it: what is due, overdue and new."""
+
+    def due(self, today, offsets, repeat):
+        from . import clock
+
+        local = timezone.localtime(clock.now(), SHANGHAI)
+        if today.weekday() >= 5 or local.hour < 8:
+            return
+        for user in User.objects.filter(
+            role=Role.REGULATOR_STAFF, is_active=True, receives_digest=True
+        ).exclude(email=""):
+            yield Due(f"digest:{user.pk}", user, today)
+
+    def still_due(self, object_key, on_date) -> bool:
+        return User.objects.filter(pk=object_key.split(":")[1], receives_digest=True, is_active=True).exists()
+
+    def context(self, object_key):
+        from supervision.reporting.models import Incident, IncidentStatus
+
+        from . import clock
+
+        now = clock.now()
+        yesterday = now - dt.timedelta(days=1)
+        open_orders = RectificationOrder.objects.filter(state__in=OPEN_ORDER_STATES).select_related(
+            "operator"
+        )
+        return {
+            "overdue_orders": open_orders.filter(deadline__lt=now),
+            "due_soon_orders": open_orders.filter(deadline__gte=now, deadline__lt=now + dt.timedelta(days=7)),
+            "late_reports": _late_reports(clock.today()),
+            "new_incidents": Incident.objects.filter(reported_at__gte=yesterday).select_related("operator"),
+            "open_incidents": Incident.objects.filter(status=IncidentStatus.OPEN).count(),
+            "new_submissions": MonthlySubmission.objects.filter(submitted_at__gte=yesterday).select_related(
+                "operator", "period"
+            ),
+        }
+
+
+def _window(today: dt.date) -> list[dt.date]:
+    return [today - dt.timedelta(days=n) for n in range(CATCH_UP_DAYS, -1, -1)]
+
+
+RULES = {
+    rule.code: rule
+    for rule in [
+        MonthlyReportRule(
+            "report_due", _("Monthly report due"), offsets=[-3, 0], repeat_every_days=1,
+            description=_("3 days before the due day, on the due day, then every day it is late; to the operator's staff and managers."),
+        ),
+        LateReportsRule(
+            "late_reports", _("Weekly list of late reports"),
+            description=_("Every Monday, to the administration's staff, while any report is late."),
+        ),
+        IncidentRule(
+            "incident", _("Major problem reported"),
+            description=_("At once, to the administration's staff."),
+        ),
+        DigestRule(
+            "digest", _("Morning digest"), statutory=False,
+            description=_("Each weekday from 08:00, to each case officer who wants it: what is due, overdue and new."),
+        ),
+        OrderDeadlineRule(
+            "order_deadline", _("Rectification deadline"), offsets=[-7, -1, 1], repeat_every_days=7,
+            description=_("7 days and 1 day before the deadline, the day after it is missed, then weekly; to the operator, and to the case officer once missed."),
+        ),
+    ]
+}  # fmt: skip
+
+
+def timing(rule: Rule) -> tuple[list[int], int | None, bool]:
+    """The rule's timing as staff set it (``ReminderSetting``), or its defaults."""
+    from .models import ReminderSetting
+
+    setting = ReminderSetting.objects.filter(rule=rule.code).first()
+    if setting is None:
+        return rule.offsets, rule.repeat_every_days, True
+    return list(setting.offsets or rule.offsets), setting.repeat_every_days, setting.enabled

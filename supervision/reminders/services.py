@@ -1,0 +1,118 @@
+"""Scanning for due reminders and sending each exactly once.
+
+Exactly once, step by step:
+1. ``scan`` records every due occasion with ``bulk_create(ignore_conflicts=True)`` on the unique
+   key (rule, object, recipient, date): two schedulers, or a scan repeated after a crash, record
+   nothing twice.
+2. ``send`` claims the occasion with a conditional UPDATE (pending → sending); only the worker
+   whose update changed the row sends. A second delivery of the same task finds it claimed.
+3. After the mail server accepted the mail, one UPDATE records it as sent. A worker killed in
+   between leaves the occasion "sending": the next scan after ``STALE_CLAIM`` releases it and it
+   is sent again. That instant — after the server's acceptance, before the UPDATE — is the only
+   window in which a mail can be duplicated; it lasts one local UPDATE.
+4. Nothing waits in the broker alone: every scan re-queues the pending occasions, so a task
+   lost with Redis is queued again when the broker is back.
+"""
+
+import datetime as dt
+import logging
+
+from django.conf import settings
+from django.core.mail import EmailMultiAlternatives
+from django.db.models import F
+from django.template.loader import render_to_string
+from django.utils import translation
+
+from . import clock
+from .models import Occasion, OccasionState
+from .rules import RULES, timing
+
+log = logging.getLogger(__name__)
+
+STALE_CLAIM = dt.timedelta(minutes=10)
+MAX_ATTEMPTS = 5
+
+
+def scan() -> list[int]:
+    """Record the due occasions and return the ids of those to send now."""
+    now = clock.now()
+    today = clock.today()
+    # A claim older than STALE_CLAIM belongs to a worker that died: release it.
+    Occasion.objects.filter(state=OccasionState.SENDING, claimed_at__lt=now - STALE_CLAIM).update(
+        state=OccasionState.PENDING
+    )
+    for rule in RULES.values():
+        offsets, repeat, enabled = timing(rule)
+        if not enabled:
+            continue
+        due = list(rule.due(today, offsets, repeat))
+        Occasion.objects.bulk_create(
+            [
+                Occasion(rule=rule.code, object_key=d.object_key, recipient=d.recipient, on_date=d.on_date)
+                for d in due
+            ],
+            ignore_conflicts=True,
+            batch_size=1000,
+        )
+    return list(
+        Occasion.objects.filter(state=OccasionState.PENDING, on_date__lte=today).values_list("pk", flat=True)
+    )
+
+
+class DeliveryFailed(Exception):
+    """The mail server did not take the mail; the task retries with back-off."""
+
+
+def send(occasion_id: int) -> str:
+    """Send one occasion if it is still pending and still due; returns what happened."""
+    now = clock.now()
+    claimed = Occasion.objects.filter(pk=occasion_id, state=OccasionState.PENDING).update(
+        state=OccasionState.SENDING, claimed_at=now, attempts=F("attempts") + 1
+    )
+    if not claimed:
+        return "taken"  # sent already, or another worker has it
+    occasion = Occasion.objects.select_related("recipient").get(pk=occasion_id)
+    rule = RULES.get(occasion.rule)
+    if rule is None or not rule.still_due(occasion.object_key, occasion.on_date):
+        Occasion.objects.filter(pk=occasion_id).update(state=OccasionState.DROPPED)
+        return "dropped"
+    message = build_message(occasion, rule)
+    try:
+        message.send()
+    except Exception as error:  # noqa: BLE001 — any failure of the mail server is retried
+        final = occasion.attempts >= MAX_ATTEMPTS
+        Occasion.objects.filter(pk=occasion_id).update(
+            state=OccasionState.FAILED if final else OccasionState.PENDING, last_error=str(error)[:2000]
+        )
+        log.warning("reminder %s not delivered (attempt %s): %s", occasion_id, occasion.attempts, error)
+        if final:
+            return "failed"
+        raise DeliveryFailed(str(error)) from error
+    # The window: the server has the mail; until this UPDATE a crash would send it again.
+    Occasion.objects.filter(pk=occasion_id).update(
+        state=OccasionState.SENT, sent_at=clock.now(), subject=message.subject
+    )
+    return "sent"
+
+
+def build_message(occasion: Occasion, rule) -> EmailMultiAlternatives:
+    recipient = occasion.recipient
+    with translation.override(recipient.language or settings.LANGUAGE_CODE):
+        context = {
+            "recipient": recipient,
+            "occasion": occasion,
+            "rule": rule,
+            "site_url": settings.SITE_URL,
+            **rule.context(occasion.object_key),
+        }
+        base = f"emails/reminders/{rule.code}"
+        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
+        message = EmailMultiAlternatives(
+            subject,
+            render_to_string(f"{base}.txt", context),
+            to=[recipient.email],
+            reply_to=[settings.REPLY_TO_EMAIL],
+            headers={"X-Supervision-Reminder": f"{occasion.rule}/{occasion.object_key}/{occasion.on_date}"},
+        )
+        message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
+    return message
