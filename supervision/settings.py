@@ -53,6 +53,7 @@ INSTALLED_APPS = [
     "supervision.reminders",
     "supervision.control",
     "supervision.portal",
+    "supervision.briefings",
 ]
 
 MIDDLEWARE = [
@@ -134,6 +135,9 @@ else:
 CELERY_TASK_IGNORE_RESULT = True
 CELERY_TASK_ACKS_LATE = True
 CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+# A task cut off by a lost broker connection is cancelled and redelivered; the reminders'
+# claim in the database keeps a redelivered send from mailing twice.
+CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
 CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"

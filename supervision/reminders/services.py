@@ -6,10 +6,11 @@ Exactly once, step by step:
    nothing twice.
 2. ``send`` claims the occasion with a conditional UPDATE (pending → sending); only the worker
    whose update changed the row sends. A second delivery of the same task finds it claimed.
-3. After the mail server accepted the mail, one UPDATE records it as sent. A worker killed in
-   between leaves the occasion "sending": the next scan after ``STALE_CLAIM`` releases it and it
-   is sent again. That instant — after the server's acceptance, before the UPDATE — is the only
-   window in which a mail can be duplicated; it lasts one local UPDATE.
+3. After the mail server accepted the mail, one UPDATE records it as sent — before the SMTP
+   connection is closed, so the window does not include the server's goodbye. A worker killed
+   in between leaves the occasion "sending": the next scan after ``STALE_CLAIM`` releases it and
+   it is sent again. That instant — after the server's acceptance, before the UPDATE — is the
+   only window in which a mail can be duplicated; it lasts one database write.
 4. Nothing waits in the broker alone: every scan re-queues the pending occasions, so a task
    lost with Redis is queued again when the broker is back.
 """
@@ -18,7 +19,7 @@ import datetime as dt
 import logging
 
 from django.conf import settings
-from django.core.mail import EmailMultiAlternatives
+from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
@@ -54,9 +55,19 @@ def scan() -> list[int]:
             ignore_conflicts=True,
             batch_size=1000,
         )
-    return list(
-        Occasion.objects.filter(state=OccasionState.PENDING, on_date__lte=today).values_list("pk", flat=True)
+    pending = Occasion.objects.filter(state=OccasionState.PENDING, on_date__lte=today).values_list(
+        "pk", "attempts", "claimed_at"
     )
+    # A failed delivery waits its back-off (30 s, doubling, at most an hour) before the next try.
+    return [
+        pk
+        for pk, attempts, last in pending
+        if not attempts or last is None or last <= now - backoff(attempts)
+    ]
+
+
+def backoff(attempts: int) -> dt.timedelta:
+    return min(dt.timedelta(seconds=30 * 2 ** max(attempts - 1, 0)), dt.timedelta(hours=1))
 
 
 class DeliveryFailed(Exception):
@@ -77,9 +88,12 @@ def send(occasion_id: int) -> str:
         Occasion.objects.filter(pk=occasion_id).update(state=OccasionState.DROPPED)
         return "dropped"
     message = build_message(occasion, rule)
+    connection = get_connection()
     try:
-        message.send()
+        connection.open()
+        connection.send_messages([message])
     except Exception as error:  # noqa: BLE001 — any failure of the mail server is retried
+        connection.close()
         final = occasion.attempts >= MAX_ATTEMPTS
         Occasion.objects.filter(pk=occasion_id).update(
             state=OccasionState.FAILED if final else OccasionState.PENDING, last_error=str(error)[:2000]

@@ -113,7 +113,7 @@ def test_failed_delivery_is_retried_then_shown_as_failed(cbn_staff, settings, mo
     def refuse(*args, **kwargs):
         raise OSError("connection refused")
 
-    monkeypatch.setattr("django.core.mail.EmailMultiAlternatives.send", refuse)
+    monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
     with at(2026, 10, 28):
         [occasion_id] = services.scan()
         for _attempt in range(services.MAX_ATTEMPTS - 1):
@@ -250,3 +250,17 @@ def test_a_report_page_shows_its_reminders(client, cbn_staff):
         ).content.decode()
     assert "2026-10-28" in page  # sent
     assert "2026-10-31" in page  # next: the due day
+
+
+def test_a_failed_delivery_waits_its_back_off_before_the_next_scan_queues_it(cbn_staff, monkeypatch):
+    def refuse(*args, **kwargs):
+        raise OSError("connection refused")
+
+    with at(2026, 10, 28, 9, 0):
+        [occasion_id] = services.scan()
+        monkeypatch.setattr("django.core.mail.backends.locmem.EmailBackend.send_messages", refuse)
+        with pytest.raises(services.DeliveryFailed):
+            services.send(occasion_id)
+        assert services.scan() == []
+    with at(2026, 10, 28, 9, 1):  # 30 s after the first attempt
+        assert services.scan() == [occasion_id]
