@@ -165,7 +165,8 @@ def complaint_rate(months, by=("operator",), **filters) -> dict[tuple, Value]:
     return {
         k: Value(
             counted.get(k, {}).get("received", 0),
-            applications.get(k, {}).get("port_out_applications"),
+            # No report for the month: no denominator, so no rate (0 makes the Value undefined).
+            applications.get(k, {}).get("port_out_applications") or 0,
             10_000,
         )
         for k in keys
@@ -187,7 +188,7 @@ def complaints_per_million(months, by=("operator",), **filters) -> dict[tuple, V
     for k, s in counted.items():
         subscribers_10k = figures.get(k, {}).get("subscribers_10k")
         # 10,000 subscribers are 0.01 million: divide by subscribers_10k / 100.
-        result[k] = Value(s["received"], (subscribers_10k / 100) if subscribers_10k else None)
+        result[k] = Value(s["received"], (subscribers_10k / 100) if subscribers_10k else 0)
     return result
 
 

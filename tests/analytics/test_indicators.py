@@ -185,3 +185,11 @@ def test_indicator_queries_do_not_grow_with_the_ledger(october, django_assert_ma
     # Two queries (the ledger's monthly counts and the report figures), whatever the ledger holds.
     with django_assert_max_num_queries(2):
         assert ind.complaint_rate([OCT])[("CMCC", OCT)].numerator == 2003
+
+
+def test_complaints_without_a_report_give_no_rate(db):
+    ComplaintRecord.objects.bulk_create([complaint("CTCC", "C1", dt.date(2026, 10, 4))])
+    refresh_complaint_counts()
+    assert ind.complaints([OCT])[("CTCC", OCT)].value == 1
+    assert ind.complaint_rate([OCT])[("CTCC", OCT)].value is None
+    assert ind.complaints_per_million([OCT])[("CTCC", OCT)].value is None
