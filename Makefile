@@ -32,8 +32,9 @@ messages: venv  ## refresh the Chinese catalogue, then compile it (needs gettext
 	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete
 	$(PY) manage.py compilemessages --locale zh_Hans --ignore '.venv/*'
 
-bench: venv  ## benchmarks: figures printed and written to docs/benchmarks.md
+bench: venv  ## benchmarks: figures printed and written to docs/benchmarks.md (DATABASE_URL adds PostgreSQL)
 	$(PY) bench/ingest.py
+	$(PY) bench/dashboard.py
 
 lock:  ## re-pin every dependency (with hashes) from pyproject.toml
 	$(PY) -m pip install --quiet uv

@@ -25,7 +25,8 @@ def test_templates_have_no_inline_script_or_style():
     offenders = [
         str(path.relative_to(ROOT))
         for path in (ROOT / "templates").rglob("*.html")
-        if "emails" not in path.relative_to(ROOT / "templates").parts and inline.search(path.read_text(encoding="utf-8"))
+        if "emails" not in path.relative_to(ROOT / "templates").parts
+        and inline.search(path.read_text(encoding="utf-8"))
     ]
     assert offenders == []
 

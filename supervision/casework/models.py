@@ -1,12 +1,31 @@
-"""The enforcement ladder: inspection findings, rectification orders, interviews."""
+"""The enforcement ladder: inspection findings, rectification orders, interviews, notices.
+
+Rows change only through the service functions (``findings``, ``orders``, ``interviews``,
+``records``), each of which writes a ``CaseEvent`` for the case's timeline; django-simple-history
+keeps every field-level change besides, for the audit trail.
+"""
+
+import datetime as dt
+import uuid
 
 from django.conf import settings
 from django.db import models
+from django.db.models import Case, DateField, DurationField, ExpressionWrapper, Q, Value, When
+from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from supervision.core.models import City, Operator, OperatorScopedQuerySet, ViolationCategory
+from supervision.core.models import SHANGHAI, City, Operator, OperatorScopedQuerySet, ViolationCategory
+
+
+def end_of_day(day: dt.date) -> dt.datetime:
+    """A deadline falling on ``day``: 23:59:59 that day in Asia/Shanghai."""
+    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+
+
+def local_date(moment: dt.datetime) -> dt.date:
+    return timezone.localtime(moment, SHANGHAI).date()
 
 
 class InspectionChannel(models.TextChoices):
@@ -29,9 +48,99 @@ class Severity(models.TextChoices):
     SEVERE = "SEVERE", _("Severe")
 
 
+# Most severe first: an order takes the severity of its most severe ground.
+SEVERITY_RANK = {Severity.SEVERE: 3, Severity.MAJOR: 2, Severity.MINOR: 1}
+
+
+def most_severe(severities) -> str | None:
+    ranked = [s for s in severities if s in SEVERITY_RANK]
+    return max(ranked, key=SEVERITY_RANK.__getitem__) if ranked else None
+
+
+def proposed_deadline(severity: str, today: dt.date | None = None) -> dt.datetime:
+    """The deadline the rules propose for an order of ``severity`` (settings.RECTIFICATION_DAYS)."""
+    today = today or timezone.localdate(timezone=SHANGHAI)
+    return end_of_day(today + dt.timedelta(days=settings.RECTIFICATION_DAYS[severity]))
+
+
+# --- Inspection batches ---------------------------------------------------------------------
+
+
+def _case_file_path(instance, filename):
+    # Under MEDIA_ROOT, outside the static area, in a folder nobody can guess; the stored name
+    # keeps only the checked extension (the user's file name is kept in the row).
+    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
+    return f"casework/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+
+
+def _batch_path(instance, filename):
+    return f"casework/batches/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+
+
+class BatchState(models.TextChoices):
+    CHECKED = "checked", _("Checked")
+    CONFIRMED = "confirmed", _("Confirmed and stored")
+    DISCARDED = "discarded", _("Discarded")
+
+
+class InspectionBatch(models.Model):
+    """An inspection workbook staff uploaded: kept aside, checked and previewed, then confirmed.
+
+    Nothing of it becomes a finding until a preview without errors is confirmed; the findings
+    it stored point back to it.
+    """
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    file = models.FileField(_("file"), upload_to=_batch_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=255)
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
+    state = models.CharField(
+        _("state"), max_length=10, choices=BatchState.choices, default=BatchState.CHECKED
+    )
+    problems = models.JSONField(default=list, blank=True)
+    # What would be stored: counts per operator, with and without a problem found.
+    preview = models.JSONField(default=dict, blank=True)
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-uploaded_at"]
+        verbose_name = _("inspection batch")
+        verbose_name_plural = _("inspection batches")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+
 class FindingState(models.TextChoices):
     DRAFT = "draft", _("Draft")
     PUBLISHED = "published", _("Published to the operator")
+    RESPONDED = "responded", _("Operator responded")
+    CONTESTED = "contested", _("Contested by the operator")
+    UPHELD = "upheld", _("Upheld")
+    WITHDRAWN = "withdrawn", _("Withdrawn")
+
+
+# A finding in one of these states may ground a rectification order or an interview.
+GROUNDING_FINDING_STATES = [
+    FindingState.PUBLISHED,
+    FindingState.RESPONDED,
+    FindingState.CONTESTED,
+    FindingState.UPHELD,
+]
+
+
+class FindingQuerySet(OperatorScopedQuerySet):
+    def visible_to(self, user):
+        """An operator sees its own findings once published, never the drafts."""
+        rows = super().visible_to(user)
+        if getattr(user, "is_operator_user", False):
+            rows = rows.exclude(state=FindingState.DRAFT)
+        return rows
 
 
 class InspectionFinding(models.Model):
@@ -63,9 +172,35 @@ class InspectionFinding(models.Model):
     )
     published_at = models.DateTimeField(_("published at"), null=True, blank=True)
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("recorded by"),
+    )
+    batch = models.ForeignKey(
+        InspectionBatch,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="findings",
+        verbose_name=_("imported from"),
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
+    )
+    decision_note = models.TextField(_("reasons for the decision"), blank=True)
     history = HistoricalRecords()
 
-    objects = OperatorScopedQuerySet.as_manager()
+    objects = FindingQuerySet.as_manager()
 
     class Meta:
         ordering = ["-visit_date", "pk"]
@@ -75,6 +210,40 @@ class InspectionFinding(models.Model):
 
     def __str__(self) -> str:
         return f"{self.operator.code} {self.visit_date} {self.scenario[:30]}"
+
+    @property
+    def reference(self) -> str:
+        """How people cite a finding: its number."""
+        return _("Finding %(pk)s") % {"pk": self.pk}
+
+
+class ResponseKind(models.TextChoices):
+    RESPONSE = "response", _("Response")
+    CONTEST = "contest", _("Contest")
+
+
+class FindingResponse(models.Model):
+    """The operator's answer to a published finding: an explanation, or a contest of the facts."""
+
+    finding = models.ForeignKey(
+        InspectionFinding, on_delete=models.CASCADE, related_name="responses", verbose_name=_("finding")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=ResponseKind.choices)
+    text = models.TextField(_("text"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["submitted_at", "pk"]
+        verbose_name = _("response to a finding")
+        verbose_name_plural = _("responses to findings")
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} {self.finding_id}"
+
+
+# --- Rectification orders -------------------------------------------------------------------
 
 
 class OrderState(models.TextChoices):
@@ -93,6 +262,52 @@ OPEN_ORDER_STATES = [
     OrderState.REPORT_SUBMITTED,
     OrderState.RETURNED,
 ]
+
+
+class OrderQuerySet(OperatorScopedQuerySet):
+    """Orders, with the one definition of "overdue" and "days left" that every page uses.
+
+    Overdue is derived, never stored: an open order (issued, acknowledged, report submitted,
+    returned) whose deadline has passed.
+    """
+
+    def visible_to(self, user):
+        """An operator sees its own orders once issued, never the drafts."""
+        rows = super().visible_to(user)
+        if getattr(user, "is_operator_user", False):
+            rows = rows.exclude(state=OrderState.DRAFT)
+        return rows
+
+    def open(self):
+        return self.filter(state__in=OPEN_ORDER_STATES)
+
+    @staticmethod
+    def overdue_q(now=None) -> Q:
+        return Q(state__in=OPEN_ORDER_STATES, deadline__lt=now or timezone.now())
+
+    def overdue(self, now=None):
+        return self.filter(self.overdue_q(now))
+
+    def not_overdue(self, now=None):
+        return self.exclude(self.overdue_q(now))
+
+    def with_days_left(self, now=None):
+        """Annotate ``days_left``: whole days from today to the deadline's day, Asia/Shanghai.
+
+        Negative when the deadline has passed (days overdue); ``None`` for orders that are not
+        open (drafts, verified, escalated), for which a count of days means nothing. Computed by
+        the database so that a list can be sorted by it.
+        """
+        today = timezone.localdate(now or timezone.now(), SHANGHAI)
+        days = ExpressionWrapper(
+            TruncDate("deadline", tzinfo=SHANGHAI) - Value(today, output_field=DateField()),
+            output_field=DurationField(),
+        )
+        return self.annotate(
+            days_left=Case(
+                When(state__in=OPEN_ORDER_STATES, then=days), default=None, output_field=DurationField()
+            )
+        )
 
 
 class RectificationOrder(models.Model):
@@ -125,7 +340,7 @@ class RectificationOrder(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
-    objects = OperatorScopedQuerySet.as_manager()
+    objects = OrderQuerySet.as_manager()
 
     class Meta:
         ordering = ["deadline"]
@@ -136,8 +351,138 @@ class RectificationOrder(models.Model):
         return self.document_no or self.title
 
     @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_ORDER_STATES
+
+    @property
     def is_overdue(self) -> bool:
-        return self.state in OPEN_ORDER_STATES and self.deadline < timezone.now()
+        # The same rule as OrderQuerySet.overdue_q, for one order in hand.
+        return self.is_open and self.deadline < timezone.now()
+
+    def days_left_now(self, now=None) -> int | None:
+        """Whole days from today to the deadline's day in Asia/Shanghai; None when not open."""
+        if not self.is_open:
+            return None
+        return (local_date(self.deadline) - timezone.localdate(now or timezone.now(), SHANGHAI)).days
+
+
+class DeadlineKind(models.TextChoices):
+    INITIAL = "initial", _("Set when issued")
+    EXTENSION = "extension", _("Extension granted")
+
+
+class OrderDeadline(models.Model):
+    """Every deadline an order has had, oldest first: the one set at issue, then each extension."""
+
+    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="deadlines")
+    deadline = models.DateTimeField(_("deadline"))
+    kind = models.CharField(_("kind"), max_length=10, choices=DeadlineKind.choices)
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+    )
+    set_at = models.DateTimeField(_("set at"), default=timezone.now)
+    extension = models.OneToOneField(
+        "ExtensionRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="granted"
+    )
+
+    class Meta:
+        ordering = ["set_at", "pk"]
+        verbose_name = _("order deadline")
+        verbose_name_plural = _("order deadlines")
+
+    def __str__(self) -> str:
+        return f"{self.order_id} {self.deadline:%Y-%m-%d}"
+
+
+class ExtensionState(models.TextChoices):
+    PENDING = "pending", _("Awaiting a decision")
+    GRANTED = "granted", _("Granted")
+    REFUSED = "refused", _("Refused")
+
+
+class ExtensionRequest(models.Model):
+    """The operator asks for more time, with a reason and a proposed date; staff decide."""
+
+    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="extensions")
+    reason = models.TextField(_("reason"))
+    proposed_date = models.DateField(_("proposed new deadline"))
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
+    state = models.CharField(
+        _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    decision_note = models.TextField(_("reasons for the decision"), blank=True)
+    previous_deadline = models.DateTimeField(_("deadline when asked"))
+    granted_deadline = models.DateTimeField(_("new deadline"), null=True, blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["requested_at", "pk"]
+        verbose_name = _("extension request")
+        verbose_name_plural = _("extension requests")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["order"], condition=Q(state="pending"), name="one_pending_extension_per_order"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.order} → {self.proposed_date}"
+
+
+class ReportDecision(models.TextChoices):
+    PENDING = "pending", _("Awaiting verification")
+    VERIFIED = "verified", _("Verified")
+    RETURNED = "returned", _("Returned")
+
+
+class RectificationReport(models.Model):
+    """A rectification report the operator submitted for an order; a returned one is kept."""
+
+    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="reports")
+    number = models.PositiveSmallIntegerField(_("number"))
+    text = models.TextField(_("what was rectified"))
+    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
+    decision = models.CharField(
+        _("decision"), max_length=10, choices=ReportDecision.choices, default=ReportDecision.PENDING
+    )
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
+    comment = models.TextField(_("administration's comment"), blank=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["number"]
+        verbose_name = _("rectification report")
+        verbose_name_plural = _("rectification reports")
+        constraints = [models.UniqueConstraint(fields=["order", "number"], name="one_number_per_report")]
+
+    def __str__(self) -> str:
+        return f"{self.order} #{self.number}"
+
+
+class DocumentSequence(models.Model):
+    """The last sequence number given to an official document in a year (orders, interviews)."""
+
+    year = models.PositiveSmallIntegerField(unique=True)
+    last = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+
+    def __str__(self) -> str:
+        return f"{self.year}: {self.last}"
+
+
+# --- Interviews -----------------------------------------------------------------------------
 
 
 class InterviewState(models.TextChoices):
@@ -145,6 +490,14 @@ class InterviewState(models.TextChoices):
     ISSUED = "issued", _("Notice issued")
     CONFIRMED = "confirmed", _("Attendance confirmed")
     HELD = "held", _("Held")
+
+
+class InterviewQuerySet(OperatorScopedQuerySet):
+    def visible_to(self, user):
+        rows = super().visible_to(user)
+        if getattr(user, "is_operator_user", False):
+            rows = rows.exclude(state=InterviewState.DRAFT)
+        return rows
 
 
 class InterviewNotice(models.Model):
@@ -167,10 +520,32 @@ class InterviewNotice(models.Model):
     orders = models.ManyToManyField(
         RectificationOrder, blank=True, related_name="interviews", verbose_name=_("linked orders")
     )
+    findings = models.ManyToManyField(
+        InspectionFinding, blank=True, related_name="interviews", verbose_name=_("linked findings")
+    )
+    case_officer = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case officer"),
+    )
+    issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
+    confirmed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("confirmed by"),
+    )
+    confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
+    held_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
-    objects = OperatorScopedQuerySet.as_manager()
+    objects = InterviewQuerySet.as_manager()
 
     class Meta:
         ordering = ["-scheduled_at"]
@@ -179,3 +554,261 @@ class InterviewNotice(models.Model):
 
     def __str__(self) -> str:
         return self.document_no or f"{self.operator.code} {self.scheduled_at:%Y-%m-%d}"
+
+
+class CommitmentState(models.TextChoices):
+    OPEN = "open", _("Open")
+    DONE = "done", _("Reported done")
+    VERIFIED = "verified", _("Verified")
+
+
+class CommitmentQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        return self.filter(interview__in=InterviewNotice.objects.visible_to(user))
+
+    @staticmethod
+    def overdue_q(now=None) -> Q:
+        return Q(state=CommitmentState.OPEN, due_at__lt=now or timezone.now())
+
+    def overdue(self, now=None):
+        return self.filter(self.overdue_q(now))
+
+
+class Commitment(models.Model):
+    """A commitment the operator made at an interview, followed up like an order."""
+
+    interview = models.ForeignKey(InterviewNotice, on_delete=models.CASCADE, related_name="commitments")
+    text = models.TextField(_("commitment"))
+    due_at = models.DateTimeField(_("due"))
+    state = models.CharField(
+        _("state"), max_length=10, choices=CommitmentState.choices, default=CommitmentState.OPEN
+    )
+    done_note = models.TextField(_("what was done"), blank=True)
+    done_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    done_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
+    verified_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
+    return_comment = models.TextField(_("administration's comment"), blank=True)
+    history = HistoricalRecords()
+
+    objects = CommitmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["due_at", "pk"]
+        verbose_name = _("commitment")
+        verbose_name_plural = _("commitments")
+
+    def __str__(self) -> str:
+        return self.text[:50]
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.state == CommitmentState.OPEN and self.due_at < timezone.now()
+
+
+# --- Notices, disclosures, penalties, assessment opinions -----------------------------------
+
+
+class RecordKind(models.TextChoices):
+    CIRCULATED_NOTICE = "notice", _("Circulated notice (通报)")
+    PUBLIC_DISCLOSURE = "disclosure", _("Public disclosure (公示)")
+    PENALTY = "penalty", _("Administrative penalty (行政处罚)")
+    ASSESSMENT = "assessment", _("Assessment opinion (考评意见)")
+
+
+class NoticeRecord(models.Model):
+    """A circulated notice, public disclosure, penalty decision or assessment opinion, as issued."""
+
+    kind = models.CharField(_("kind"), max_length=12, choices=RecordKind.choices)
+    document_no = models.CharField(_("document number"), max_length=60, blank=True)
+    date = models.DateField(_("date"))
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="notice_records", verbose_name=_("operator")
+    )
+    title = models.CharField(_("title"), max_length=200)
+    summary = models.TextField(_("summary"))
+    orders = models.ManyToManyField(
+        RectificationOrder, blank=True, related_name="records", verbose_name=_("linked orders")
+    )
+    findings = models.ManyToManyField(
+        InspectionFinding, blank=True, related_name="records", verbose_name=_("linked findings")
+    )
+    interviews = models.ManyToManyField(
+        InterviewNotice, blank=True, related_name="records", verbose_name=_("linked interviews")
+    )
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
+    history = HistoricalRecords()
+
+    objects = OperatorScopedQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-date", "-pk"]
+        verbose_name = _("notice or decision")
+        verbose_name_plural = _("notices and decisions")
+
+    def __str__(self) -> str:
+        return self.document_no or self.title
+
+
+# --- Files and the timeline -----------------------------------------------------------------
+
+
+class CaseFileQuerySet(models.QuerySet):
+    def visible_to(self, user):
+        """A file is visible to whoever may see the case it belongs to (and nobody else)."""
+        if not getattr(user, "is_authenticated", False) or not user.is_active:
+            return self.none()
+        if user.is_regulator:
+            return self
+        if not user.is_operator_user:
+            return self.none()
+        return self.filter(
+            Q(finding__in=InspectionFinding.objects.visible_to(user))
+            | Q(order__in=RectificationOrder.objects.visible_to(user))
+            | Q(interview__in=InterviewNotice.objects.visible_to(user))
+            | Q(record__in=NoticeRecord.objects.visible_to(user))
+        )
+
+
+class CaseFile(models.Model):
+    """A file attached to a case: evidence, a response's file, a report's attachment, a record.
+
+    Exactly one of ``finding``, ``order``, ``interview``, ``record`` is set (a response's file
+    also names its finding, a report's file its order), and access follows that case.
+    """
+
+    finding = models.ForeignKey(
+        InspectionFinding, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    response = models.ForeignKey(
+        FindingResponse, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    order = models.ForeignKey(
+        RectificationOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    report = models.ForeignKey(
+        RectificationReport, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    interview = models.ForeignKey(
+        InterviewNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    record = models.ForeignKey(
+        NoticeRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+    )
+    file = models.FileField(upload_to=_case_file_path, max_length=300)
+    name = models.CharField(_("file name"), max_length=255)
+    kind = models.CharField(_("kind"), max_length=10)
+    content_type = models.CharField(_("content type"), max_length=100)
+    size = models.PositiveBigIntegerField(_("size (bytes)"))
+    sha256 = models.CharField(_("SHA-256"), max_length=64)
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
+    history = HistoricalRecords()
+
+    objects = CaseFileQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+        verbose_name = _("case file")
+        verbose_name_plural = _("case files")
+        constraints = [
+            models.CheckConstraint(
+                name="case_file_belongs_to_one_case",
+                condition=(
+                    Q(finding__isnull=False, order__isnull=True, interview__isnull=True, record__isnull=True)
+                    | Q(
+                        finding__isnull=True, order__isnull=False, interview__isnull=True, record__isnull=True
+                    )
+                    | Q(
+                        finding__isnull=True, order__isnull=True, interview__isnull=False, record__isnull=True
+                    )
+                    | Q(
+                        finding__isnull=True, order__isnull=True, interview__isnull=True, record__isnull=False
+                    )
+                ),
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class EventKind(models.TextChoices):
+    CREATED = "created", _("Recorded")
+    IMPORTED = "imported", _("Imported from a batch")
+    EDITED = "edited", _("Edited")
+    PUBLISHED = "published", _("Published to the operator")
+    RESPONDED = "responded", _("Operator responded")
+    CONTESTED = "contested", _("Operator contested")
+    UPHELD = "upheld", _("Finding upheld")
+    WITHDRAWN = "withdrawn", _("Finding withdrawn")
+    ISSUED = "issued", _("Issued")
+    ACKNOWLEDGED = "acknowledged", _("Acknowledged by the operator")
+    EXTENSION_ASKED = "extension_asked", _("Extension asked")
+    EXTENSION_GRANTED = "extension_granted", _("Extension granted")
+    EXTENSION_REFUSED = "extension_refused", _("Extension refused")
+    REPORT_SUBMITTED = "report_submitted", _("Rectification report submitted")
+    REPORT_RETURNED = "report_returned", _("Report returned")
+    VERIFIED = "verified", _("Verified and closed")
+    ESCALATED = "escalated", _("Escalated")
+    CONFIRMED = "confirmed", _("Attendance confirmed")
+    MINUTES = "minutes", _("Minutes recorded")
+    COMMITMENT_ADDED = "commitment_added", _("Commitment recorded")
+    COMMITMENT_DONE = "commitment_done", _("Commitment reported done")
+    COMMITMENT_VERIFIED = "commitment_verified", _("Commitment verified")
+    COMMITMENT_RETURNED = "commitment_returned", _("Commitment returned")
+    FILE_ADDED = "file_added", _("File attached")
+    COMMENT = "comment", _("Comment")
+    EMAIL = "email", _("E-mail sent")
+
+
+class CaseEvent(models.Model):
+    """One line of a case's timeline: who did what, when. Written by the services, never edited.
+
+    ``internal`` events (those of a draft, before the operator could see the case) are shown
+    to the administration only.
+    """
+
+    at = models.DateTimeField(_("when"), default=timezone.now, db_index=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("who"),
+    )
+    kind = models.CharField(_("what"), max_length=24, choices=EventKind.choices)
+    finding = models.ForeignKey(
+        InspectionFinding, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    order = models.ForeignKey(
+        RectificationOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    interview = models.ForeignKey(
+        InterviewNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    record = models.ForeignKey(
+        NoticeRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+    )
+    case_file = models.ForeignKey(
+        CaseFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    # What the person wrote (a comment, a reason); shown as written.
+    text = models.TextField(_("text"), blank=True)
+    # Facts for the line, rendered in the reader's language: a deadline, changed fields, mail.
+    data = models.JSONField(default=dict, blank=True)
+    internal = models.BooleanField(_("administration only"), default=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("case event")
+        verbose_name_plural = _("case events")
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()}"

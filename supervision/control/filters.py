@@ -10,11 +10,9 @@ import datetime as dt
 import django_filters
 from django import forms
 from django.db.models import Q
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.casework.models import (
-    OPEN_ORDER_STATES,
     FindingState,
     InspectionChannel,
     InspectionFinding,
@@ -84,6 +82,8 @@ def _operator_filter():
         to_field_name="code",
         queryset=Operator.objects.all(),
         widget=forms.SelectMultiple(attrs={"size": 4}),
+        # No join can repeat a row here; DISTINCT would sort every matching row (26 ms vs 1 ms).
+        distinct=False,
     )
 
 
@@ -199,6 +199,5 @@ class OrderFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_overdue(self, queryset, _name, value):
-        # The same rule as RectificationOrder.is_overdue, in the database.
-        overdue = Q(state__in=OPEN_ORDER_STATES, deadline__lt=timezone.now())
-        return queryset.filter(overdue) if value == "yes" else queryset.exclude(overdue)
+        # The one rule, defined on the orders' queryset (casework.models.OrderQuerySet).
+        return queryset.overdue() if value == "yes" else queryset.not_overdue()

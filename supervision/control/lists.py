@@ -11,19 +11,17 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import Case, DateField, DurationField, ExpressionWrapper, QuerySet, Value, When
-from django.db.models.functions import TruncDate
+from django.db.models import QuerySet
 from django.shortcuts import get_object_or_404, render
-from django.utils import timezone
 from django.utils.formats import number_format
 from django.utils.functional import Promise
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
-from supervision.casework.models import OPEN_ORDER_STATES, InspectionFinding, RectificationOrder
+from supervision.casework.models import InspectionFinding, RectificationOrder
 from supervision.core.exports import FORMATS, Exporter
-from supervision.core.models import SHANGHAI, City, ViolationCategory
+from supervision.core.models import City, ViolationCategory
 from supervision.core.permissions import regulator_required
 from supervision.reporting.models import (
     Channel,
@@ -227,26 +225,8 @@ ORDERS = ListPage(
 )
 
 
-def with_days_left(queryset: QuerySet, now=None) -> QuerySet:
-    """Annotate ``days_left``: whole days from today to the deadline's day, Asia/Shanghai.
-
-    Negative when the deadline has passed (days overdue); ``None`` for orders that are not
-    open (drafts, verified, escalated), for which a count of days means nothing. Computed by
-    the database so that the list can be sorted by it.
-    """
-    today = timezone.localdate(now or timezone.now(), SHANGHAI)
-    days = ExpressionWrapper(
-        TruncDate("deadline", tzinfo=SHANGHAI) - Value(today, output_field=DateField()),
-        output_field=DurationField(),
-    )
-    return queryset.annotate(
-        days_left=Case(
-            When(state__in=OPEN_ORDER_STATES, then=days), default=None, output_field=DurationField()
-        )
-    )
-
-
 @regulator_required
 def orders(request):
-    queryset = with_days_left(RectificationOrder.objects.visible_to(request.user).select_related("operator"))
+    # Days left and overdue: one definition, on the orders' queryset (casework.models).
+    queryset = RectificationOrder.objects.visible_to(request.user).select_related("operator").with_days_left()
     return render_list(request, ORDERS, queryset)

@@ -10,7 +10,6 @@ from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from supervision.casework.models import (
     FindingState,
@@ -21,6 +20,7 @@ from supervision.casework.models import (
     RectificationOrder,
     Severity,
 )
+from supervision.casework.orders import days_left_text
 from supervision.core.exports import Column, Exporter, field_header, yes_no
 from supervision.reporting.models import Channel, ComplaintRecord, ComplaintStatus, Satisfaction
 
@@ -112,7 +112,11 @@ complaint_exporter = Exporter(
 
 
 class FindingTable(ListTable):
-    visit_date = tables.DateColumn(format="Y-m-d", verbose_name=field_header(InspectionFinding, "visit_date"))
+    visit_date = tables.DateColumn(
+        format="Y-m-d",
+        verbose_name=field_header(InspectionFinding, "visit_date"),
+        linkify=lambda record: reverse("control:finding", args=[record.pk]),
+    )
     operator = _operator_column()
     city = _city_column(InspectionFinding)
     channel = tables.Column(verbose_name=field_header(InspectionFinding, "channel"))
@@ -169,25 +173,20 @@ finding_exporter = Exporter(
 # --- Rectification orders -------------------------------------------------------------------
 
 
-def days_left_text(days: int, overdue: bool) -> str:
-    if days > 0:
-        return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
-    if days < 0:
-        return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
-    return _("Overdue since today") if overdue else _("Due today")
-
-
 class OrderTable(ListTable):
     document_no = tables.Column(verbose_name=field_header(RectificationOrder, "document_no"))
     operator = _operator_column()
-    title = tables.Column(verbose_name=field_header(RectificationOrder, "title"))
+    title = tables.Column(
+        verbose_name=field_header(RectificationOrder, "title"),
+        linkify=lambda record: reverse("control:order", args=[record.pk]),
+    )
     severity = tables.Column(verbose_name=field_header(RectificationOrder, "severity"))
     state = tables.Column(verbose_name=field_header(RectificationOrder, "state"))
     deadline = tables.DateTimeColumn(
         format="Y-m-d H:i", verbose_name=field_header(RectificationOrder, "deadline")
     )
-    # Annotated by the list's queryset (lists.with_days_left): whole days from today to the
-    # deadline's day in Asia/Shanghai; empty for orders that are not open.
+    # Annotated by the list's queryset (RectificationOrder.objects.with_days_left()): whole days
+    # from today to the deadline's day in Asia/Shanghai; empty for orders that are not open.
     days_left = tables.Column(
         verbose_name=_("Days left / overdue"),
         attrs={"td": {"class": lambda record: "text-danger fw-semibold" if record.is_overdue else ""}},

@@ -22,4 +22,5 @@ urlpatterns = [
     path("", include("supervision.control.urls_charts")),
     path("", include("supervision.control.urls_casework")),
     path("", include("supervision.control.urls_meetings")),
+    path("", include("supervision.control.urls_briefings")),
 ]

@@ -26,8 +26,9 @@ def month_from_request(request) -> Period:
 
 
 def month_choices(selected: Period, count: int = 36) -> list[Period]:
+    """The months a picker offers: the last complete month and the ones before it (one query)."""
     last = Period.last_complete()
-    return [last.previous(n) for n in range(count)]
+    return list(Period.objects.filter(month__lte=last.month).order_by("-month")[:count])
 
 
 @regulator_required

@@ -61,7 +61,18 @@ from supervision.core.models import (
     User,
     ViolationCategory,
 )
-from supervision.meetings.models import Meeting, MeetingSeries, MeetingState
+from supervision.meetings.models import (
+    ActionItem,
+    ActionState,
+    AgendaItem,
+    AgendaSource,
+    AgendaState,
+    Attendee,
+    Invitation,
+    Meeting,
+    MeetingSeries,
+    MeetingState,
+)
 from supervision.reporting.models import (
     Channel,
     CityFigures,
@@ -1516,6 +1527,7 @@ class DemoSeeder:
             first_start=at(first_day, 14, 30),
             duration_minutes=120,
             place="省通信管理局三楼会议室",
+            created_by=self.staff,
         )
         series.created_at = at(first_day - dt.timedelta(days=10), 10)
         MeetingSeries.objects.filter(pk=series.pk).update(created_at=series.created_at)
@@ -1525,6 +1537,7 @@ class DemoSeeder:
         # The rule runs in naive local time (Asia/Shanghai has no daylight saving), then made aware.
         naive_start = dt.datetime.combine(first_day, dt.time(14, 30))
         meetings, future = [], 0
+        decisions: dict[int, str] = {}
         for occurrence in rrulestr(rule, dtstart=naive_start):
             planned = occurrence.replace(tzinfo=SHANGHAI)
             # A meeting that falls on a public holiday is moved a week on; the series is unchanged.
@@ -1542,11 +1555,13 @@ class DemoSeeder:
                 totals = (
                     self.plan.province_totals(t) if t is not None else {"apps": 0, "done": 0, "complaints": 0}
                 )
+                decisions[len(meetings)] = rng.choice(MEETING_DECISIONS)
                 minutes = MEETING_MINUTES.format(
-                    month=month_label_zh(month), decision=rng.choice(MEETING_DECISIONS), **totals
+                    month=month_label_zh(month), decision=decisions[len(meetings)], **totals
                 )
                 if start != planned:
                     minutes = f"（因节假日顺延一周召开）\n{minutes}"
+            published = start - dt.timedelta(days=5)
             meetings.append(
                 Meeting(
                     series=series,
@@ -1555,11 +1570,132 @@ class DemoSeeder:
                     ends_at=end,
                     place=series.place,
                     state=MeetingState.CLOSED if past else MeetingState.SCHEDULED,
+                    detached=start != planned,
                     minutes=minutes,
+                    invitation_sent_at=published if past else None,
+                    agenda_published_at=published if past else None,
+                    minutes_published_at=end + dt.timedelta(days=2) if past else None,
+                    closed_at=end + dt.timedelta(days=2) if past else None,
+                    closed_by=self.staff if past else None,
+                    administration_attendees="王科长" if past else "",
                 )
             )
         Meeting.objects.bulk_create(meetings)
+        self.create_meeting_records(meetings, decisions, rng)
         self.result.counts["meetings"] = len(meetings)
+
+    def create_meeting_records(self, meetings: list[Meeting], decisions: dict[int, str], rng) -> None:
+        """Invitations, agendas, attendance and action items of the demo meetings.
+
+        Held meetings have it all (attended, minutes published, closed); of their action items the
+        older ones are done and the latest still open. The next meeting has answers from two
+        operators and a proposal awaiting a decision; the later ones nothing yet.
+        """
+        invitations = Invitation.objects.bulk_create(
+            [
+                Invitation(meeting=meeting, operator=self.operators[op])
+                for meeting in meetings
+                for op in OPERATOR_CODES
+            ]
+        )
+        by_meeting: dict[int, list[Invitation]] = {}
+        for invitation in invitations:
+            by_meeting.setdefault(invitation.meeting_id, []).append(invitation)
+        past = [m for m in meetings if m.state == MeetingState.CLOSED]
+        upcoming = [m for m in meetings if m.state == MeetingState.SCHEDULED]
+        agenda, attendees, actions = [], [], []
+        for meeting in past:
+            month = add_months(timezone.localtime(meeting.starts_at, SHANGHAI).date().replace(day=1), -1)
+            titles = [
+                (f"通报{month_label_zh(month)}携号转网工作情况及投诉情况", "王科长", 20, None),
+                *(
+                    (
+                        f"{self.operators[op].short_zh}汇报本月工作开展情况",
+                        self.operators[op].short_zh,
+                        15,
+                        op,
+                    )
+                    for op in OPERATOR_CODES
+                ),
+                ("研究议定事项", "王科长", 20, None),
+            ]
+            for position, (item_title, presenter, planned, op) in enumerate(titles, start=1):
+                agenda.append(
+                    AgendaItem(
+                        meeting=meeting,
+                        position=position,
+                        title=item_title,
+                        presenter=presenter,
+                        planned_minutes=planned,
+                        operator=self.operators[op] if op else None,
+                        decided_by=self.staff,
+                        decided_at=meeting.agenda_published_at,
+                    )
+                )
+            for invitation in by_meeting[meeting.pk]:
+                op = invitation.operator.code
+                invitation.answered_at = meeting.starts_at - dt.timedelta(days=rng.randint(1, 4))
+                invitation.answered_by = self.operator_user(op)
+                people = {self.operator_user(op), self.manager(op)}
+                for person in sorted(people, key=lambda u: u.username):
+                    attendees.append(
+                        Attendee(
+                            invitation=invitation,
+                            user=person,
+                            name=person.full_name,
+                            attended=True,
+                        )
+                    )
+            decision = decisions[meetings.index(meeting)]
+            owners = ["CUCC"] if "中国联通" in decision else OPERATOR_CODES
+            due = timezone.localtime(meeting.starts_at, SHANGHAI).date() + dt.timedelta(days=21)
+            done = meeting is not past[-1]
+            for op in owners:
+                actions.append(
+                    ActionItem(
+                        meeting=meeting,
+                        title=decision.removeprefix("各运营商").removeprefix("中国联通"),
+                        operator=self.operators[op],
+                        due_on=due,
+                        state=ActionState.DONE if done else ActionState.OPEN,
+                        done_at=at(due - dt.timedelta(days=rng.randint(1, 6)), 17) if done else None,
+                        done_by=self.operator_user(op) if done else None,
+                        done_note="已按要求完成并书面报送。" if done else "",
+                        created_by=self.staff,
+                    )
+                )
+        if upcoming:
+            following = upcoming[0]
+            for invitation in by_meeting[following.pk][:2]:
+                op = invitation.operator.code
+                invitation.answered_at = self.now - dt.timedelta(hours=rng.randint(2, 48))
+                invitation.answered_by = self.manager(op)
+                for person in sorted({self.operator_user(op), self.manager(op)}, key=lambda u: u.username):
+                    attendees.append(
+                        Attendee(
+                            invitation=invitation,
+                            user=person,
+                            name=person.full_name,
+                        )
+                    )
+            agenda.append(
+                AgendaItem(
+                    meeting=following,
+                    title="关于统一携转客服热线答复口径的建议",
+                    details="建议管局组织各运营商统一客服热线对携转条件、授权码有效期的答复口径。",
+                    presenter=self.operators["CTCC"].short_zh,
+                    planned_minutes=15,
+                    operator=self.operators["CTCC"],
+                    source=AgendaSource.PROPOSAL,
+                    state=AgendaState.PROPOSED,
+                    proposed_by=self.operator_user("CTCC"),
+                )
+            )
+        Invitation.objects.bulk_update(invitations, ["answered_at", "answered_by"])
+        AgendaItem.objects.bulk_create(agenda)
+        Attendee.objects.bulk_create(attendees)
+        ActionItem.objects.bulk_create(actions)
+        self.result.counts["action_items"] = len(actions)
 
     # -- incidents --
 

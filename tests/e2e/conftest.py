@@ -267,3 +267,11 @@ def live_operator_manager(live_user):
     from supervision.core.models import Role
 
     return live_user("manager_a", Role.OPERATOR_MANAGER, "CMCC", full_name="赵经理")
+
+
+def click_nav(page, path: str) -> None:
+    """Follow the navigation link to ``path``, opening its drop-down menu first if it is in one."""
+    link = page.get_by_test_id("nav").locator(f"a[href='{path}']")
+    if not link.is_visible():
+        link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/button").click()
+    link.click()

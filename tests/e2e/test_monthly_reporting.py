@@ -22,6 +22,7 @@ from django.utils import translation
 from playwright.sync_api import expect
 
 from supervision.reporting.models import MonthlySubmission, SubmissionState
+from tests.e2e.conftest import click_nav
 
 SAMPLES = Path(__file__).resolve().parents[2].parent / "shared" / "samples"
 FIGURES = SAMPLES / "monthly_report_CMCC_2026-10.xlsx"
@@ -87,7 +88,7 @@ def log_out(page, live_url):
 
 
 def open_nav(page, live_url, path):
-    page.get_by_test_id("nav").locator(f"a[href='{path}']").click()
+    click_nav(page, path)
     expect(page).to_have_url(live_url(path))
 
 

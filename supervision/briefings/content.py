@@ -1,0 +1,549 @@
+"""What the briefing says, as a list of blocks that the .docx, the PDF and the page each lay out.
+
+One composition for every output: the three cannot say different things. The text is Chinese
+whatever the reader's language: the briefing is the official document the operators and MIIT
+receive. Every number is printed with the dashboard's own filter (``desk.figure``) in the
+Chinese locale, so it reads exactly as the dashboard's Chinese page shows it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.utils import translation
+
+from supervision.core.templatetags.desk import figure as _figure
+
+AUTHORITY = "山东省通信管理局"
+COPY_TO = "工业和信息化部信息通信管理局"
+NO_DATA = "—"
+
+METHODS = {"OPEN": "明察", "COVERT": "暗访", "MYSTERY_SHOPPER": "第三方体验"}
+SEVERITIES = {"MINOR": "一般", "MAJOR": "较重", "SEVERE": "严重"}
+FINDING_STATES = {
+    "published": "已告知企业",
+    "responded": "企业已说明",
+    "contested": "企业有异议",
+    "upheld": "已认定",
+}
+ORDER_STATES = {
+    "issued": "已下发",
+    "acknowledged": "已签收",
+    "report_submitted": "已报送整改报告",
+    "returned": "整改报告退回",
+    "verified": "已验收",
+    "escalated": "已升级处理",
+}
+REPORT_STATES = {
+    "accepted": "已受理",
+    "returned": "已退回更正",
+    "on_time": "按时报送",
+    "late": "逾期报送",
+    "missing": "未报送",
+    "not_due": "未到报送期限",
+}
+SECTION_NUMBERS = "一二三四五六七八九十"
+
+
+def default_texts(month_label: str) -> dict[str, str]:
+    """The text sections a new draft starts with; staff adapt them."""
+    month = chinese_month(month_label)
+    return {
+        "opening": (
+            "为深入贯彻《携号转网服务管理规定》（工信部信管〔2019〕242号）和《山东省携号转网服务管理细则》，"
+            f"持续规范携号转网服务行为，切实保障用户合法权益，现将{month}全省携号转网服务监管情况通报如下。"
+        ),
+        "commentary": "",
+        "requirements": (
+            "（一）严守服务底线。各企业要严格落实“六条底线”要求，不得以任何方式设限阻挠、违规限制用户携号转网，"
+            "不得开展虚假宣传和不公平营销。\n"
+            "（二）抓好问题整改。对本通报指出的问题和逾期未整改事项，各企业要逐项分析原因、落实整改责任，"
+            "按期向我局报送整改报告。\n"
+            "（三）做好投诉处理。各企业要在15日内办结用户投诉，切实降低投诉率，坚决杜绝恶意诱导申诉。\n"
+            "（四）按时报送材料。各企业要于每月月底前报送月度工作情况、投诉台账和典型案例，重大问题随时报告。"
+        ),
+    }
+
+
+# --- Numbers and dates, as the dashboard's Chinese page prints them -----------------------------
+
+
+def number(value, decimals: int = 0) -> str:
+    """A figure as the dashboard prints it (``desk.figure``, Chinese locale); “—” without one."""
+    if value is None:
+        return NO_DATA
+    with translation.override("zh-hans"):
+        return str(_figure(value, decimals))
+
+
+def chinese_month(label: str) -> str:
+    year, month = label.split("-")
+    return f"{int(year)}年{int(month)}月"
+
+
+def chinese_date(day: dt.date) -> str:
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def _iso_date(text: str, year: int | None = None) -> str:
+    """A date in a table: “10月3日” in the briefing's year, “2025年12月3日” otherwise."""
+    day = dt.date.fromisoformat(text)
+    if day.year == year:
+        return f"{day.month}月{day.day}日"
+    return chinese_date(day)
+
+
+# --- Blocks --------------------------------------------------------------------------------------
+
+
+@dataclass
+class Heading:
+    text: str
+    level: int = 1
+    kind: str = "heading"
+
+
+@dataclass
+class Paragraph:
+    text: str
+    kind: str = "paragraph"
+
+
+@dataclass
+class Table:
+    key: str
+    caption: str
+    header: list[str]
+    rows: list[list[str]]
+    # Relative column widths; the first column holds names.
+    widths: list[float]
+    kind: str = "table"
+
+
+@dataclass
+class Chart:
+    key: str
+    caption: str
+    kind: str = "chart"
+
+
+@dataclass
+class Head:
+    authority: str
+    document_no: str
+    title: str
+    # The title as it is set: broken where the words allow, not where the line is full.
+    title_lines: list[str]
+    addressees: list[str]
+    date: str
+    copy_to: str
+    draft: bool
+
+
+@dataclass
+class Composition:
+    head: Head
+    blocks: list = field(default_factory=list)
+
+
+def title(month_label: str) -> str:
+    return "".join(title_lines(month_label))
+
+
+def title_lines(month_label: str) -> list[str]:
+    return [f"关于{chinese_month(month_label)}携号转网服务", "监管情况的通报"]
+
+
+# --- The composition -------------------------------------------------------------------------------
+
+
+class _Sections:
+    def __init__(self):
+        self.blocks = []
+        self.count = 0
+
+    def section(self, text):
+        self.blocks.append(Heading(f"{SECTION_NUMBERS[self.count]}、{text}"))
+        self.count += 1
+
+    def add(self, *blocks):
+        self.blocks.extend(blocks)
+
+    def paragraphs(self, text: str):
+        for line in (text or "").splitlines():
+            if line.strip():
+                self.blocks.append(Paragraph(line.strip()))
+
+
+def compose(
+    *,
+    figures: dict,
+    opening: str,
+    commentary: str,
+    requirements: str,
+    document_no: str | None,
+    date: dt.date,
+    corrects: str | None = None,
+) -> Composition:
+    """The whole briefing: its head and its blocks, from the figures and the edited texts."""
+    operators = figures["operators"]
+    names = {op["code"]: op["short"] for op in operators}
+    year = int(figures["month"][:4])
+    head = Head(
+        authority=AUTHORITY,
+        document_no=document_no or "（草稿，未编号）",
+        title=title(figures["month"]),
+        title_lines=title_lines(figures["month"]),
+        addressees=[op["name"] for op in operators],
+        date=chinese_date(date),
+        copy_to=COPY_TO,
+        draft=document_no is None,
+    )
+    out = _Sections()
+    out.paragraphs(opening)
+
+    out.section("总体情况")
+    out.add(Paragraph(summary(figures)))
+    out.paragraphs(commentary)
+
+    out.section("主要指标及排名")
+    out.add(Paragraph(ranking_sentence(figures)))
+    out.add(indicator_table(figures, names), Chart("complaint_rate", "图1  各企业万笔携出申请投诉量"))
+    out.add(volume_table(figures, names))
+
+    out.section("用户投诉情况")
+    out.add(Paragraph(complaint_sentence(figures)))
+    out.add(complaint_table(figures, names))
+    out.add(Chart("categories", "图2  投诉按类别分布"), Chart("trend", "图3  近12个月各企业投诉量"))
+
+    out.section("监督检查和整改情况")
+    findings = figures["findings"]
+    orders = figures["orders"]
+    out.add(Paragraph(casework_sentence(figures, names)))
+    if findings["rows"]:
+        out.add(finding_table(findings, names, year))
+    if orders:
+        out.add(order_table(orders, names, year))
+
+    out.section("逾期事项")
+    out.add(Paragraph(overdue_sentence(figures, names)))
+    if figures["overdue_orders"]:
+        out.add(overdue_table(figures["overdue_orders"], names, year))
+    out.add(Paragraph(reporting_sentence(figures, names)))
+
+    out.section("典型案例")
+    cases = figures["typical_cases"]
+    if not cases:
+        out.add(Paragraph("本月各企业未报送典型案例。"))
+    for index, case in enumerate(cases, start=1):
+        out.add(
+            Heading(
+                f"（{_chinese_count(index)}）{names.get(case['operator'], case['operator'])}：{case['title']}（{case['city']}）",
+                2,
+            )
+        )
+        out.add(Paragraph(f"基本情况：{case['what_happened']}"), Paragraph(f"处理情况：{case['handling']}"))
+
+    if requirements.strip():
+        out.section("工作要求")
+        out.paragraphs(requirements)
+
+    if corrects:
+        out.add(Paragraph(f"本通报更正并替代{corrects}。"))
+    return Composition(head, out.blocks)
+
+
+def _chinese_count(n: int) -> str:
+    if n <= 10:
+        return "一二三四五六七八九十"[n - 1]
+    tens, ones = divmod(n, 10)
+    return f"{'' if tens == 1 else '一二三四五六七八九'[tens - 1]}十{'一二三四五六七八九'[ones - 1] if ones else ''}"
+
+
+def _indicator(figures, code) -> dict | None:
+    return next((row for row in figures["indicators"] if row["code"] == code), None)
+
+
+def _rate_change(change, decimals, unit) -> str:
+    if change is None:
+        return ""
+    if round(change, decimals) == 0:
+        return "持平"
+    word = "上升" if change > 0 else "下降"
+    amount = number(abs(change), decimals)
+    return f"{word}{amount}{'个百分点' if unit == '%' else unit}"
+
+
+def _count_change(current, before, unit) -> str:
+    if current is None or before is None:
+        return ""
+    difference = current - before
+    if difference == 0:
+        return "持平"
+    return f"{'增加' if difference > 0 else '减少'}{number(abs(difference))}{unit}"
+
+
+def _changes(month_change: str, year_change: str) -> str:
+    parts = []
+    if month_change:
+        parts.append(f"较上月{month_change}")
+    if year_change:
+        parts.append(f"较去年同期{year_change}")
+    return f"，{'，'.join(parts)}" if parts else ""
+
+
+def summary(figures: dict) -> str:
+    """The province's key figures and their changes, in one paragraph."""
+    month = chinese_month(figures["month"])
+    volumes = figures["volumes"]["province"]
+    now = volumes.get("current") or {}
+    before = volumes.get("previous") or {}
+    year_ago = volumes.get("year_ago") or {}
+    if not now.get("port_out_applications") and not now.get("complaints"):
+        return f"{month}，各企业尚未报送本月携号转网业务数据和投诉台账。"
+    sentences = []
+    if now.get("port_out_applications") is not None:
+        success = _indicator(figures, "port_out_success")
+        rate = success["province"] if success else {}
+        sentences.append(
+            f"{month}，全省各基础电信企业共下发携号转网授权码{number(now.get('auth_code_requests'))}个，"
+            f"受理携出申请{number(now.get('port_out_applications'))}笔"
+            f"{_changes(_count_change(now.get('port_out_applications'), before.get('port_out_applications'), '笔'), _count_change(now.get('port_out_applications'), year_ago.get('port_out_applications'), '笔'))}；"
+            f"携出成功{number(now.get('port_out_completed'))}笔，携出成功率{number(rate.get('value'), success['decimals'])}%"
+            f"{_changes(_rate_change(rate.get('change_month'), success['decimals'], '%'), _rate_change(rate.get('change_year'), success['decimals'], '%'))}。"
+        )
+    complaint_rate = _indicator(figures, "complaint_rate")
+    timely = _indicator(figures, "timely_resolution")
+    text = (
+        f"全省共受理携号转网投诉{number(now.get('complaints') or 0)}件"
+        f"{_changes(_count_change(now.get('complaints') or 0, before.get('complaints'), '件'), _count_change(now.get('complaints') or 0, year_ago.get('complaints'), '件'))}"
+    )
+    if complaint_rate and complaint_rate["province"]["value"] is not None:
+        cr = complaint_rate["province"]
+        text += (
+            f"，每万笔携出申请投诉{number(cr['value'], complaint_rate['decimals'])}件"
+            f"{_changes(_rate_change(cr['change_month'], complaint_rate['decimals'], '件'), _rate_change(cr['change_year'], complaint_rate['decimals'], '件'))}"
+        )
+    if timely and timely["province"]["value"] is not None:
+        text += f"；投诉15日内办结率{number(timely['province']['value'], timely['decimals'])}%"
+    sentences.append(text + "。")
+    return "".join(sentences)
+
+
+def ranking_sentence(figures: dict) -> str:
+    names = {op["code"]: op["short"] for op in figures["operators"]}
+    parts = []
+    for code in ("port_out_success", "complaint_rate", "timely_resolution"):
+        row = _indicator(figures, code)
+        if row is None:
+            continue
+        ranked = [(c, v) for c, v in row["operators"].items() if v["rank"] is not None]
+        if len(ranked) < 2:
+            continue
+        best = min(ranked, key=lambda item: item[1]["rank"])
+        worst = max(ranked, key=lambda item: item[1]["rank"])
+        if best[1]["rank"] == worst[1]["rank"]:
+            continue
+        unit = "%" if row["unit"] == "%" else row["unit"]
+        parts.append(
+            f"{row['name']}{names[best[0]]}最好（{number(best[1]['value'], row['decimals'])}{unit}），"
+            f"{names[worst[0]]}最差（{number(worst[1]['value'], row['decimals'])}{unit}）"
+        )
+    if not parts:
+        return "本月可供比较的企业数据不足，各项指标见表1。"
+    return "从各企业看，" + "；".join(parts) + "。各项指标及排名见表1（排名按指标优劣排列，第1名为最好）。"
+
+
+def indicator_table(figures: dict, names: dict) -> Table:
+    codes = [op["code"] for op in figures["operators"]]
+    rows = []
+    for row in figures["indicators"]:
+        unit = "%" if row["unit"] == "%" else row["unit"]
+        cells = [f"{row['name']}（{unit}）", number(row["province"]["value"], row["decimals"])]
+        for code in codes:
+            value = row["operators"][code]
+            text = number(value["value"], row["decimals"])
+            if value["rank"] is not None:
+                text += f"\n第{value['rank']}名"
+            cells.append(text)
+        rows.append(cells)
+    return Table(
+        "indicators",
+        "表1  各企业携号转网服务指标及排名",
+        ["指标", "全省", *(names[c] for c in codes)],
+        rows,
+        [3.2, 1.4, *([1.4] * len(codes))],
+    )
+
+
+VOLUME_COLUMNS = [
+    ("auth_code_requests", "授权码下发量（个）"),
+    ("port_out_applications", "携出申请量（笔）"),
+    ("port_out_completed", "携出成功量（笔）"),
+    ("port_in_completed", "携入成功量（笔）"),
+    ("net_porting", "净携入量（笔）"),
+    ("complaints", "投诉量（件）"),
+]
+
+
+def volume_table(figures: dict, names: dict) -> Table:
+    volumes = figures["volumes"]
+    rows = []
+    for op in figures["operators"]:
+        current = volumes["operators"][op["code"]].get("current") or {}
+        rows.append([op["short"], *(number(current.get(key)) for key, _label in VOLUME_COLUMNS)])
+    province = volumes["province"].get("current") or {}
+    rows.append(["全省", *(number(province.get(key)) for key, _label in VOLUME_COLUMNS)])
+    return Table(
+        "volumes",
+        "表2  各企业携号转网业务量",
+        ["企业", *(label for _key, label in VOLUME_COLUMNS)],
+        rows,
+        [1.6, *([1.4] * len(VOLUME_COLUMNS))],
+    )
+
+
+def complaint_sentence(figures: dict) -> str:
+    rows = [r for r in figures["complaints"] if r["current"]]
+    if not rows:
+        return "本月各企业投诉台账中无携号转网投诉。"
+    bottom_line = sum(r["current"] for r in rows if r["bottom_line"])
+    top = max(rows, key=lambda r: r["current"])
+    return (
+        f"按投诉类别看，涉及“六条底线”的投诉{number(bottom_line)}件，"
+        f"其中数量最多的类别为“{top['name']}”（{number(top['current'])}件）。分类情况见表3。"
+    )
+
+
+def complaint_table(figures: dict, names: dict) -> Table:
+    codes = [op["code"] for op in figures["operators"]]
+    rows = [
+        [
+            f"{r['code']} {r['name']}",
+            number(r["current"] or 0),
+            number(r["previous"] or 0),
+            *(number(r["operators"].get(c) or 0) for c in codes),
+        ]
+        for r in figures["complaints"]
+    ]
+    volumes = figures["volumes"]
+    total = (volumes["province"].get("current") or {}).get("complaints")
+    before = (volumes["province"].get("previous") or {}).get("complaints")
+    per_operator = [((volumes["operators"][c].get("current") or {}).get("complaints")) for c in codes]
+    rows.append(["合计", number(total or 0), number(before or 0), *(number(v or 0) for v in per_operator)])
+    return Table(
+        "complaints",
+        "表3  携号转网投诉分类情况（件）",
+        ["类别", "本月", "上月", *(names[c] for c in codes)],
+        rows,
+        [3.0, 1.1, 1.1, *([1.2] * len(codes))],
+    )
+
+
+def casework_sentence(figures: dict, names: dict) -> str:
+    findings = figures["findings"]
+    orders = figures["orders"]
+    mystery = _indicator(figures, "mystery_violation")
+    text = f"本月通过明察暗访和第三方体验共发现问题{number(findings['count'])}个"
+    if mystery and mystery["province"]["value"] is not None:
+        text += f"，第三方体验违规率{number(mystery['province']['value'], mystery['decimals'])}%"
+    text += f"；向企业下发整改通知{number(len(orders))}份"
+    on_time = _indicator(figures, "rectification_on_time")
+    if on_time and on_time["province"]["value"] is not None:
+        text += f"，本月验收的整改按期完成率{number(on_time['province']['value'], on_time['decimals'])}%"
+    text += "。"
+    if findings["count"] > len(findings["rows"]):
+        text += f"表4列出其中{len(findings['rows'])}个。"
+    return text
+
+
+def finding_table(findings: dict, names: dict, year: int) -> Table:
+    rows = [
+        [
+            names.get(f["operator"], f["operator"]),
+            _iso_date(f["visit_date"], year),
+            f["city"],
+            METHODS.get(f["method"], f["method"]),
+            f"{f['clause']} {f['clause_name']}".strip() or NO_DATA,
+            SEVERITIES.get(f["severity"], NO_DATA),
+            FINDING_STATES.get(f["state"], f["state"]),
+        ]
+        for f in findings["rows"]
+    ]
+    return Table(
+        "findings",
+        "表4  本月检查发现的问题",
+        ["企业", "检查日期", "地市", "方式", "问题类别", "程度", "状态"],
+        rows,
+        [1.3, 1.6, 1.1, 1.2, 2.2, 0.9, 1.4],
+    )
+
+
+def order_table(orders: list, names: dict, year: int) -> Table:
+    rows = [
+        [
+            o["document_no"] or NO_DATA,
+            names.get(o["operator"], o["operator"]),
+            o["title"],
+            _iso_date(o["deadline"], year),
+            ORDER_STATES.get(o["state"], o["state"]),
+        ]
+        for o in orders
+    ]
+    return Table(
+        "orders",
+        "表5  本月下发的整改通知",
+        ["文号", "企业", "整改事项", "整改期限", "状态"],
+        rows,
+        [2.0, 1.2, 3.2, 1.6, 1.5],
+    )
+
+
+def overdue_sentence(figures: dict, names: dict) -> str:
+    overdue = figures["overdue_orders"]
+    as_of = chinese_date(dt.date.fromisoformat(figures["as_of"][:10]))
+    if not overdue:
+        return f"截至{as_of}，无逾期未完成整改的事项。"
+    counts: dict[str, int] = {}
+    for o in overdue:
+        counts[o["operator"]] = counts.get(o["operator"], 0) + 1
+    who = "、".join(f"{names.get(code, code)}{n}项" for code, n in counts.items())
+    return f"截至{as_of}，逾期未完成整改的事项共{number(len(overdue))}项，其中{who}（见表6）。"
+
+
+def overdue_table(overdue: list, names: dict, year: int) -> Table:
+    rows = [
+        [
+            o["document_no"] or NO_DATA,
+            names.get(o["operator"], o["operator"]),
+            o["title"],
+            _iso_date(o["deadline"], year),
+            number(o["days_overdue"]),
+            ORDER_STATES.get(o["state"], o["state"]),
+        ]
+        for o in overdue
+    ]
+    return Table(
+        "overdue",
+        "表6  逾期未完成的整改事项",
+        ["文号", "企业", "整改事项", "整改期限", "逾期天数", "状态"],
+        rows,
+        [2.0, 1.2, 2.8, 1.6, 1.0, 1.5],
+    )
+
+
+def reporting_sentence(figures: dict, names: dict) -> str:
+    groups: dict[str, list[str]] = {}
+    for row in figures["reporting"]:
+        status = row["status"]
+        if status in ("accepted", "returned"):
+            status = "on_time" if row["on_time"] else "late"
+        groups.setdefault(status, []).append(names.get(row["operator"], row["operator"]))
+    order = ["on_time", "late", "missing", "not_due"]
+    parts = [f"{'、'.join(groups[s])}{REPORT_STATES[s]}" for s in order if groups.get(s)]
+    completeness = _indicator(figures, "reporting_completeness")
+    rate = ""
+    if completeness and completeness["province"]["value"] is not None:
+        rate = f"，报送完整率{number(completeness['province']['value'], completeness['decimals'])}%"
+    return f"月度报告报送方面，{'；'.join(parts)}{rate}。"

@@ -1,0 +1,308 @@
+"""The briefing's figures for one month, as plain JSON: what a draft shows and an approval freezes.
+
+No indicator is computed here. The indicator table is the home page's cards
+(``analytics.cards.indicator_cards``), the volumes and complaint counts come from the functions
+of ``analytics.indicators``; this module only picks, ranks and names them, so the briefing's
+numbers equal the dashboard's by construction. Names are stored in Chinese (the briefing is a
+Chinese official document) and stored with the figures, so an approved briefing keeps the names
+it was approved with.
+
+A bounded number of queries whatever the size of the ledger: a few per indicator, one per list.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+from django.db.models import Q
+from django.utils import timezone, translation
+
+from supervision.analytics import indicators as ind
+from supervision.analytics.cards import indicator_cards, shift_month
+from supervision.analytics.indicators import Value
+from supervision.casework.models import OPEN_ORDER_STATES, InspectionFinding, RectificationOrder
+from supervision.core.models import SHANGHAI, Operator, Period, ViolationCategory
+from supervision.reporting import completeness
+from supervision.reporting.models import SubmissionState, TypicalCase
+
+# The indicators as the briefing names them (official wording); an indicator added to
+# ``indicators.INDICATORS`` later appears with its catalogue translation until named here.
+INDICATOR_NAMES = {
+    "port_out_success": "携出成功率",
+    "auth_conversion": "授权码转化率",
+    "complaint_rate": "万笔携出申请投诉量",
+    "timely_resolution": "投诉15日内办结率",
+    "mystery_violation": "第三方体验违规率",
+    "rectification_on_time": "整改按期完成率",
+    "reporting_completeness": "月报报送完整率",
+}
+INDICATOR_UNITS = {"%": "%", "": "件"}
+
+# Findings the operators have not seen (drafts) or that were withdrawn are never circulated.
+HIDDEN_FINDING_STATES = ["draft", "withdrawn"]
+FINDINGS_LISTED = 50  # at most this many findings are listed; the count says how many there are
+TREND_MONTHS = 12
+
+
+def _number(value):
+    if isinstance(value, Decimal):
+        return float(value)
+    return value
+
+
+def _value(value: Value | None) -> float | None:
+    return value.value if value is not None else None
+
+
+def _card(card) -> dict:
+    current = card.current
+    return {
+        "value": card.value,
+        "previous": _value(card.previous),
+        "year_ago": _value(card.year_ago),
+        "change_month": card.change_month,
+        "change_year": card.change_year,
+        "numerator": _number(current.numerator) if current else None,
+        "denominator": _number(current.denominator) if current else None,
+    }
+
+
+def ranks(values: list[float | None], higher_is_better: bool) -> list[int | None]:
+    """Competition ranks (1, 1, 3), best first; no figure, no rank."""
+    known = [v for v in values if v is not None]
+    result = []
+    for v in values:
+        if v is None:
+            result.append(None)
+            continue
+        better = sum(1 for other in known if (other > v if higher_is_better else other < v))
+        result.append(better + 1)
+    return result
+
+
+def _local_date(moment: dt.datetime) -> str:
+    return timezone.localtime(moment, SHANGHAI).date().isoformat()
+
+
+def build(period: Period, now: dt.datetime | None = None) -> dict:
+    """Every figure and list of the briefing of ``period``, as of ``now``."""
+    now = now or timezone.now()
+    month = period.month
+    previous, year_ago = shift_month(month, -1), shift_month(month, -12)
+    months = [month, previous, year_ago]
+    operators, card_rows = indicator_cards(month)
+    categories = list(ViolationCategory.objects.all())
+
+    # 1. The indicator table: the dashboard's cards, ranked among the operators.
+    table = []
+    for indicator, row in card_rows:
+        province, *per_operator = row
+        ranked = ranks([card.value for card in per_operator], indicator.higher_is_better)
+        with translation.override("zh-hans"):
+            name = INDICATOR_NAMES.get(indicator.code) or str(indicator.label)
+        table.append(
+            {
+                "code": indicator.code,
+                "name": name,
+                "unit": INDICATOR_UNITS.get(indicator.unit, indicator.unit),
+                "decimals": indicator.decimals,
+                "higher_is_better": indicator.higher_is_better,
+                "province": _card(province),
+                "operators": {
+                    card.operator.code: {**_card(card), "rank": rank}
+                    for card, rank in zip(per_operator, ranked, strict=True)
+                },
+            }
+        )
+
+    # 2. Volumes: the sums behind the rates, net porting and complaints, this month and before.
+    def volumes(by):
+        sums = ind.figure_sums(months, by)
+        net = ind.net_porting(months, by)
+        counted = ind.complaints(months, by)
+        result = {}
+        for key in {*sums, *net, *counted}:
+            figures = sums.get(key, {})
+            result[key] = {
+                "auth_code_requests": figures.get("auth_code_requests"),
+                "port_out_applications": figures.get("port_out_applications"),
+                "port_out_completed": figures.get("port_out_completed"),
+                "port_in_completed": figures.get("port_in_completed"),
+                "net_porting": _value(net.get(key)),
+                "complaints": _value(counted.get(key)),
+            }
+        return result
+
+    by_operator, province = volumes(("operator",)), volumes(())
+    volume_rows = {
+        "province": {label: province.get((m,)) for label, m in _labels(months).items()},
+        "operators": {
+            op.code: {label: by_operator.get((op.code, m)) for label, m in _labels(months).items()}
+            for op in operators
+        },
+    }
+
+    # 3. Complaints by bottom line: the province and each operator.
+    per_category = ind.complaints([month, previous], ("category",))
+    per_operator_category = ind.complaints([month], ("operator", "category"))
+    complaint_rows = [
+        {
+            "code": c.code,
+            "name": c.name_zh,
+            "bottom_line": c.is_bottom_line,
+            "current": _value(per_category.get((c.code, month))),
+            "previous": _value(per_category.get((c.code, previous))),
+            "operators": {
+                op.code: _value(per_operator_category.get((op.code, c.code, month))) for op in operators
+            },
+        }
+        for c in categories
+    ]
+
+    # 4. A year of complaints per operator, for the trend chart.
+    trend_months = [shift_month(month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
+    trend_counts = ind.complaints(trend_months, ("operator",))
+    trend = {
+        "months": [f"{m:%Y-%m}" for m in trend_months],
+        "operators": {
+            op.code: [_value(trend_counts.get((op.code, m))) for m in trend_months] for op in operators
+        },
+    }
+
+    return {
+        "month": period.label,
+        "as_of": timezone.localtime(now, SHANGHAI).isoformat(timespec="minutes"),
+        "operators": [
+            {"code": op.code, "name": op.name_zh, "short": op.short_zh, "color": op.color} for op in operators
+        ],
+        "indicators": table,
+        "volumes": volume_rows,
+        "complaints": complaint_rows,
+        "trend": trend,
+        "findings": _findings(month),
+        "orders": _orders(month),
+        "overdue_orders": _overdue_orders(now),
+        "reporting": _reporting(period, operators, now),
+        "typical_cases": _typical_cases(period),
+    }
+
+
+def _labels(months):
+    current, previous, year_ago = months
+    return {"current": current, "previous": previous, "year_ago": year_ago}
+
+
+def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    start = dt.datetime.combine(month, dt.time.min, tzinfo=SHANGHAI)
+    end = dt.datetime.combine(shift_month(month, 1), dt.time.min, tzinfo=SHANGHAI)
+    return start, end
+
+
+def _findings(month: dt.date) -> dict:
+    """Problems found by inspections and experience tests visited in the month."""
+    rows = (
+        InspectionFinding.objects.filter(
+            visit_date__gte=month, visit_date__lt=shift_month(month, 1), violation=True
+        )
+        .exclude(state__in=HIDDEN_FINDING_STATES)
+        .select_related("operator", "city", "clause")
+        .order_by("operator__sort_order", "visit_date", "pk")
+    )
+    listed = []
+    count = 0
+    for finding in rows:
+        count += 1
+        if count > FINDINGS_LISTED:
+            continue
+        listed.append(
+            {
+                "id": finding.pk,
+                "operator": finding.operator.code,
+                "visit_date": finding.visit_date.isoformat(),
+                "city": finding.city.name_zh,
+                "method": finding.method,
+                "clause": finding.clause.code if finding.clause else "",
+                "clause_name": finding.clause.name_zh if finding.clause else "",
+                "severity": finding.severity,
+                "state": finding.state,
+            }
+        )
+    return {"count": count, "rows": listed}
+
+
+def _order_row(order, now=None) -> dict:
+    row = {
+        "id": order.pk,
+        "document_no": order.document_no or "",
+        "operator": order.operator.code,
+        "title": order.title,
+        "severity": order.severity,
+        "deadline": _local_date(order.deadline),
+        "state": order.state,
+    }
+    if now is not None:
+        row["days_overdue"] = (
+            timezone.localtime(now, SHANGHAI).date() - timezone.localtime(order.deadline, SHANGHAI).date()
+        ).days
+    return row
+
+
+def _orders(month: dt.date) -> list[dict]:
+    """Rectification orders issued in the month, with the state they are in now."""
+    start, end = _month_bounds(month)
+    rows = (
+        RectificationOrder.objects.filter(issued_at__gte=start, issued_at__lt=end)
+        .exclude(state="draft")
+        .select_related("operator")
+        .order_by("operator__sort_order", "issued_at", "pk")
+    )
+    return [_order_row(order) for order in rows]
+
+
+def _overdue_orders(now: dt.datetime) -> list[dict]:
+    """Open orders past their deadline (the rule of ``RectificationOrder.is_overdue``), as of ``now``."""
+    rows = (
+        RectificationOrder.objects.filter(Q(state__in=OPEN_ORDER_STATES, deadline__lt=now))
+        .select_related("operator")
+        .order_by("deadline", "pk")
+    )
+    return [_order_row(order, now) for order in rows]
+
+
+def _reporting(period: Period, operators: list[Operator], now: dt.datetime) -> list[dict]:
+    """Each operator's monthly report for the month: on time, late or missing (``completeness``)."""
+    cells = completeness.matrix([period], operators, now=now)
+    rows = []
+    for op in operators:
+        cell = cells[(op.pk, period.pk)]
+        rows.append(
+            {
+                "operator": op.code,
+                "status": cell.status,
+                "on_time": cell.on_time,
+                "submitted_at": _local_date(cell.first_submitted_at) if cell.first_submitted_at else None,
+            }
+        )
+    return rows
+
+
+def _typical_cases(period: Period) -> list[dict]:
+    """The typical cases of the month's live reports: certified, not replaced by a later version
+    (the versions whose figures the indicators count, ``indicators.live_figures``)."""
+    cases = (
+        TypicalCase.objects.filter(submission__period=period, submission__submitted_at__isnull=False)
+        .exclude(submission__state=SubmissionState.SUPERSEDED)
+        .select_related("submission__operator", "city")
+        .order_by("submission__operator__sort_order", "pk")
+    )
+    return [
+        {
+            "operator": case.submission.operator.code,
+            "title": case.title,
+            "city": case.city.name_zh,
+            "what_happened": case.what_happened,
+            "handling": case.handling,
+        }
+        for case in cases
+    ]

@@ -1,0 +1,257 @@
+"""The briefing's life: draft → approved → circulated, one function per change of state.
+
+Each function runs in one transaction, locks the briefing's row, checks that the change is
+allowed for this person and this state, and raises ``BriefingRefused`` (with a message for the
+page) when it is not. Who may do what: the administration's staff draft, edit, correct and
+circulate; leadership approves. An approved briefing never changes again: a correction is a
+new version of the same month, drafted from the texts of the one it corrects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.core.models import SHANGHAI, Operator, Period
+
+from . import charts, content, documents, figures
+from .models import Briefing, BriefingState, NumberSequence
+
+TEXT_FIELDS = ("opening", "commentary", "requirements")
+# The briefings' own series, so their numbers never collide with the orders' and interviews'
+# (settings.DOCUMENT_NUMBER_PATTERN): "鲁通管通〔2026〕3号".
+DEFAULT_NUMBER_PATTERN = "鲁通管通〔{year}〕{seq}号"
+
+
+class BriefingRefused(Exception):
+    """A change the briefing's state or the person's role does not allow; the message says why."""
+
+
+def _lock(briefing: Briefing) -> Briefing:
+    return Briefing.objects.select_for_update().select_related("period").get(pk=briefing.pk)
+
+
+def _require(condition: bool, message: str):
+    if not condition:
+        raise BriefingRefused(message)
+
+
+def _staff(user):
+    _require(
+        getattr(user, "is_regulator_staff", False),
+        _("Only the administration's staff may draft, edit, correct or circulate a briefing."),
+    )
+
+
+# --- What a briefing shows ----------------------------------------------------------------------
+
+
+def current_figures(briefing: Briefing) -> dict:
+    """The frozen figures of an approved briefing; a draft's, computed now."""
+    return briefing.figures if briefing.figures is not None else figures.build(briefing.period)
+
+
+def compose(briefing: Briefing, data: dict | None = None) -> content.Composition:
+    data = data if data is not None else current_figures(briefing)
+    approved_on = timezone.localtime(briefing.approved_at, SHANGHAI).date() if briefing.approved_at else None
+    corrects = briefing.corrects
+    return content.compose(
+        figures=data,
+        opening=briefing.opening,
+        commentary=briefing.commentary,
+        requirements=briefing.requirements,
+        document_no=briefing.document_no,
+        date=approved_on or timezone.localdate(timezone=SHANGHAI),
+        corrects=f"{corrects.document_no}通报" if corrects and corrects.document_no else None,
+    )
+
+
+def render(briefing: Briefing, data: dict | None = None, kinds=("docx", "pdf")) -> dict[str, bytes]:
+    """The briefing's files by kind (``docx``, ``pdf``), made now: a draft's, or from a snapshot."""
+    data = data if data is not None else current_figures(briefing)
+    composition = compose(briefing, data)
+    images = {key: charts.render(key, data) for key in charts.KEYS}
+    created = briefing.approved_at or timezone.now()
+    makers = {"docx": documents.render_docx, "pdf": documents.render_pdf}
+    return {kind: makers[kind](composition, images, created=created) for kind in kinds}
+
+
+def file_name(briefing: Briefing, extension: str) -> str:
+    prefix = briefing.document_no or f"草稿{briefing.period.label}-v{briefing.version}"
+    return f"{prefix} {content.title(briefing.period.label)}.{extension}"
+
+
+# --- Numbers -------------------------------------------------------------------------------------
+
+
+def _sequence_row(year: int) -> NumberSequence:
+    try:
+        with transaction.atomic():
+            return NumberSequence.objects.select_for_update().get_or_create(year=year)[0]
+    except IntegrityError:  # created at the same moment by another transaction
+        return NumberSequence.objects.select_for_update().get(year=year)
+
+
+def next_document_number(at: dt.datetime) -> str:
+    """The next number of the year of ``at`` (Asia/Shanghai); call inside the approving transaction."""
+    pattern = getattr(settings, "BRIEFING_NUMBER_PATTERN", DEFAULT_NUMBER_PATTERN)
+    year = timezone.localtime(at, SHANGHAI).year
+    row = _sequence_row(year)
+    seq = row.last + 1
+    while Briefing.objects.filter(document_no=pattern.format(year=year, seq=seq)).exists():
+        seq += 1
+    row.last = seq
+    row.save(update_fields=["last"])
+    return pattern.format(year=year, seq=seq)
+
+
+# --- Changes of state ----------------------------------------------------------------------------
+
+
+@transaction.atomic
+def start(period: Period, *, user) -> Briefing:
+    """Draft the first version of the briefing of ``period``."""
+    _staff(user)
+    existing = Briefing.objects.select_for_update().filter(period=period).order_by("-version").first()
+    if existing is not None:
+        if existing.is_draft:
+            raise BriefingRefused(
+                _("A draft of the %(month)s briefing exists: edit it.") % {"month": period.label}
+            )
+        raise BriefingRefused(
+            _("The %(month)s briefing is approved: correct it with a new version instead.")
+            % {"month": period.label}
+        )
+    briefing = Briefing(period=period, version=1, created_by=user, **content.default_texts(period.label))
+    briefing._history_user = user
+    briefing.save()
+    return briefing
+
+
+@transaction.atomic
+def edit(briefing: Briefing, *, user, **texts) -> Briefing:
+    """Change the text sections of a draft; the figures are never edited."""
+    _staff(user)
+    briefing = _lock(briefing)
+    _require(
+        briefing.is_draft,
+        _("This briefing is %(state)s and can no longer be changed; correct it with a new version.")
+        % {"state": briefing.get_state_display()},
+    )
+    unknown = set(texts) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a text section: {', '.join(sorted(unknown))}")
+    for name, value in texts.items():
+        setattr(briefing, name, value.strip())
+    briefing.edited_by, briefing.edited_at = user, timezone.now()
+    briefing._history_user = user
+    briefing.save()
+    return briefing
+
+
+@transaction.atomic
+def approve(briefing: Briefing, *, user, now: dt.datetime | None = None) -> Briefing:
+    """Leadership's approval: freeze the figures, number the briefing, store its .docx and PDF."""
+    _require(
+        getattr(user, "is_leader", False), _("Only the administration's leadership may approve a briefing.")
+    )
+    briefing = _lock(briefing)
+    _require(
+        briefing.is_draft,
+        _("This briefing is %(state)s already.") % {"state": briefing.get_state_display()},
+    )
+    now = now or timezone.now()
+    briefing.figures = figures.build(briefing.period, now=now)
+    briefing.document_no = next_document_number(now)
+    briefing.state = BriefingState.APPROVED
+    briefing.approved_by, briefing.approved_at = user, now
+    files = render(briefing, briefing.figures)
+    docx, pdf = files["docx"], files["pdf"]
+    briefing.docx_file.save(file_name(briefing, "docx"), ContentFile(docx), save=False)
+    briefing.pdf_file.save(file_name(briefing, "pdf"), ContentFile(pdf), save=False)
+    briefing.docx_sha256 = hashlib.sha256(docx).hexdigest()
+    briefing.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
+    briefing._history_user = user
+    briefing.save()
+    return briefing
+
+
+@transaction.atomic
+def circulate(briefing: Briefing, *, user) -> Briefing:
+    """Send an approved briefing to every operator's managers and record it as a circulated notice.
+
+    The e-mails go out from the worker once the transaction has committed (``mail.queue``).
+    """
+    from . import mail
+
+    _staff(user)
+    briefing = _lock(briefing)
+    _require(
+        briefing.state == BriefingState.APPROVED,
+        _("Only an approved briefing that was not circulated yet can be circulated."),
+    )
+    briefing.state = BriefingState.CIRCULATED
+    briefing.circulated_by, briefing.circulated_at = user, timezone.now()
+    briefing._history_user = user
+    briefing.save()
+    record_circulation(briefing, user=user)
+    mail.queue(briefing)
+    return briefing
+
+
+@transaction.atomic
+def correct(briefing: Briefing, *, user) -> Briefing:
+    """A new draft version of an approved briefing's month, starting from its texts."""
+    _staff(user)
+    briefing = _lock(briefing)
+    _require(not briefing.is_draft, _("A draft is corrected by editing it."))
+    latest = Briefing.objects.select_for_update().filter(period=briefing.period).order_by("-version").first()
+    _require(
+        latest.pk == briefing.pk,
+        _("Version %(version)s of this month exists already: correct the latest version.")
+        % {"version": latest.version},
+    )
+    correction = Briefing(
+        period=briefing.period,
+        version=briefing.version + 1,
+        corrects=briefing,
+        created_by=user,
+        **{name: getattr(briefing, name) for name in TEXT_FIELDS},
+    )
+    correction._history_user = user
+    correction.save()
+    return correction
+
+
+def record_circulation(briefing: Briefing, *, user) -> list:
+    """Record the circulated briefing as a circulated notice (通报), one record per operator.
+
+    Through casework's record service (``casework.records.create_record``), so the notice
+    appears in each operator's records with its timeline, like any notice the administration
+    issues; it needs an operator, hence one record each.
+    """
+    from supervision.casework import records
+    from supervision.casework.models import RecordKind
+
+    date = timezone.localtime(briefing.circulated_at, SHANGHAI).date()
+    title = content.title(briefing.period.label)
+    # Data in the document's language, like the briefing itself.
+    summary = f"{content.chinese_month(briefing.period.label)}携号转网服务监管情况月度通报（第{briefing.version}版），已送达各企业负责人。"
+    return [
+        records.create_record(
+            user=user,
+            operator=operator,
+            kind=RecordKind.CIRCULATED_NOTICE,
+            document_no=briefing.document_no,
+            date=date,
+            title=title,
+            summary=summary,
+        )
+        for operator in Operator.objects.all()
+    ]

@@ -1,0 +1,142 @@
+"""An inspection batch uploaded on the site: kept aside, checked, previewed, then confirmed.
+
+The same pipeline and guarantees as ``manage.py import_inspections`` and the monthly uploads
+(``supervision.reporting.ingest``): every problem is listed in the preview, a file with an error
+stores nothing, and confirming checks the kept file again and stores all its visits in one
+transaction, as draft findings that point back to the batch.
+"""
+
+from __future__ import annotations
+
+import hashlib
+from collections import Counter
+
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from supervision.core.models import Operator
+from supervision.reporting import ingest
+from supervision.reporting.ingest.store import check_inspections_file, store_inspections
+
+from .models import BatchState, CaseEvent, EventKind, InspectionBatch, InspectionFinding
+from .rules import TransitionRefused
+
+
+def _read(batch: InspectionBatch) -> bytes:
+    batch.file.open("rb")
+    try:
+        return batch.file.read()
+    finally:
+        batch.file.close()
+
+
+def _check(data: bytes, name: str):
+    """(result or None, problems as JSON): the file refused whole is one problem."""
+    try:
+        result = check_inspections_file(data, name)
+    except ingest.FileRefused as refused:
+        return None, [{"refused": str(refused)}]
+    return result, [p.to_dict() for p in result.problems]
+
+
+def _preview(result) -> dict:
+    if result is None:
+        return {}
+    visits = Counter(r["operator_code"] for r in result.records if r["operator_code"])
+    found = Counter(r["operator_code"] for r in result.records if r["operator_code"] and r["violation"])
+    return {
+        "visits": len(result.records),
+        "found": sum(1 for r in result.records if r["violation"]),
+        "by_operator": {code: [visits[code], found.get(code, 0)] for code in sorted(visits)},
+    }
+
+
+@transaction.atomic
+def start_batch(uploaded, *, user) -> InspectionBatch:
+    """Keep the uploaded workbook aside and check it; nothing becomes a finding yet."""
+    if not getattr(user, "is_regulator_staff", False):
+        raise TransitionRefused(_("Only the administration's case officers may import inspections."))
+    data = b"".join(uploaded.chunks())
+    name = (uploaded.name or "").replace("\\", "/").rsplit("/", 1)[-1]
+    batch = InspectionBatch(name=name[:255], sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user)
+    batch.file.save(name or "inspections.xlsx", ContentFile(data), save=False)
+    result, batch.problems = _check(data, name)
+    batch.preview = _preview(result)
+    batch.save()
+    return batch
+
+
+def has_errors(batch: InspectionBatch) -> bool:
+    return any(p.get("refused") or ingest.Problem.from_dict(p).blocking for p in batch.problems)
+
+
+@transaction.atomic
+def confirm_batch(batch: InspectionBatch, *, user) -> list[InspectionFinding]:
+    """Store every visit of a checked batch as a draft finding, in one transaction."""
+    if not getattr(user, "is_regulator_staff", False):
+        raise TransitionRefused(_("Only the administration's case officers may import inspections."))
+    batch = InspectionBatch.objects.select_for_update().get(pk=batch.pk)
+    if batch.state != BatchState.CHECKED:
+        raise TransitionRefused(_("This batch was already confirmed or discarded."))
+    # What is stored is exactly what passes the checks now, not what passed at upload.
+    result, problems = _check(_read(batch), batch.name)
+    if result is None or not result.ok:
+        batch.problems = problems
+        batch.save(update_fields=["problems"])
+        raise TransitionRefused(_("The file does not pass the checks: nothing was stored."))
+    findings = store_inspections(result, user=user)
+    ids = [f.pk for f in findings]
+    InspectionFinding.objects.filter(pk__in=ids).update(batch=batch, created_by=user)
+    now = timezone.now()
+    CaseEvent.objects.bulk_create(
+        CaseEvent(
+            kind=EventKind.IMPORTED,
+            finding_id=pk,
+            actor=user,
+            at=now,
+            internal=True,
+            data={"batch": batch.name},
+        )
+        for pk in ids
+    )
+    batch.state = BatchState.CONFIRMED
+    batch.confirmed_at = now
+    batch.save(update_fields=["state", "confirmed_at"])
+    return findings
+
+
+def discard_batch(batch: InspectionBatch, *, user) -> None:
+    if batch.state != BatchState.CHECKED:
+        raise TransitionRefused(_("This batch was already confirmed or discarded."))
+    batch.state = BatchState.DISCARDED
+    batch.save(update_fields=["state"])
+
+
+def problem_rows(batch: InspectionBatch) -> list[dict]:
+    """The batch's problems for the preview, in the active language, errors first."""
+    rows = []
+    for index, stored in enumerate(batch.problems):
+        if stored.get("refused"):
+            rows.append({"index": index, "kind": "error", "message": stored["refused"], "row": None})
+            continue
+        problem = ingest.Problem.from_dict(stored)
+        rows.append(
+            {
+                "index": index,
+                "kind": problem.kind,
+                "message": problem.message,
+                "row": problem.row,
+                "column": problem.column,
+                "value": problem.value,
+            }
+        )
+    order = {"error": 0, "warning": 1, "notice": 2}
+    return sorted(rows, key=lambda r: (order.get(r["kind"], 3), r["index"]))
+
+
+def preview_rows(batch: InspectionBatch) -> list[tuple[Operator, int, int]]:
+    """(operator, visits, with a problem found), in the operators' order."""
+    counts = batch.preview.get("by_operator", {})
+    return [(op, *counts[op.code]) for op in Operator.objects.filter(code__in=list(counts))]

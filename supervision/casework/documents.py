@@ -1,0 +1,317 @@
+"""The official documents: the rectification order and the interview notice, as .docx (and PDF).
+
+Laid out as a Chinese official document (GB/T 9704 in spirit): the issuing authority's name in
+red at the head, the document number, a red rule, the title, the addressee (the operator's full
+name), the body in 仿宋 three-size (16 pt) with two-character first-line indents, and the
+signature block with the administration's name and the date written 2026年12月5日. The text is
+Chinese whatever the reader's language: it is the document the operator receives.
+
+PDF is offered only where LibreOffice is installed (``soffice`` on PATH); nothing is installed
+for it. Without it the pages offer the .docx alone and say so.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import shutil
+import subprocess
+import tempfile
+from pathlib import Path
+
+from django.utils import timezone
+from docx import Document
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Pt, RGBColor
+
+from supervision.core.models import SHANGHAI
+
+from .models import InspectionMethod, InterviewNotice, RectificationOrder
+
+AUTHORITY = "山东省通信管理局"
+RED = RGBColor(0xE6, 0x00, 0x12)
+BODY_FONT = "仿宋"  # 仿宋_GB2312 on the administration's machines; 仿宋 is its common name
+TITLE_FONT = "宋体"  # 方正小标宋 where installed; 宋体 everywhere
+HEADING_FONT = "黑体"
+BODY_SIZE = 16  # 三号
+TITLE_SIZE = 22  # 二号
+HEAD_SIZE = 36  # the red head
+DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_TIMEOUT_SECONDS = 60
+
+_DIGITS = "零一二三四五六七八九"
+_METHODS = {
+    InspectionMethod.OPEN: "明察",
+    InspectionMethod.COVERT: "暗访",
+    InspectionMethod.MYSTERY_SHOPPER: "第三方体验",
+}
+_SEVERITIES = {"MINOR": "一般", "MAJOR": "较重", "SEVERE": "严重"}
+
+
+def chinese_date(day: dt.date) -> str:
+    """2026年12月5日"""
+    return f"{day.year}年{day.month}月{day.day}日"
+
+
+def chinese_datetime(moment: dt.datetime) -> str:
+    local = timezone.localtime(moment, SHANGHAI)
+    minutes = f"{local.minute}分" if local.minute else ""
+    return f"{chinese_date(local.date())}{local.hour}时{minutes}"
+
+
+def chinese_number(n: int) -> str:
+    """1 → 一, 10 → 十, 12 → 十二, 23 → 二十三 (for 一、二、三 headings)."""
+    if n < 10:
+        return _DIGITS[n]
+    tens, ones = divmod(n, 10)
+    return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
+
+
+# --- Layout helpers -------------------------------------------------------------------------
+
+
+def _set_font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
+    run.font.name = name
+    run.font.size = Pt(size)
+    run.font.bold = bold
+    if color is not None:
+        run.font.color.rgb = color
+    # Word picks the font for Chinese characters from w:eastAsia, not from w:ascii.
+    run._element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), name)
+
+
+def _new_document() -> Document:
+    document = Document()
+    section = document.sections[0]
+    section.page_height, section.page_width = Cm(29.7), Cm(21.0)  # A4
+    section.top_margin, section.bottom_margin = Cm(3.7), Cm(3.5)
+    section.left_margin, section.right_margin = Cm(2.8), Cm(2.6)
+    normal = document.styles["Normal"]
+    normal.font.name = BODY_FONT
+    normal.font.size = Pt(BODY_SIZE)
+    normal.element.get_or_add_rPr().get_or_add_rFonts().set(qn("w:eastAsia"), BODY_FONT)
+    normal.paragraph_format.line_spacing = Pt(28)
+    normal.paragraph_format.space_after = Pt(0)
+    return document
+
+
+def _paragraph(
+    document,
+    text: str = "",
+    *,
+    font=BODY_FONT,
+    size=BODY_SIZE,
+    bold=False,
+    color=None,
+    align=None,
+    indent=True,
+):
+    paragraph = document.add_paragraph()
+    if align is not None:
+        paragraph.alignment = align
+    if indent:
+        paragraph.paragraph_format.first_line_indent = Pt(size * 2)
+    if text:
+        _set_font(paragraph.add_run(text), font, size, bold=bold, color=color)
+    return paragraph
+
+
+def _red_rule(paragraph) -> None:
+    """A red line under the paragraph (the rule under the document number)."""
+    p_pr = paragraph._p.get_or_add_pPr()
+    borders = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "18"), ("w:space", "6"), ("w:color", "E60012")):
+        bottom.set(qn(key), value)
+    borders.append(bottom)
+    p_pr.append(borders)
+
+
+def _head(document, document_no: str | None) -> None:
+    _paragraph(
+        document,
+        AUTHORITY,
+        font=TITLE_FONT,
+        size=HEAD_SIZE,
+        bold=True,
+        color=RED,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    _paragraph(document, indent=False)
+    number = _paragraph(
+        document, document_no or "（草稿，文号待定）", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
+    )
+    _red_rule(number)
+    _paragraph(document, indent=False)
+
+
+def _title(document, title: str) -> None:
+    _paragraph(
+        document,
+        title,
+        font=TITLE_FONT,
+        size=TITLE_SIZE,
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
+        indent=False,
+    )
+    _paragraph(document, indent=False)
+
+
+def _addressee(document, operator) -> None:
+    _paragraph(document, f"{operator.name_zh}：", indent=False)
+
+
+def _signature(document, day: dt.date) -> None:
+    _paragraph(document, indent=False)
+    _paragraph(document, indent=False)
+    for text in (AUTHORITY, chinese_date(day)):
+        paragraph = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
+        paragraph.paragraph_format.right_indent = Pt(BODY_SIZE * 4)
+
+
+def _contact(document, officer) -> None:
+    if officer is None:
+        return
+    _paragraph(document, indent=False)
+    phone = f"  联系电话：{officer.phone}" if officer.phone else ""
+    _paragraph(document, f"（联系人：{officer.full_name or officer.username}{phone}）")
+
+
+def _lines(text: str) -> list[str]:
+    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+
+
+def _bytes(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
+
+
+# --- The rectification order ----------------------------------------------------------------
+
+
+def _finding_sentence(finding) -> str:
+    place = finding.site or finding.get_channel_display()
+    # Store names usually begin with their city (潍坊市新华路营业厅): do not say the city twice.
+    where = place if place.startswith(finding.city.short_zh) else finding.city.name_zh + place
+    clause = f"违反{finding.clause.code}“{finding.clause.name_zh}”" if finding.clause_id else ""
+    severity = _SEVERITIES.get(finding.severity, "")
+    note = "，".join(part for part in (clause, f"情节{severity}" if severity else "") if part)
+    return (
+        f"{chinese_date(finding.visit_date)}，{finding.agency}在{where}开展{_METHODS.get(finding.method, '')}检查"
+        f"（{finding.scenario}），发现：{finding.description.rstrip('。')}"
+        + (f"（{note}）" if note else "")
+        + "。"
+    )
+
+
+def _complaint_sentence(complaint) -> str:
+    return (
+        f"{chinese_date(complaint.received_on)}受理的用户投诉（编号{complaint.complaint_no}，{complaint.city.name_zh}）："
+        f"{complaint.summary.rstrip('。')}。"
+    )
+
+
+def order_document(order: RectificationOrder) -> bytes:
+    """The rectification order (整改通知书) as a .docx file."""
+    findings = list(order.findings.select_related("city", "clause").order_by("visit_date", "pk"))
+    complaints = list(order.complaints.select_related("city").order_by("received_on", "pk"))
+    document = _new_document()
+    _head(document, order.document_no)
+    _title(document, order.title)
+    _addressee(document, order.operator)
+    _paragraph(document, "经查，你公司存在以下问题：")
+    grounds = [_finding_sentence(f) for f in findings] + [_complaint_sentence(c) for c in complaints]
+    for n, sentence in enumerate(grounds, start=1):
+        _paragraph(document, f"（{chinese_number(n)}）{sentence}")
+    _paragraph(
+        document,
+        "上述行为违反了《携号转网服务管理规定》和《山东省携号转网服务管理细则》的有关规定。"
+        "依据《中华人民共和国电信条例》，现责令你公司限期整改，具体要求如下：",
+    )
+    for line in _lines(order.requirements):
+        _paragraph(document, line)
+    deadline = timezone.localtime(order.deadline, SHANGHAI).date()
+    _paragraph(
+        document,
+        f"请你公司于{chinese_date(deadline)}前完成整改，并将整改情况书面报送我局。"
+        "逾期未整改或整改不到位的，我局将依法依规作进一步处理。",
+    )
+    issued = timezone.localtime(order.issued_at or timezone.now(), SHANGHAI).date()
+    _signature(document, issued)
+    _contact(document, order.case_officer)
+    return _bytes(document)
+
+
+# --- The interview notice -------------------------------------------------------------------
+
+
+def interview_document(notice: InterviewNotice) -> bytes:
+    """The interview notice (约谈通知书) as a .docx file."""
+    orders = [o for o in notice.orders.all() if o.document_no]
+    document = _new_document()
+    _head(document, notice.document_no)
+    _title(document, f"关于约谈{notice.operator.name_zh}有关负责人的通知")
+    _addressee(document, notice.operator)
+    reason = notice.reason.rstrip("。")
+    related = f"（相关整改通知：{'、'.join(o.document_no for o in orders)}）" if orders else ""
+    _paragraph(
+        document,
+        f"{reason}{related}。根据《山东省携号转网服务管理细则》有关规定，我局决定约谈你公司有关负责人。现将有关事项通知如下：",
+    )
+    items = [
+        f"约谈时间：{chinese_datetime(notice.scheduled_at)}。",
+        f"约谈地点：{notice.place}。",
+        f"你公司参加人员：{notice.persons_required.rstrip('。')}。",
+    ]
+    if notice.administration_attendees:
+        items.append(f"我局参加人员：{notice.administration_attendees.rstrip('。')}。")
+    items.append("请你公司准备书面情况说明和整改措施，并于约谈前一个工作日将参加人员名单报送我局。")
+    for n, item in enumerate(items, start=1):
+        _paragraph(document, f"{chinese_number(n)}、{item}")
+    issued = timezone.localtime(notice.issued_at or timezone.now(), SHANGHAI).date()
+    _signature(document, issued)
+    _contact(document, notice.case_officer)
+    return _bytes(document)
+
+
+# --- PDF, where the machine can make it -----------------------------------------------------
+
+
+def pdf_converter() -> str | None:
+    """LibreOffice's command when it is installed, else None (no PDF is offered then)."""
+    return shutil.which("soffice") or shutil.which("libreoffice")
+
+
+def to_pdf(docx: bytes) -> bytes:
+    """Convert a .docx with LibreOffice (headless); raises RuntimeError if it cannot."""
+    command = pdf_converter()
+    if command is None:
+        raise RuntimeError("LibreOffice (soffice) is not installed")
+    with tempfile.TemporaryDirectory() as folder:
+        source = Path(folder) / "document.docx"
+        source.write_bytes(docx)
+        # A private profile folder: two conversions at once must not share LibreOffice's lock.
+        subprocess.run(  # noqa: S603 (a fixed command and a file we wrote)
+            [
+                command,
+                f"-env:UserInstallation=file://{folder}/profile",
+                "--headless",
+                "--convert-to",
+                "pdf",
+                "--outdir",
+                folder,
+                str(source),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=PDF_TIMEOUT_SECONDS,
+        )
+        target = Path(folder) / "document.pdf"
+        if not target.exists():
+            raise RuntimeError("LibreOffice wrote no PDF")
+        return target.read_bytes()

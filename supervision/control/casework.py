@@ -1,0 +1,852 @@
+"""The administration's casework pages: findings, inspection batches, rectification orders,
+interviews, notices and decisions, the audit trail.
+
+Views only: each change calls one service of ``supervision.casework`` and shows its refusal
+(``TransitionRefused``) as it is. Read pages are open to the administration (leadership reads);
+every change is for its staff (``regulator_staff_required``), and the services check it again.
+"""
+
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST, require_safe
+
+from supervision.casework import (
+    attachments,
+    audit,
+    batches,
+    comments,
+    documents,
+    events,
+    findings,
+    interviews,
+    orders,
+    records,
+    rules,
+)
+from supervision.casework.forms import CommentForm
+from supervision.casework.models import (
+    GROUNDING_FINDING_STATES,
+    BatchState,
+    CaseFile,
+    Commitment,
+    ExtensionRequest,
+    ExtensionState,
+    InspectionBatch,
+    InspectionFinding,
+    InterviewNotice,
+    InterviewState,
+    NoticeRecord,
+    RecordKind,
+    RectificationOrder,
+    end_of_day,
+    local_date,
+    proposed_deadline,
+)
+from supervision.casework.rules import TransitionRefused
+from supervision.core.models import Operator, User
+from supervision.core.permissions import regulator_required, regulator_staff_required
+
+from . import casework_forms as forms
+
+PER_PAGE = 50
+
+
+def _files():
+    # Each file names who uploaded it: fetched with the files, in one query whatever their number.
+    return Prefetch("files", queryset=CaseFile.objects.select_related("uploaded_by"))
+
+
+def _form_errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+def _operator_from_request(request):
+    code = request.GET.get("operator") or request.POST.get("operator")
+    return get_object_or_404(Operator, code=code) if code else None
+
+
+def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@regulator_required
+def case_file(request, pk):
+    """A case's file, for the administration (every operator's)."""
+    return attachments.file_response(get_object_or_404(CaseFile.objects.visible_to(request.user), pk=pk))
+
+
+CASES = {"finding": InspectionFinding, "order": RectificationOrder, "interview": InterviewNotice}
+
+
+@regulator_staff_required
+@require_POST
+def comment(request, kind, pk):
+    model = CASES.get(kind)
+    if model is None:
+        raise Http404
+    case = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            comments.add_comment(case, user=request.user, text=form.cleaned_data["text"])
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The comment is on the timeline."))
+    return redirect(reverse(f"control:{kind}", args=[pk]) + "#timeline")
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+
+def _finding(request, pk):
+    rows = InspectionFinding.objects.visible_to(request.user).select_related(
+        "operator", "city", "clause", "created_by", "decided_by", "batch"
+    )
+    return get_object_or_404(rows, pk=pk)
+
+
+def _finding_page(request, finding, *, status=200, refusal=None, **forms_):
+    context = {
+        "refusal": refusal,
+        "finding": finding,
+        "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
+        "responses": finding.responses.select_related("submitted_by").prefetch_related(_files()),
+        "orders": finding.orders.select_related("operator"),
+        "timeline": events.timeline(finding, request.user),
+        "allowed": rules.allowed(findings.ACTIONS, finding, request.user),
+        "can_order": request.user.is_regulator_staff
+        and finding.violation
+        and finding.state in GROUNDING_FINDING_STATES,
+        "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
+        "decision_form": forms_.get("decision_form") or forms.DecisionForm(),
+        "comment_form": CommentForm(),
+        "file_url_name": "control:case_file",
+        "comment_url": reverse("control:comment", args=["finding", finding.pk]),
+    }
+    return render(request, "control/casework/finding_detail.html", context, status=status)
+
+
+@regulator_required
+def finding_detail(request, pk):
+    return _finding_page(request, _finding(request, pk))
+
+
+@regulator_staff_required
+def finding_new(request):
+    form = forms.FindingForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            finding = findings.create_finding(user=request.user, **form.cleaned_data)
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("The finding is recorded as a draft. Attach the evidence, then publish it.")
+            )
+            return redirect("control:finding", pk=finding.pk)
+    return render(request, "control/casework/finding_form.html", {"form": form, "finding": None})
+
+
+@regulator_staff_required
+def finding_edit(request, pk):
+    finding = _finding(request, pk)
+    if "edit" not in rules.allowed(findings.ACTIONS, finding, request.user):
+        messages.error(request, _("Only a draft can be edited; a published finding is answered and decided."))
+        return redirect("control:finding", pk=pk)
+    form = forms.FindingForm(request.POST or None, instance=finding)
+    if request.method == "POST" and form.is_valid():
+        fields = {name: form.cleaned_data[name] for name in findings.FIELDS}
+        try:
+            findings.update_finding(finding, user=request.user, **fields)
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The finding is saved."))
+            return redirect("control:finding", pk=pk)
+    return render(request, "control/casework/finding_form.html", {"form": form, "finding": finding})
+
+
+@regulator_staff_required
+@require_POST
+def finding_publish(request, pk):
+    finding = _finding(request, pk)
+    try:
+        findings.publish_finding(finding, user=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The finding is published; the operator is told by e-mail."))
+    return redirect("control:finding", pk=pk)
+
+
+@regulator_staff_required
+@require_POST
+def finding_evidence(request, pk):
+    finding = _finding(request, pk)
+    refusal = None
+    form = forms.EvidenceForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            stored = findings.add_evidence(finding, form.cleaned_data["files"], user=request.user)
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, _("%(n)d file(s) attached.") % {"n": len(stored)})
+            return redirect(reverse("control:finding", args=[pk]) + "#evidence")
+    return _finding_page(request, finding, status=400, refusal=refusal, evidence_form=form)
+
+
+@regulator_staff_required
+@require_POST
+def finding_decide(request, pk):
+    finding = _finding(request, pk)
+    refusal = None
+    form = forms.DecisionForm(request.POST)
+    if form.is_valid():
+        uphold = request.POST.get("decision") == "uphold"
+        try:
+            findings.decide_finding(finding, user=request.user, uphold=uphold, note=form.cleaned_data["note"])
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(
+                request, _("The finding is upheld.") if uphold else _("The finding is withdrawn.")
+            )
+            return redirect("control:finding", pk=pk)
+    return _finding_page(request, finding, status=400, refusal=refusal, decision_form=form)
+
+
+# --- Inspection batches ---------------------------------------------------------------------
+
+
+@regulator_staff_required
+def inspection_upload(request):
+    form = forms.BatchUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            batch = batches.start_batch(form.cleaned_data["file"], user=request.user)
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            return redirect("control:inspection_batch", pk=batch.pk)
+    recent = InspectionBatch.objects.select_related("uploaded_by")[:10]
+    return render(request, "control/casework/batch_upload.html", {"form": form, "recent": recent})
+
+
+@regulator_staff_required
+def inspection_batch(request, pk):
+    batch = get_object_or_404(InspectionBatch.objects.select_related("uploaded_by"), pk=pk)
+    error = None
+    if request.method == "POST" and batch.state == BatchState.CHECKED:
+        try:
+            if "discard" in request.POST:
+                batches.discard_batch(batch, user=request.user)
+                messages.info(request, _("The batch was discarded; nothing was stored."))
+                return redirect("control:inspection_upload")
+            stored = batches.confirm_batch(batch, user=request.user)
+        except TransitionRefused as refused:
+            error = str(refused)
+            batch.refresh_from_db()
+        else:
+            messages.success(
+                request,
+                _("%(visits)d visits stored as draft findings (%(found)d with a problem found).")
+                % {"visits": len(stored), "found": sum(1 for f in stored if f.violation)},
+            )
+            return redirect("control:inspection_batch", pk=batch.pk)
+    context = {
+        "batch": batch,
+        "error": error,
+        "has_errors": batches.has_errors(batch),
+        "problems": batches.problem_rows(batch),
+        "preview": batches.preview_rows(batch),
+        "stored": batch.findings.select_related("operator", "city", "clause").order_by("pk")
+        if batch.state == BatchState.CONFIRMED
+        else [],
+    }
+    return render(request, "control/casework/batch_detail.html", context)
+
+
+# --- Rectification orders -------------------------------------------------------------------
+
+
+def _order(request, pk):
+    rows = RectificationOrder.objects.visible_to(request.user).select_related("operator", "case_officer")
+    return get_object_or_404(rows, pk=pk)
+
+
+def _order_page(request, order, *, status=200, refusal=None, **forms_):
+    grounds, complaints = orders.grounds_of(order)
+    extensions = list(order.extensions.select_related("requested_by", "decided_by"))
+    context = {
+        "refusal": refusal,
+        "order": order,
+        "findings": grounds,
+        "complaints": complaints,
+        "deadlines": orders.deadline_history(order),
+        "extensions": extensions,
+        "pending_extension": next((e for e in extensions if e.state == ExtensionState.PENDING), None),
+        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(_files()),
+        "interviews": order.interviews.select_related("operator"),
+        "timeline": events.timeline(order, request.user),
+        "allowed": rules.allowed(orders.ACTIONS, order, request.user),
+        "days_left": order.days_left_now(),
+        "pdf_available": documents.pdf_converter() is not None,
+        "return_form": forms_.get("return_form") or forms.CommentedForm(prefix="return"),
+        "verify_form": forms_.get("verify_form") or forms.VerifyForm(prefix="verify"),
+        "escalate_form": forms_.get("escalate_form") or forms.EscalateForm(prefix="escalate"),
+        "extension_form": forms_.get("extension_form") or forms.ExtensionDecisionForm(prefix="extension"),
+        "comment_form": CommentForm(),
+        "file_url_name": "control:case_file",
+        "comment_url": reverse("control:comment", args=["order", order.pk]),
+    }
+    return render(request, "control/casework/order_detail.html", context, status=status)
+
+
+@regulator_required
+def order_detail(request, pk):
+    return _order_page(request, _order(request, pk))
+
+
+def _order_initial(finding):
+    if finding is None:
+        return {}
+    clause = finding.clause.name_zh if finding.clause_id else ""
+    return {
+        "findings": [finding.pk],
+        "title": f"关于{finding.operator.short_zh}{finding.city.short_zh}{clause}问题的整改通知",
+    }
+
+
+def _order_fields(form, order=None) -> dict:
+    data = form.cleaned_data
+    severity = (
+        data["severity"] or orders.proposed_severity(data["findings"]) or (order.severity if order else "")
+    )
+    deadline = end_of_day(data["deadline"]) if data["deadline"] else None
+    if deadline is None and severity:
+        deadline = proposed_deadline(severity)
+    return {
+        "title": data["title"],
+        "requirements": data["requirements"],
+        "severity": severity or None,
+        "deadline": deadline,
+        "findings": data["findings"],
+        "complaints": form.complaints,
+    }
+
+
+@regulator_staff_required
+def order_new(request):
+    finding = None
+    if request.GET.get("finding"):
+        finding = get_object_or_404(
+            InspectionFinding.objects.visible_to(request.user).select_related("operator", "city", "clause"),
+            pk=request.GET["finding"],
+        )
+    operator = finding.operator if finding else _operator_from_request(request)
+    if operator is None:
+        return render(
+            request,
+            "control/casework/pick_operator.html",
+            {"form": forms.OperatorPickForm(), "what": "order"},
+        )
+    form = forms.OrderForm(request.POST or None, operator=operator, initial=_order_initial(finding))
+    if request.method == "POST" and form.is_valid():
+        try:
+            order = orders.create_order(user=request.user, operator=operator, **_order_fields(form))
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The order is saved as a draft. Check it, then issue it."))
+            return redirect("control:order", pk=order.pk)
+    proposal = None
+    if finding is not None and finding.severity:
+        proposal = {
+            "severity": finding.get_severity_display(),
+            "deadline": proposed_deadline(finding.severity),
+        }
+    return render(
+        request,
+        "control/casework/order_form.html",
+        {"form": form, "operator": operator, "order": None, "proposal": proposal},
+    )
+
+
+@regulator_staff_required
+def order_edit(request, pk):
+    order = _order(request, pk)
+    if "edit" not in rules.allowed(orders.ACTIONS, order, request.user):
+        messages.error(request, _("Only a draft order can be edited."))
+        return redirect("control:order", pk=pk)
+    initial = {
+        "findings": list(order.findings.values_list("pk", flat=True)),
+        "complaint_numbers": "\n".join(order.complaints.values_list("complaint_no", flat=True)),
+        "title": order.title,
+        "requirements": order.requirements,
+        "severity": order.severity,
+        "deadline": local_date(order.deadline),
+    }
+    form = forms.OrderForm(request.POST or None, operator=order.operator, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            orders.update_order(order, user=request.user, **_order_fields(form, order))
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The order is saved."))
+            return redirect("control:order", pk=pk)
+    return render(
+        request,
+        "control/casework/order_form.html",
+        {"form": form, "operator": order.operator, "order": order, "proposal": None},
+    )
+
+
+def _order_action(request, pk, service, success: str, **kwargs):
+    order = _order(request, pk)
+    try:
+        service(order, user=request.user, **kwargs)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success)
+    return redirect("control:order", pk=pk)
+
+
+@regulator_staff_required
+@require_POST
+def order_issue(request, pk):
+    return _order_action(
+        request, pk, orders.issue_order, _("The order is issued; the operator is told by e-mail.")
+    )
+
+
+def _order_form_action(request, pk, form_class, prefix, service, success, field):
+    order = _order(request, pk)
+    refusal = None
+    form = form_class(request.POST, prefix=prefix)
+    if form.is_valid():
+        try:
+            service(order, user=request.user, **{field: form.cleaned_data[field]})
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, success)
+            return redirect("control:order", pk=pk)
+    return _order_page(request, order, status=400, refusal=refusal, **{f"{prefix}_form": form})
+
+
+@regulator_staff_required
+@require_POST
+def order_return(request, pk):
+    return _order_form_action(
+        request,
+        pk,
+        forms.CommentedForm,
+        "return",
+        orders.return_report,
+        _("The report is returned; the operator must report again."),
+        "comment",
+    )
+
+
+@regulator_staff_required
+@require_POST
+def order_verify(request, pk):
+    return _order_form_action(
+        request,
+        pk,
+        forms.VerifyForm,
+        "verify",
+        orders.verify_order,
+        _("The rectification is verified; the order is closed."),
+        "comment",
+    )
+
+
+@regulator_staff_required
+@require_POST
+def order_escalate(request, pk):
+    return _order_form_action(
+        request,
+        pk,
+        forms.EscalateForm,
+        "escalate",
+        orders.escalate_order,
+        _("The order is escalated."),
+        "reason",
+    )
+
+
+@regulator_staff_required
+@require_POST
+def extension_decide(request, pk, extension_pk):
+    order = _order(request, pk)
+    extension = get_object_or_404(ExtensionRequest, pk=extension_pk, order=order)
+    refusal = None
+    form = forms.ExtensionDecisionForm(request.POST, prefix="extension")
+    if form.is_valid():
+        grant = "grant" in request.POST
+        try:
+            if grant:
+                orders.grant_extension(
+                    extension,
+                    user=request.user,
+                    new_date=form.cleaned_data["new_date"],
+                    note=form.cleaned_data["note"],
+                )
+            else:
+                orders.refuse_extension(extension, user=request.user, note=form.cleaned_data["note"])
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(
+                request,
+                _("The extension is granted; the deadline has moved.")
+                if grant
+                else _("The extension is refused."),
+            )
+            return redirect("control:order", pk=pk)
+    return _order_page(request, order, status=400, refusal=refusal, extension_form=form)
+
+
+def _document_response(request, data: bytes, stem: str):
+    if request.GET.get("format") == "pdf":
+        if documents.pdf_converter() is None:
+            raise Http404(_("PDF cannot be made on this server; download the .docx."))
+        return _download(documents.to_pdf(data), f"{stem}.pdf", "application/pdf")
+    return _download(data, f"{stem}.docx", documents.DOCX_TYPE)
+
+
+@regulator_required
+def order_document(request, pk):
+    order = _order(request, pk)
+    stem = f"整改通知书-{order.document_no or _('draft')}"
+    return _document_response(request, documents.order_document(order), stem)
+
+
+# --- Interviews -----------------------------------------------------------------------------
+
+
+@regulator_required
+def interview_list(request):
+    rows = InterviewNotice.objects.visible_to(request.user).select_related("operator")
+    state = request.GET.get("state")
+    if state in InterviewState.values:
+        rows = rows.filter(state=state)
+    operator = request.GET.get("operator")
+    if operator:
+        rows = rows.filter(operator__code=operator)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "control/casework/interview_list.html",
+        {
+            "page": page,
+            "states": InterviewState.choices,
+            "operators": Operator.objects.all(),
+            "state": state,
+            "operator": operator,
+        },
+    )
+
+
+def _interview(request, pk):
+    rows = InterviewNotice.objects.visible_to(request.user).select_related(
+        "operator", "case_officer", "confirmed_by"
+    )
+    return get_object_or_404(rows, pk=pk)
+
+
+def _interview_page(request, notice, *, status=200, refusal=None, **forms_):
+    commitments = list(notice.commitments.select_related("done_by", "verified_by"))
+    context = {
+        "refusal": refusal,
+        "interview": notice,
+        "orders": notice.orders.all(),
+        "findings": notice.findings.select_related("city", "clause"),
+        "commitments": [
+            (c, rules.allowed(interviews.COMMITMENT_ACTIONS, c, request.user, operator_id=notice.operator_id))
+            for c in commitments
+        ],
+        "timeline": events.timeline(notice, request.user),
+        "allowed": rules.allowed(interviews.ACTIONS, notice, request.user),
+        "pdf_available": documents.pdf_converter() is not None,
+        "minutes_form": forms_.get("minutes_form") or forms.MinutesForm(initial={"minutes": notice.minutes}),
+        "commitment_form": forms_.get("commitment_form") or forms.CommitmentForm(),
+        "return_form": forms.CommentedForm(prefix="return"),
+        "comment_form": CommentForm(),
+        "file_url_name": "control:case_file",
+        "comment_url": reverse("control:comment", args=["interview", notice.pk]),
+    }
+    return render(request, "control/casework/interview_detail.html", context, status=status)
+
+
+@regulator_required
+def interview_detail(request, pk):
+    return _interview_page(request, _interview(request, pk))
+
+
+def _interview_fields(form) -> dict:
+    return {name: form.cleaned_data[name] for name in interviews.FIELDS} | {
+        "orders": form.cleaned_data["orders"],
+        "findings": form.cleaned_data["findings"],
+    }
+
+
+@regulator_staff_required
+def interview_new(request):
+    operator = _operator_from_request(request)
+    if operator is None:
+        return render(
+            request,
+            "control/casework/pick_operator.html",
+            {"form": forms.OperatorPickForm(), "what": "interview"},
+        )
+    initial = {}
+    if request.GET.get("order"):
+        initial["orders"] = [request.GET["order"]]
+    form = forms.InterviewForm(request.POST or None, operator=operator, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            notice = interviews.create_interview(
+                user=request.user, operator=operator, **_interview_fields(form)
+            )
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The interview notice is saved as a draft. Check it, then issue it."))
+            return redirect("control:interview", pk=notice.pk)
+    return render(
+        request,
+        "control/casework/interview_form.html",
+        {"form": form, "operator": operator, "interview": None},
+    )
+
+
+@regulator_staff_required
+def interview_edit(request, pk):
+    notice = _interview(request, pk)
+    if "edit" not in rules.allowed(interviews.ACTIONS, notice, request.user):
+        messages.error(request, _("Only a draft interview notice can be edited."))
+        return redirect("control:interview", pk=pk)
+    initial = {name: getattr(notice, name) for name in interviews.FIELDS}
+    initial["orders"] = list(notice.orders.values_list("pk", flat=True))
+    initial["findings"] = list(notice.findings.values_list("pk", flat=True))
+    form = forms.InterviewForm(request.POST or None, operator=notice.operator, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            interviews.update_interview(notice, user=request.user, **_interview_fields(form))
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(request, _("The interview notice is saved."))
+            return redirect("control:interview", pk=pk)
+    return render(
+        request,
+        "control/casework/interview_form.html",
+        {"form": form, "operator": notice.operator, "interview": notice},
+    )
+
+
+@regulator_staff_required
+@require_POST
+def interview_issue(request, pk):
+    notice = _interview(request, pk)
+    try:
+        interviews.issue_interview(notice, user=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The interview notice is issued; the operator is told by e-mail."))
+    return redirect("control:interview", pk=pk)
+
+
+@regulator_staff_required
+@require_POST
+def interview_minutes(request, pk):
+    notice = _interview(request, pk)
+    refusal = None
+    form = forms.MinutesForm(request.POST)
+    if form.is_valid():
+        try:
+            interviews.record_minutes(notice, user=request.user, minutes=form.cleaned_data["minutes"])
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, _("The minutes are recorded. Record the commitments below."))
+            return redirect(reverse("control:interview", args=[pk]) + "#commitments")
+    return _interview_page(request, notice, status=400, refusal=refusal, minutes_form=form)
+
+
+@regulator_staff_required
+@require_POST
+def commitment_add(request, pk):
+    notice = _interview(request, pk)
+    refusal = None
+    form = forms.CommitmentForm(request.POST)
+    if form.is_valid():
+        try:
+            interviews.add_commitment(notice, user=request.user, **form.cleaned_data)
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, _("The commitment is recorded."))
+            return redirect(reverse("control:interview", args=[pk]) + "#commitments")
+    return _interview_page(request, notice, status=400, refusal=refusal, commitment_form=form)
+
+
+def _commitment(request, pk):
+    visible = Commitment.objects.visible_to(request.user).select_related("interview")
+    return get_object_or_404(visible, pk=pk)
+
+
+@regulator_staff_required
+@require_POST
+def commitment_verify(request, pk):
+    commitment = _commitment(request, pk)
+    try:
+        interviews.verify_commitment(commitment, user=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, _("The commitment is verified."))
+    return redirect(reverse("control:interview", args=[commitment.interview_id]) + "#commitments")
+
+
+@regulator_staff_required
+@require_POST
+def commitment_return(request, pk):
+    commitment = _commitment(request, pk)
+    form = forms.CommentedForm(request.POST, prefix="return")
+    if not form.is_valid():
+        messages.error(request, _form_errors(form))
+    else:
+        try:
+            interviews.return_commitment(commitment, user=request.user, comment=form.cleaned_data["comment"])
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The commitment is returned to the operator."))
+    return redirect(reverse("control:interview", args=[commitment.interview_id]) + "#commitments")
+
+
+@regulator_required
+def interview_document(request, pk):
+    notice = _interview(request, pk)
+    stem = f"约谈通知书-{notice.document_no or _('draft')}"
+    return _document_response(request, documents.interview_document(notice), stem)
+
+
+# --- Notices and decisions ------------------------------------------------------------------
+
+
+@regulator_required
+def record_list(request):
+    rows = NoticeRecord.objects.visible_to(request.user).select_related("operator")
+    kind = request.GET.get("kind")
+    if kind in RecordKind.values:
+        rows = rows.filter(kind=kind)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "control/casework/record_list.html",
+        {"page": page, "kinds": RecordKind.choices, "kind": kind},
+    )
+
+
+@regulator_required
+def record_detail(request, pk):
+    record = get_object_or_404(
+        NoticeRecord.objects.visible_to(request.user).select_related("operator", "created_by"), pk=pk
+    )
+    context = {
+        "record": record,
+        "files": record.files.select_related("uploaded_by"),
+        "orders": record.orders.all(),
+        "interviews": record.interviews.all(),
+        "findings": record.findings.select_related("city"),
+        "timeline": events.timeline(record, request.user),
+        "file_url_name": "control:case_file",
+    }
+    return render(request, "control/casework/record_detail.html", context)
+
+
+@regulator_staff_required
+def record_new(request):
+    operator = _operator_from_request(request)
+    if operator is None:
+        return render(
+            request,
+            "control/casework/pick_operator.html",
+            {"form": forms.OperatorPickForm(), "what": "record"},
+        )
+    form = forms.RecordForm(request.POST or None, request.FILES or None, operator=operator)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            record = records.create_record(
+                user=request.user,
+                operator=operator,
+                orders=data["orders"],
+                interviews=data["interviews"],
+                uploads=data["files"],
+                **{name: data[name] for name in forms.RECORD_FIELDS},
+            )
+        except TransitionRefused as refused:
+            form.add_error(None, str(refused))
+        else:
+            messages.success(
+                request, _("The notice or decision is recorded; the operator sees it in its portal.")
+            )
+            return redirect("control:record", pk=record.pk)
+    return render(request, "control/casework/record_form.html", {"form": form, "operator": operator})
+
+
+# --- Audit trail ----------------------------------------------------------------------------
+
+
+@regulator_required
+@require_safe
+def audit_trail(request):
+    """Every recorded change of the casework and the task forces, newest first. Read-only."""
+    model_name = request.GET.get("model", "")
+    if model_name not in {name for name, _label in audit.model_choices()}:
+        model_name = ""
+    try:
+        user_id = int(request.GET.get("user") or 0) or None
+    except ValueError:
+        user_id = None
+    rows, next_cursor = audit.page(
+        model_name=model_name, user_id=user_id, before=audit.parse_cursor(request.GET.get("before"))
+    )
+    params = request.GET.copy()
+    params.pop("before", None)
+    first_url = f"?{params.urlencode()}"
+    if next_cursor:
+        params["before"] = next_cursor
+    return render(
+        request,
+        "control/casework/audit.html",
+        {
+            "rows": rows,
+            "models": audit.model_choices(),
+            "model_name": model_name,
+            "users": User.objects.filter(is_active=True).order_by("operator__sort_order", "username"),
+            "user_id": user_id,
+            "next_url": f"?{params.urlencode()}" if next_cursor else None,
+            "first_url": first_url if request.GET.get("before") else None,
+        },
+    )

@@ -1,0 +1,390 @@
+"""The operator's casework pages: its findings, orders (with days left), interviews, notices.
+
+Every query starts from ``visible_to(request.user)``: another operator's case, or a case still
+in draft, is a 404. Each action calls one service of ``supervision.casework``, which checks the
+role and the state again and whose refusal is shown as it is.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.core.paginator import Paginator
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from supervision.casework import attachments, comments, documents, events, findings, interviews, orders, rules
+from supervision.casework.forms import CaseFilesField, CommentForm, date_input, textarea
+from supervision.casework.models import (
+    CaseFile,
+    Commitment,
+    ExtensionState,
+    InspectionFinding,
+    InterviewNotice,
+    NoticeRecord,
+    RectificationOrder,
+    ResponseKind,
+)
+from supervision.casework.rules import TransitionRefused
+from supervision.core.permissions import operator_manager_required, operator_required
+
+PER_PAGE = 50
+
+
+def _files():
+    # Each file names who uploaded it: fetched with the files, in one query whatever their number.
+    return Prefetch("files", queryset=CaseFile.objects.select_related("uploaded_by"))
+
+
+# --- Forms ----------------------------------------------------------------------------------
+
+
+class RespondForm(forms.Form):
+    kind = forms.ChoiceField(
+        label=gettext_lazy("Your answer"),
+        choices=[
+            (ResponseKind.RESPONSE, gettext_lazy("Respond: explain what happened and what you did")),
+            (ResponseKind.CONTEST, gettext_lazy("Contest: the facts are not as found")),
+        ],
+        widget=forms.RadioSelect,
+        initial=ResponseKind.RESPONSE,
+    )
+    text = forms.CharField(label=gettext_lazy("Text"), widget=textarea(5))
+    files = CaseFilesField(label=gettext_lazy("Your files (optional)"), required=False)
+
+
+class ExtensionForm(forms.Form):
+    proposed_date = forms.DateField(label=gettext_lazy("Proposed new deadline"), widget=date_input())
+    reason = forms.CharField(label=gettext_lazy("Why do you need more time?"), widget=textarea(3))
+
+
+class ReportForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("What was rectified"),
+        widget=textarea(5),
+        help_text=gettext_lazy("A summary; the signed report goes in the attachments."),
+    )
+    files = CaseFilesField(label=gettext_lazy("Rectification report and attachments"))
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.CharField(
+        label=gettext_lazy("Who will attend"),
+        widget=textarea(3),
+        help_text=gettext_lazy("Names and positions, one per line."),
+    )
+
+
+class DoneForm(forms.Form):
+    note = forms.CharField(label=gettext_lazy("What was done"), widget=textarea(3))
+
+
+# --- Shared ---------------------------------------------------------------------------------
+
+
+def _errors(form) -> str:
+    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+
+
+@operator_required
+def case_file(request, pk):
+    """A file of one of the operator's own visible cases; anything else is a 404."""
+    return attachments.file_response(get_object_or_404(CaseFile.objects.visible_to(request.user), pk=pk))
+
+
+CASES = {"finding": InspectionFinding, "order": RectificationOrder, "interview": InterviewNotice}
+
+
+@operator_required
+@require_POST
+def comment(request, kind, pk):
+    model = CASES.get(kind)
+    if model is None:
+        raise Http404
+    case = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
+    form = CommentForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        try:
+            comments.add_comment(case, user=request.user, text=form.cleaned_data["text"])
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(request, _("The comment is on the timeline."))
+    return redirect(reverse(f"portal:{kind}", args=[pk]) + "#timeline")
+
+
+def _download(data: bytes, name: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=documents.DOCX_TYPE)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+# --- Findings -------------------------------------------------------------------------------
+
+
+@operator_required
+def finding_list(request):
+    rows = (
+        InspectionFinding.objects.visible_to(request.user)
+        .select_related("city", "clause")
+        .order_by("-published_at", "-pk")
+    )
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/casework/finding_list.html", {"page": page})
+
+
+def _finding(request, pk):
+    rows = InspectionFinding.objects.visible_to(request.user).select_related(
+        "operator", "city", "clause", "decided_by"
+    )
+    return get_object_or_404(rows, pk=pk)
+
+
+def _finding_page(request, finding, *, status=200, refusal=None, respond_form=None):
+    context = {
+        "refusal": refusal,
+        "finding": finding,
+        "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
+        "responses": finding.responses.select_related("submitted_by").prefetch_related(_files()),
+        "orders": finding.orders.visible_to(request.user),
+        "timeline": events.timeline(finding, request.user),
+        "allowed": rules.allowed(findings.ACTIONS, finding, request.user),
+        "respond_form": respond_form or RespondForm(),
+        "comment_form": CommentForm(),
+        "file_url_name": "portal:case_file",
+        "comment_url": reverse("portal:comment", args=["finding", finding.pk]),
+    }
+    return render(request, "portal/casework/finding_detail.html", context, status=status)
+
+
+@operator_required
+def finding_detail(request, pk):
+    return _finding_page(request, _finding(request, pk))
+
+
+@operator_required
+@require_POST
+def finding_respond(request, pk):
+    finding = _finding(request, pk)
+    refusal = None
+    form = RespondForm(request.POST, request.FILES)
+    if form.is_valid():
+        try:
+            findings.respond_to_finding(
+                finding,
+                user=request.user,
+                kind=form.cleaned_data["kind"],
+                text=form.cleaned_data["text"],
+                uploads=form.cleaned_data["files"],
+            )
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, _("Your answer is sent; the administration will decide."))
+            return redirect("portal:finding", pk=pk)
+    return _finding_page(request, finding, status=400, refusal=refusal, respond_form=form)
+
+
+# --- Orders ---------------------------------------------------------------------------------
+
+
+@operator_required
+def order_list(request):
+    rows = RectificationOrder.objects.visible_to(request.user).with_days_left().order_by("-issued_at", "-pk")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/casework/order_list.html", {"page": page})
+
+
+def _order(request, pk):
+    rows = RectificationOrder.objects.visible_to(request.user).select_related("operator", "case_officer")
+    return get_object_or_404(rows, pk=pk)
+
+
+def _order_page(request, order, *, status=200, refusal=None, extension_form=None, report_form=None):
+    grounds, complaints = orders.grounds_of(order)
+    extensions = list(order.extensions.select_related("requested_by", "decided_by"))
+    context = {
+        "refusal": refusal,
+        "order": order,
+        "findings": grounds,
+        "complaints": complaints,
+        "deadlines": orders.deadline_history(order),
+        "extensions": extensions,
+        "pending_extension": next((e for e in extensions if e.state == ExtensionState.PENDING), None),
+        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(_files()),
+        "timeline": events.timeline(order, request.user),
+        "allowed": rules.allowed(orders.ACTIONS, order, request.user),
+        "days_left": order.days_left_now(),
+        "extension_form": extension_form or ExtensionForm(prefix="extension"),
+        "report_form": report_form or ReportForm(prefix="report"),
+        "comment_form": CommentForm(),
+        "file_url_name": "portal:case_file",
+        "comment_url": reverse("portal:comment", args=["order", order.pk]),
+    }
+    return render(request, "portal/casework/order_detail.html", context, status=status)
+
+
+@operator_required
+def order_detail(request, pk):
+    return _order_page(request, _order(request, pk))
+
+
+@operator_required
+@require_POST
+def order_acknowledge(request, pk):
+    order = _order(request, pk)
+    try:
+        orders.acknowledge_order(order, user=request.user)
+    except TransitionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(
+            request, _("The order is acknowledged. Report the rectification before the deadline.")
+        )
+    return redirect("portal:order", pk=pk)
+
+
+@operator_required
+@require_POST
+def order_extension(request, pk):
+    order = _order(request, pk)
+    refusal = None
+    form = ExtensionForm(request.POST, prefix="extension")
+    if form.is_valid():
+        try:
+            orders.ask_extension(order, user=request.user, **form.cleaned_data)
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, _("Your request is sent; the administration will decide."))
+            return redirect("portal:order", pk=pk)
+    return _order_page(request, order, status=400, refusal=refusal, extension_form=form)
+
+
+@operator_required
+@require_POST
+def order_report(request, pk):
+    order = _order(request, pk)
+    refusal = None
+    form = ReportForm(request.POST, request.FILES, prefix="report")
+    if form.is_valid():
+        try:
+            orders.submit_report(
+                order, user=request.user, text=form.cleaned_data["text"], uploads=form.cleaned_data["files"]
+            )
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(
+                request, _("Your rectification report is submitted; the administration will verify it.")
+            )
+            return redirect("portal:order", pk=pk)
+    return _order_page(request, order, status=400, refusal=refusal, report_form=form)
+
+
+@operator_required
+def order_document(request, pk):
+    order = _order(request, pk)
+    return _download(documents.order_document(order), f"整改通知书-{order.document_no}.docx")
+
+
+# --- Interviews -----------------------------------------------------------------------------
+
+
+@operator_required
+def interview_list(request):
+    rows = InterviewNotice.objects.visible_to(request.user)
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "portal/casework/interview_list.html", {"page": page})
+
+
+def _interview(request, pk):
+    rows = InterviewNotice.objects.visible_to(request.user).select_related("operator", "confirmed_by")
+    return get_object_or_404(rows, pk=pk)
+
+
+def _interview_page(request, notice, *, status=200, refusal=None, attendance_form=None):
+    commitments = list(notice.commitments.select_related("done_by", "verified_by"))
+    context = {
+        "refusal": refusal,
+        "interview": notice,
+        "orders": notice.orders.visible_to(request.user),
+        "commitments": [
+            (c, rules.allowed(interviews.COMMITMENT_ACTIONS, c, request.user, operator_id=notice.operator_id))
+            for c in commitments
+        ],
+        "timeline": events.timeline(notice, request.user),
+        "allowed": rules.allowed(interviews.ACTIONS, notice, request.user),
+        "attendance_form": attendance_form
+        or AttendanceForm(initial={"attendees": notice.confirmed_attendees or notice.persons_required}),
+        "done_form": DoneForm(),
+        "comment_form": CommentForm(),
+        "file_url_name": "portal:case_file",
+        "comment_url": reverse("portal:comment", args=["interview", notice.pk]),
+    }
+    return render(request, "portal/casework/interview_detail.html", context, status=status)
+
+
+@operator_required
+def interview_detail(request, pk):
+    return _interview_page(request, _interview(request, pk))
+
+
+@operator_manager_required
+@require_POST
+def interview_confirm(request, pk):
+    notice = _interview(request, pk)
+    refusal = None
+    form = AttendanceForm(request.POST)
+    if form.is_valid():
+        try:
+            interviews.confirm_attendance(notice, user=request.user, attendees=form.cleaned_data["attendees"])
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, _("Attendance is confirmed."))
+            return redirect("portal:interview", pk=pk)
+    return _interview_page(request, notice, status=400, refusal=refusal, attendance_form=form)
+
+
+@operator_required
+@require_POST
+def commitment_done(request, pk):
+    commitment = get_object_or_404(Commitment.objects.visible_to(request.user), pk=pk)
+    form = DoneForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _errors(form))
+    else:
+        try:
+            interviews.commitment_done(commitment, user=request.user, note=form.cleaned_data["note"])
+        except TransitionRefused as refused:
+            messages.error(request, str(refused))
+        else:
+            messages.success(
+                request, _("The commitment is reported done; the administration will verify it.")
+            )
+    return redirect(reverse("portal:interview", args=[commitment.interview_id]) + "#commitments")
+
+
+@operator_required
+def interview_document(request, pk):
+    notice = _interview(request, pk)
+    return _download(documents.interview_document(notice), f"约谈通知书-{notice.document_no}.docx")
+
+
+# --- Notices and decisions ------------------------------------------------------------------
+
+
+@operator_required
+def record_list(request):
+    rows = NoticeRecord.objects.visible_to(request.user).prefetch_related("files", "orders")
+    page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "portal/casework/record_list.html", {"page": page, "file_url_name": "portal:case_file"}
+    )

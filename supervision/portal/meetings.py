@@ -1,0 +1,297 @@
+"""The operators' side of consultation meetings: upcoming meetings, attendance, proposals, the
+minutes and the company's own action items, and the user's calendar address.
+
+Every query starts from the user's operator: a meeting it is not invited to, another operator's
+proposal or action item is a 404.
+"""
+
+from django import forms
+from django.contrib import messages
+from django.db.models import Prefetch
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_POST
+
+from supervision.core.models import SHANGHAI
+from supervision.core.permissions import operator_required
+from supervision.meetings import calendars, services
+from supervision.meetings.models import (
+    ActionItem,
+    ActionState,
+    AgendaItem,
+    AgendaSource,
+    AgendaState,
+    Attendee,
+    CalendarFeed,
+    Invitation,
+    Meeting,
+)
+
+
+class ProposalForm(forms.ModelForm):
+    class Meta:
+        model = AgendaItem
+        fields = ["title", "details", "presenter", "planned_minutes"]
+        widgets = {"details": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"presenter": gettext_lazy("Who from your company presents it.")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["planned_minutes"].min_value = 1
+
+
+class AttendanceForm(forms.Form):
+    attendees = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Who will attend"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=gettext_lazy("Your company's users; they receive the minutes."),
+    )
+    others = forms.CharField(
+        label=gettext_lazy("Other attendees"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("People without an account here, one per line: name, position."),
+    )
+    declined = forms.BooleanField(label=gettext_lazy("Nobody from our company can attend"), required=False)
+    note = forms.CharField(label=gettext_lazy("Note"), max_length=300, required=False)
+
+    def __init__(self, *args, operator_id, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["attendees"].queryset = services.attendee_choices(operator_id)
+        self.fields["attendees"].label_from_instance = lambda u: f"{u} · {u.get_role_display()}"
+
+    def clean_others(self):
+        people = []
+        for line in self.cleaned_data["others"].splitlines():
+            if not line.strip():
+                continue
+            name, _sep, position = line.replace("，", ",").partition(",")
+            people.append((name.strip()[:100], position.strip()[:100]))
+        return people
+
+
+class DoneForm(forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What was done"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The administration reads this."),
+    )
+
+
+def _attempt(request, action, success: str) -> bool:
+    try:
+        action()
+    except services.MeetingRefused as refused:
+        messages.error(request, str(refused))
+        return False
+    messages.success(request, success)
+    return True
+
+
+def _meeting(request, pk) -> Meeting:
+    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("series"), pk=pk)
+
+
+def _own_invitation(request, meeting: Meeting) -> Invitation:
+    queryset = Invitation.objects.visible_to(request.user).prefetch_related(
+        Prefetch("attendees", queryset=Attendee.objects.select_related("user"))
+    )
+    return get_object_or_404(queryset, meeting=meeting)
+
+
+@operator_required
+def meeting_list(request):
+    now = timezone.now()
+    meetings = Meeting.objects.visible_to(request.user).select_related("series")
+    invitations = {
+        inv.meeting_id: inv
+        for inv in Invitation.objects.visible_to(request.user).filter(meeting__ends_at__gte=now)
+    }
+    upcoming = list(meetings.filter(ends_at__gte=now)[:12])
+    for meeting in upcoming:
+        meeting.own_invitation = invitations.get(meeting.pk)
+    return render(
+        request,
+        "portal/meetings/list.html",
+        {
+            "upcoming": upcoming,
+            "past": meetings.filter(ends_at__lt=now).order_by("-starts_at")[:12],
+            "open_actions": ActionItem.objects.visible_to(request.user)
+            .filter(state=ActionState.OPEN)
+            .select_related("meeting__series"),
+            "today": timezone.localdate(now, SHANGHAI),
+        },
+    )
+
+
+@operator_required
+def meeting_detail(request, pk):
+    meeting = _meeting(request, pk)
+    invitation = _own_invitation(request, meeting)
+    agenda = meeting.agenda_items.filter(state=AgendaState.ACCEPTED).select_related("operator")
+    proposals = AgendaItem.objects.visible_to(request.user).filter(
+        meeting=meeting, source=AgendaSource.PROPOSAL
+    )
+    return render(
+        request,
+        "portal/meetings/meeting.html",
+        {
+            "meeting": meeting,
+            "invitation": invitation,
+            "agenda": list(agenda) if meeting.agenda_published_at else [],
+            "proposals": proposals,
+            "action_items": ActionItem.objects.visible_to(request.user)
+            .filter(meeting=meeting)
+            .select_related("done_by"),
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@operator_required
+def meeting_attendance(request, pk):
+    meeting = _meeting(request, pk)
+    invitation = _own_invitation(request, meeting)
+    attendees = list(invitation.attendees.all())
+    initial = {
+        "attendees": [a.user_id for a in attendees if a.user_id],
+        "others": "\n".join(
+            f"{a.name}, {a.position}" if a.position else a.name for a in attendees if not a.user_id
+        ),
+        "declined": invitation.declined,
+        "note": invitation.note,
+    }
+    form = AttendanceForm(request.POST or None, initial=initial, operator_id=request.operator.pk)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        if _attempt(
+            request,
+            lambda: services.answer_attendance(
+                meeting,
+                user=request.user,
+                attendees=list(data["attendees"]),
+                others=data["others"],
+                declined=data["declined"],
+                note=data["note"],
+            ),
+            _("Your answer is sent to the administration."),
+        ):
+            return redirect("portal:meeting", pk=pk)
+    return render(
+        request,
+        "portal/meetings/attendance_form.html",
+        {"meeting": meeting, "invitation": invitation, "form": form},
+    )
+
+
+@operator_required
+def meeting_propose(request, pk):
+    meeting = _meeting(request, pk)
+    form = ProposalForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            lambda: services.propose_item(meeting, user=request.user, **form.cleaned_data),
+            _("Your proposal is sent; the administration decides whether it goes on the agenda."),
+        )
+    ):
+        return redirect(reverse("portal:meeting", args=[pk]) + "#proposals")
+    return render(request, "portal/meetings/proposal_form.html", {"meeting": meeting, "form": form})
+
+
+@operator_required
+@require_POST
+def proposal_withdraw(request, pk):
+    item = get_object_or_404(
+        AgendaItem.objects.visible_to(request.user)
+        .filter(source=AgendaSource.PROPOSAL)
+        .select_related("meeting"),
+        pk=pk,
+    )
+    _attempt(
+        request, lambda: services.withdraw_proposal(item, user=request.user), _("Your proposal is withdrawn.")
+    )
+    return redirect(reverse("portal:meeting", args=[item.meeting_id]) + "#proposals")
+
+
+@operator_required
+def meeting_ics(request, pk):
+    meeting = _meeting(request, pk)
+    body = calendars.download_ics(
+        meeting, url=request.build_absolute_uri(reverse("portal:meeting", args=[pk]))
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"meeting-{timezone.localtime(meeting.starts_at, SHANGHAI):%Y%m%d}.ics"
+    )
+    return response
+
+
+@operator_required
+def action_item_list(request):
+    items = ActionItem.objects.visible_to(request.user).select_related("meeting__series", "done_by")
+    return render(
+        request,
+        "portal/meetings/action_items.html",
+        {
+            "open_items": [i for i in items if i.state == ActionState.OPEN],
+            "done_items": [i for i in items if i.state == ActionState.DONE],
+            "today": timezone.localdate(),
+        },
+    )
+
+
+@operator_required
+def action_item_detail(request, pk):
+    item = get_object_or_404(
+        ActionItem.objects.visible_to(request.user).select_related("meeting__series", "done_by"), pk=pk
+    )
+    form = DoneForm(request.POST or None)
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and _attempt(
+            request,
+            lambda: services.complete_action_item(item, user=request.user, note=form.cleaned_data["note"]),
+            _("The action item is marked done; the administration sees it."),
+        )
+    ):
+        return redirect("portal:action_item", pk=pk)
+    return render(
+        request,
+        "portal/meetings/action_item.html",
+        {"item": item, "form": form, "today": timezone.localdate()},
+    )
+
+
+@operator_required
+def calendar(request):
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = request.build_absolute_uri(calendars.feed_path(feed.token)) if feed else None
+    return render(request, "portal/meetings/calendar.html", {"feed_url": feed_url, "feed": feed})
+
+
+@operator_required
+@require_POST
+def calendar_reset(request):
+    services.reset_feed(request.user)
+    messages.success(request, _("Your calendar has a new address; any earlier one no longer works."))
+    return redirect("portal:calendar_address")
+
+
+@operator_required
+@require_POST
+def calendar_revoke(request):
+    services.revoke_feed(request.user)
+    messages.success(request, _("Your calendar address is turned off."))
+    return redirect("portal:calendar_address")

@@ -1,0 +1,379 @@
+"""The monthly briefing: its figures are the dashboard's, its files read back, its life is guarded.
+
+The data are tests/briefings/builders.py's October 2026: CMCC and CUCC report, CTCC and CBN do
+not; a few complaints, findings, orders and one typical case.
+"""
+
+import datetime as dt
+import io
+
+import pytest
+from django.core import mail
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from docx import Document
+from pypdf import PdfReader
+
+from supervision.analytics import indicators as ind
+from supervision.analytics.cards import indicator_cards
+from supervision.briefings import content, figures, services
+from supervision.briefings.models import Briefing, BriefingDelivery, BriefingState
+from supervision.casework.models import InspectionFinding, NoticeRecord, RecordKind, RectificationOrder
+from supervision.core.models import City, Operator, Role
+from supervision.reporting.models import ComplaintRecord, TypicalCase
+from supervision.reporting.summaries import refresh_complaint_counts
+from tests.analytics.test_indicators import SHANGHAI, complaint
+from tests.briefings.builders import OCT, SEP, seed_month
+from tests.conftest import make_user
+
+NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def media_root(settings, tmp_path):
+    """The approved files of these tests go to a temporary folder, not the project's var/media."""
+    settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture
+def october(db):
+    return seed_month()
+
+
+@pytest.fixture
+def draft(october, regulator):
+    return services.start(october, user=regulator)
+
+
+def docx_tables(data: bytes) -> dict[str, list[list[str]]]:
+    """The .docx's tables by their caption (the paragraph before each), as rows of cell texts."""
+    document = Document(io.BytesIO(data))
+    body = document.element.body
+    tables, caption = {}, None
+    for child in body.iterchildren():
+        if child.tag.endswith("}p"):
+            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
+            if text.strip():
+                caption = text.strip()
+        elif child.tag.endswith("}tbl"):
+            table = next(t for t in document.tables if t._tbl is child)
+            tables[caption] = [[cell.text for cell in row.cells] for row in table.rows]
+    return tables
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    reader = PdfReader(io.BytesIO(data))
+    # pypdf puts spaces between CJK glyphs of embedded CID fonts: compare without whitespace.
+    return len(reader.pages), "".join("".join(page.extract_text().split()) for page in reader.pages)
+
+
+def render(briefing, now=NOW):
+    data = figures.build(briefing.period, now=now)
+    return data, services.render(briefing, data)
+
+
+# --- The figures are the dashboard's ------------------------------------------------------------
+
+
+def test_docx_indicator_table_equals_the_dashboard_cards(draft):
+    _data, files = render(draft)
+    table = docx_tables(files["docx"])["表1  各企业携号转网服务指标及排名"]
+    operators, rows = indicator_cards(OCT)
+    assert table[0] == ["指标", "全省", *(op.short_zh for op in operators)]
+    assert len(table) == 1 + len(rows)
+    for (indicator, cards), cells in zip(rows, table[1:], strict=True):
+        province, *per_operator = cards
+        assert cells[1] == content.number(province.value, indicator.decimals)
+        for card, cell in zip(per_operator, cells[2:], strict=True):
+            # The figure, then its rank on a second line when there is a figure.
+            assert cell.split("\n")[0] == content.number(card.value, indicator.decimals)
+
+
+def test_docx_indicator_table_holds_the_hand_computed_figures(draft):
+    _data, files = render(draft)
+    rows = {r[0]: r[1:] for r in docx_tables(files["docx"])["表1  各企业携号转网服务指标及排名"]}
+    # CMCC 900 / 1,000 = 90 %, second; CUCC 291 / 300 = 97 %, first; the province 1,191 / 1,300.
+    assert rows["携出成功率（%）"] == ["91.6", "90.0\n第2名", "97.0\n第1名", "—", "—"]
+    # Complaints per 10,000 applications: CMCC 3 / 1,000, CUCC 1 / 300, lower is better.
+    assert rows["万笔携出申请投诉量（件）"] == ["30.76", "30.00\n第1名", "33.33\n第2名", "—", "—"]
+    # CMCC resolved two, one within 15 days; CUCC its one within 4 days.
+    assert rows["投诉15日内办结率（%）"] == ["66.6", "50.0\n第2名", "100.0\n第1名", "—", "—"]
+
+
+def test_docx_complaint_table_equals_the_complaint_indicator(draft):
+    _data, files = render(draft)
+    table = docx_tables(files["docx"])["表3  携号转网投诉分类情况（件）"]
+    by_category = ind.complaints([OCT, SEP], ("category",))
+    by_operator = ind.complaints([OCT], ("operator", "category"))
+    rows = {r[0].split()[0]: r[1:] for r in table[1:]}
+    for code in ("BL1", "BL2", "SVC"):
+        assert rows[code][0] == content.number(by_category[(code, OCT)].value)
+    assert rows["BL1"] == ["2", "1", "2", "0", "0", "0"]  # CMCC A1, A2; September: A4
+    assert rows["BL2"] == ["1", "1", "0", "1", "0", "0"]  # CUCC B1; September: B2
+    assert rows["合计"][0] == content.number(ind.complaints([OCT], ())[(OCT,)].value) == "4"
+    assert rows["SVC"][2] == content.number(by_operator[("CMCC", "SVC", OCT)].value)
+
+
+def test_docx_volume_table_equals_the_reported_sums(draft):
+    _data, files = render(draft)
+    rows = {r[0]: r[1:] for r in docx_tables(files["docx"])["表2  各企业携号转网业务量"]}
+    sums = ind.figure_sums([OCT], ("operator",))[("CMCC", OCT)]
+    net = ind.net_porting([OCT], ("operator",))[("CMCC", OCT)].value
+    assert rows["中国移动"] == [
+        content.number(sums["auth_code_requests"]),
+        content.number(sums["port_out_applications"]),
+        content.number(sums["port_out_completed"]),
+        content.number(sums["port_in_completed"]),
+        content.number(net),
+        "3",
+    ]
+    assert rows["中国电信"] == ["—"] * 6
+
+
+def test_briefing_lists_the_months_cases_and_leaves_drafts_out(draft):
+    data, files = render(draft)
+    tables = docx_tables(files["docx"])
+    findings = tables["表4  本月检查发现的问题"]
+    assert len(findings) == 2  # the published finding; the draft finding is not circulated
+    assert findings[1][:5] == ["中国移动", "10月3日", "济南市", "第三方体验", "BL1 设限阻挠"]
+    orders = tables["表5  本月下发的整改通知"]
+    assert [row[0] for row in orders[1:]] == ["鲁通管〔2026〕7号"]  # not the draft order
+    overdue = tables["表6  逾期未完成的整改事项"]
+    assert overdue[1][4] == "16"  # deadline 20 October, as of 5 November
+    assert data["typical_cases"][0]["title"] == "用户投诉授权码未下发"
+    text = "\n".join(p.text for p in Document(io.BytesIO(files["docx"])).paragraphs)
+    assert "（一）中国移动：用户投诉授权码未下发（青岛市）" in text
+    assert "中国移动按时报送；中国联通逾期报送；中国电信、中国广电未报送" in text
+
+
+def test_summary_gives_the_province_figures_and_their_changes(draft):
+    data, _files = render(draft)
+    text = content.summary(data)
+    # 1,300 applications against 950 in September; 91.6 % against 875 / 950 = 92.1 %.
+    assert "受理携出申请1300笔，较上月增加350笔" in text
+    assert "携出成功率91.6%，较上月下降0.4个百分点" in text
+    assert "全省共受理携号转网投诉4件，较上月增加2件" in text
+
+
+def test_docx_is_an_official_document_with_east_asian_fonts(draft):
+    _data, files = render(draft)
+    document = Document(io.BytesIO(files["docx"]))
+    paragraphs = [p for p in document.paragraphs if p.text.strip()]
+    head = paragraphs[0].runs[0]
+    assert head.text == "山东省通信管理局"
+    assert head.font.color.rgb == (0xE6, 0x00, 0x12)
+    assert paragraphs[1].text == "（草稿，未编号）"
+    assert paragraphs[2].text == "关于2026年10月携号转网服务\n监管情况的通报"
+    east_asia = head._element.rPr.rFonts.get(
+        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
+    )
+    assert east_asia == "宋体"
+    assert len(document.inline_shapes) == 3  # the three charts
+
+
+def test_pdf_has_pages_and_chinese_text(draft):
+    _data, files = render(draft)
+    pages, text = pdf_text(files["pdf"])
+    assert files["pdf"].startswith(b"%PDF")
+    assert pages >= 2
+    for expected in (
+        "山东省通信管理局",
+        "关于2026年10月携号转网服务监管情况的通报",
+        "总体情况",
+        "携出成功率",
+        "中国移动",
+        "用户投诉授权码未下发",
+    ):
+        assert expected in text
+    assert "（草稿，未编号）" in text
+
+
+# --- The life of a briefing ---------------------------------------------------------------------
+
+
+def test_a_second_draft_of_the_month_is_refused(draft, regulator):
+    with pytest.raises(services.BriefingRefused):
+        services.start(draft.period, user=regulator)
+
+
+def test_staff_edit_the_texts_of_a_draft(draft, regulator):
+    services.edit(draft, user=regulator, commentary="本月全省携号转网服务总体平稳。")
+    draft.refresh_from_db()
+    composition = services.compose(draft)
+    assert any(getattr(b, "text", "") == "本月全省携号转网服务总体平稳。" for b in composition.blocks)
+
+
+def test_approval_freezes_figures_numbers_and_files(draft, leader):
+    approved = services.approve(draft, user=leader, now=NOW)
+    assert approved.state == BriefingState.APPROVED
+    assert approved.document_no == "鲁通管通〔2026〕1号"
+    assert approved.figures["month"] == "2026-10"
+    assert approved.docx_file.name.endswith(".docx") and approved.pdf_file.name.endswith(".pdf")
+    # A complaint recorded afterwards changes the dashboard, not the approved briefing.
+    ComplaintRecord.objects.bulk_create([complaint("CMCC", "A9", dt.date(2026, 10, 20))])
+    refresh_complaint_counts()
+    assert ind.complaints([OCT], ())[(OCT,)].value == 5
+    assert "全省共受理携号转网投诉4件" in content.summary(services.current_figures(approved))
+    _pages, text = pdf_text(approved.pdf_file.read())
+    assert "鲁通管通〔2026〕1号" in text
+
+
+def test_approved_briefing_refuses_edits(draft, leader, regulator):
+    services.approve(draft, user=leader, now=NOW)
+    with pytest.raises(services.BriefingRefused):
+        services.edit(draft, user=regulator, opening="改动")
+    draft.refresh_from_db()
+    assert draft.opening != "改动"
+
+
+def test_the_page_says_why_an_approved_briefing_cannot_be_edited(client, draft, leader, regulator):
+    services.approve(draft, user=leader, now=NOW)
+    client.force_login(regulator)
+    response = client.post(
+        reverse("control:briefing_edit", args=[draft.pk]),
+        {"opening": "改动", "commentary": "", "requirements": "x"},
+        follow=True,
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 200
+    assert "can no longer be changed; correct it with a new version" in response.content.decode()
+
+
+def test_a_correction_is_version_2(draft, leader, regulator):
+    services.approve(draft, user=leader, now=NOW)
+    correction = services.correct(draft, user=regulator)
+    assert (correction.version, correction.state, correction.corrects) == (2, BriefingState.DRAFT, draft)
+    assert correction.opening == draft.opening
+    approved = services.approve(correction, user=leader, now=NOW)
+    assert approved.document_no == "鲁通管通〔2026〕2号"
+    assert "本通报更正并替代鲁通管通〔2026〕1号通报。" in pdf_text(approved.pdf_file.read())[1]
+    with pytest.raises(services.BriefingRefused):
+        services.correct(draft, user=regulator)  # version 1 is no longer the latest
+
+
+def test_only_leadership_approves(client, draft, regulator, leader):
+    client.force_login(regulator)
+    assert client.post(reverse("control:briefing_approve", args=[draft.pk])).status_code == 403
+    with pytest.raises(services.BriefingRefused):
+        services.approve(draft, user=regulator)
+    client.force_login(leader)
+    response = client.post(reverse("control:briefing_approve", args=[draft.pk]))
+    assert response.status_code == 302
+    draft.refresh_from_db()
+    assert draft.state == BriefingState.APPROVED
+
+
+def test_leadership_does_not_edit_or_circulate(client, draft, leader):
+    client.force_login(leader)
+    assert client.post(reverse("control:briefing_edit", args=[draft.pk]), {"opening": "x"}).status_code == 403
+    assert client.post(reverse("control:briefing_circulate", args=[draft.pk])).status_code == 403
+
+
+def test_a_draft_cannot_be_circulated(draft, regulator):
+    with pytest.raises(services.BriefingRefused):
+        services.circulate(draft, user=regulator)
+
+
+def test_circulation_mails_every_manager_once_with_both_files(
+    draft, leader, regulator, manager_a, operator_a, eager_tasks, django_capture_on_commit_callbacks
+):
+    manager_b = make_user("manager_b", Role.OPERATOR_MANAGER, "CUCC", language="en")
+    services.approve(draft, user=leader, now=NOW)
+    with django_capture_on_commit_callbacks(execute=True):
+        services.circulate(draft, user=regulator)
+    assert sorted(m.to[0] for m in mail.outbox) == [manager_a.email, manager_b.email]  # managers only
+    for message in mail.outbox:
+        names = [name for name, _data, _type in message.attachments]
+        assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf"]
+        assert names[0].startswith("鲁通管通〔2026〕1号 关于2026年10月")
+    english = next(m for m in mail.outbox if m.to == [manager_b.email])
+    assert english.subject.startswith("Circulated: ")
+    assert BriefingDelivery.objects.filter(briefing=draft, sent_at__isnull=False).count() == 2
+    # A retried task sends to nobody twice.
+    from supervision.briefings import mail as briefing_mail
+
+    assert briefing_mail.send(draft.pk) == 0
+    assert len(mail.outbox) == 2
+
+
+def test_circulation_is_recorded_as_a_notice_per_operator(draft, leader, regulator):
+    services.approve(draft, user=leader, now=NOW)
+    services.circulate(draft, user=regulator)
+    records = NoticeRecord.objects.filter(
+        kind=RecordKind.CIRCULATED_NOTICE, document_no="鲁通管通〔2026〕1号"
+    )
+    assert sorted(r.operator.code for r in records) == sorted(Operator.objects.values_list("code", flat=True))
+    assert {r.title for r in records} == {"关于2026年10月携号转网服务监管情况的通报"}
+
+
+# --- Pages and query counts ---------------------------------------------------------------------
+
+
+def _more_rows(n):
+    """``n`` more findings, orders and typical cases in October: lists grow, queries must not."""
+    cmcc = Operator.objects.get(code="CMCC")
+    jinan = City.objects.get(code="370100")
+    submission = cmcc.submissions.filter(period__month=OCT).first()
+    for i in range(n):
+        InspectionFinding.objects.create(
+            operator=cmcc, city=jinan, channel="STORE", scenario="咨询携转", agency="测评中心",
+            visit_date=dt.date(2026, 10, 10 + i), method="OPEN", violation=True, state="published",
+        )  # fmt: skip
+        RectificationOrder.objects.create(
+            operator=cmcc, title=f"整改{i}", requirements="—", severity="MINOR", state="issued",
+            deadline=dt.datetime(2026, 10, 25, tzinfo=SHANGHAI), issued_at=dt.datetime(2026, 10, 11, tzinfo=SHANGHAI),
+        )  # fmt: skip
+        TypicalCase.objects.create(
+            submission=submission, title=f"案例{i}", city=jinan, what_happened="…", handling="…"
+        )
+
+
+def _queries(callable_):
+    with CaptureQueriesContext(connection) as captured:
+        callable_()
+    return len(captured)
+
+
+def test_figures_take_a_bounded_number_of_queries(october):
+    few = _queries(lambda: figures.build(october, now=NOW))
+    _more_rows(6)
+    assert _queries(lambda: figures.build(october, now=NOW)) == few
+    assert few <= 40
+
+
+def test_briefing_page_takes_a_bounded_number_of_queries(client, draft, regulator):
+    client.force_login(regulator)
+    url = reverse("control:briefing", args=[draft.pk])
+    few = _queries(lambda: client.get(url))
+    _more_rows(6)
+    many = _queries(lambda: client.get(url))
+    assert many == few
+    assert client.get(url).status_code == 200
+
+
+def test_briefing_list_takes_a_bounded_number_of_queries(client, draft, leader, regulator):
+    client.force_login(regulator)
+    url = reverse("control:briefings")
+    few = _queries(lambda: client.get(url))
+    services.approve(draft, user=leader, now=NOW)
+    services.correct(draft, user=regulator)
+    assert _queries(lambda: client.get(url)) == few
+
+
+def test_draft_downloads_are_made_on_the_fly(client, draft, regulator):
+    client.force_login(regulator)
+    response = client.get(reverse("control:briefing_download", args=[draft.pk, "pdf"]))
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert "attachment" in response["Content-Disposition"]
+    chart = client.get(reverse("control:briefing_chart", args=[draft.pk, "trend"]))
+    assert chart["Content-Type"] == "image/png" and chart.content.startswith(b"\x89PNG")
+
+
+def test_staff_draft_a_month_from_the_list(client, october, regulator):
+    client.force_login(regulator)
+    response = client.post(reverse("control:briefing_create"), {"month": "2026-10"})
+    briefing = Briefing.objects.get()
+    assert response.url == reverse("control:briefing", args=[briefing.pk])
+    assert briefing.opening.startswith("为深入贯彻")
