@@ -22,4 +22,5 @@ urlpatterns = [
     path("dashboard/", include("supervision.control.urls")),
     path("portal/", include("supervision.portal.urls")),
     path("admin/", admin.site.urls),
+    path("", include("supervision.meetings.urls")),
 ]

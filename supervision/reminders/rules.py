@@ -242,6 +242,145 @@ class DigestRule(Rule):
         }
 
 
+class DatedRule(Rule):
+    """Reminders before (and after) an object's date: an interview, a meeting, an action item, a
+    commitment. Subclasses say which objects are open, their date, who is told, and the words."""
+
+    template = "dated"
+    kind = ""
+
+    def objects(self):
+        raise NotImplementedError
+
+    def date_of(self, obj) -> dt.date:
+        value = self.moment_of(obj)
+        return timezone.localtime(value, SHANGHAI).date() if isinstance(value, dt.datetime) else value
+
+    def moment_of(self, obj):
+        raise NotImplementedError
+
+    def operator_ids(self, obj) -> list[int]:
+        return [obj.operator_id] if getattr(obj, "operator_id", None) else []
+
+    def due(self, today, offsets, repeat):
+        objects = list(self.objects())
+        people = _recipients_of({pk for obj in objects for pk in self.operator_ids(obj)})
+        staff = None
+        for obj in objects:
+            when = self.date_of(obj)
+            for day in _window(today):
+                if not self.fires_on(day, when, offsets, repeat):
+                    continue
+                recipients = [u for pk in self.operator_ids(obj) for u in people.get(pk, [])]
+                if not self.operator_ids(obj):
+                    if staff is None:
+                        staff = list(
+                            User.objects.filter(role=Role.REGULATOR_STAFF, is_active=True).exclude(email="")
+                        )
+                    recipients = staff
+                for user in recipients:
+                    yield Due(f"{self.kind}:{obj.pk}:{when.isoformat()}", user, day)
+
+    def still_due(self, object_key, on_date) -> bool:
+        _kind, pk, when = object_key.split(":")
+        obj = self.objects().filter(pk=pk).first()
+        return bool(obj) and self.date_of(obj).isoformat() == when
+
+    def context(self, object_key):
+        _kind, pk, when = object_key.split(":")
+        obj = self.objects().get(pk=pk)
+        return {
+            "subject_text": self.subject_text(obj),
+            "body_text": self.body_text(obj),
+            "when": self.moment_of(obj),
+        }
+
+
+class InterviewRule(DatedRule):
+    kind = "interview"
+
+    def objects(self):
+        from supervision.casework.models import InterviewNotice, InterviewState
+
+        return InterviewNotice.objects.filter(state__in=[InterviewState.ISSUED, InterviewState.CONFIRMED])
+
+    def moment_of(self, obj):
+        return obj.scheduled_at
+
+    def subject_text(self, obj):
+        return _("Interview tomorrow: %(place)s") % {"place": obj.place}
+
+    def body_text(self, obj):
+        return _("The interview (%(no)s) is held at %(place)s. Persons required: %(persons)s") % {
+            "no": obj, "place": obj.place, "persons": obj.persons_required,
+        }  # fmt: skip
+
+
+class MeetingRule(DatedRule):
+    kind = "meeting"
+
+    def objects(self):
+        from supervision.meetings.models import Meeting, MeetingState
+
+        return Meeting.objects.filter(state=MeetingState.SCHEDULED).prefetch_related("invited_operators")
+
+    def moment_of(self, obj):
+        return obj.starts_at
+
+    def operator_ids(self, obj):
+        return [o.pk for o in obj.invited_operators.all()]
+
+    def subject_text(self, obj):
+        return _("Consultation meeting on %(day)s: %(title)s") % {
+            "day": timezone.localtime(obj.starts_at, SHANGHAI).strftime("%Y-%m-%d %H:%M"), "title": obj.series.title,
+        }  # fmt: skip
+
+    def body_text(self, obj):
+        return _(
+            "The meeting is coming. A week before: propose agenda items and name who will attend in the portal. "
+            "The day before: read the agenda."
+        )
+
+
+class ActionItemRule(DatedRule):
+    kind = "action"
+
+    def objects(self):
+        from supervision.meetings.models import ActionItem, ActionState
+
+        return ActionItem.objects.filter(state=ActionState.OPEN)
+
+    def moment_of(self, obj):
+        return obj.due_on
+
+    def subject_text(self, obj):
+        return _("Action item due %(day)s: %(title)s") % {"day": obj.due_on.isoformat(), "title": obj.title}
+
+    def body_text(self, obj):
+        return _("Mark it done in the portal when it is carried out.")
+
+
+class CommitmentRule(DatedRule):
+    kind = "commitment"
+
+    def objects(self):
+        from supervision.casework.models import Commitment, CommitmentState
+
+        return Commitment.objects.filter(state=CommitmentState.OPEN).select_related("interview")
+
+    def moment_of(self, obj):
+        return obj.due_at
+
+    def operator_ids(self, obj):
+        return [obj.interview.operator_id]
+
+    def subject_text(self, obj):
+        return _("Interview commitment due %(day)s") % {"day": self.date_of(obj).isoformat()}
+
+    def body_text(self, obj):
+        return obj.text
+
+
 def _window(today: dt.date) -> list[dt.date]:
     return [today - dt.timedelta(days=n) for n in range(CATCH_UP_DAYS, -1, -1)]
 
@@ -264,6 +403,22 @@ RULES = {
         DigestRule(
             "digest", _("Morning digest"), statutory=False,
             description=_("Each weekday from 08:00, to each case officer who wants it: what is due, overdue and new."),
+        ),
+        InterviewRule(
+            "interview", _("Interview"), offsets=[-1],
+            description=_("The day before an interview, to the operator."),
+        ),
+        MeetingRule(
+            "meeting", _("Consultation meeting"), offsets=[-7, -1],
+            description=_("7 days before (call for agenda items and attendees) and the day before (agenda); to the invited operators."),
+        ),
+        ActionItemRule(
+            "action_item", _("Action item"), offsets=[-3, 1], repeat_every_days=7,
+            description=_("3 days before it is due, the day after if still open, then weekly; to its owner."),
+        ),
+        CommitmentRule(
+            "commitment", _("Interview commitment"), offsets=[-3, 1], repeat_every_days=7,
+            description=_("3 days before it is due, the day after if still open, then weekly; to the operator."),
         ),
         OrderDeadlineRule(
             "order_deadline", _("Rectification deadline"), offsets=[-7, -1, 1], repeat_every_days=7,

@@ -119,7 +119,7 @@ def build_message(occasion: Occasion, rule) -> EmailMultiAlternatives:
             "site_url": settings.SITE_URL,
             **rule.context(occasion.object_key),
         }
-        base = f"emails/reminders/{rule.code}"
+        base = f"emails/reminders/{getattr(rule, 'template', rule.code)}"
         subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
         message = EmailMultiAlternatives(
             subject,

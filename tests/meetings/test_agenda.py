@@ -66,7 +66,7 @@ def test_suggestions_come_from_the_data_of_the_invited_operators(meeting, data):
         f"action:{data['action'].pk}",
     }
     assert "整改营业厅携出告知不全" in found[f"order:{data['order'].pk}"].title
-    assert "past due" in found[f"action:{data['action'].pk}"].details
+    assert "已逾期" in found[f"action:{data['action'].pk}"].details  # past due
     # One suggestion per operator and city: the category-level spike, not the same count again.
     assert "21" in found["spike:CUCC:370700:BL1:2026-10"].details
 

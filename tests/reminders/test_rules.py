@@ -264,3 +264,53 @@ def test_a_failed_delivery_waits_its_back_off_before_the_next_scan_queues_it(cbn
         assert services.scan() == []
     with at(2026, 10, 28, 9, 1):  # 30 s after the first attempt
         assert services.scan() == [occasion_id]
+
+
+def dated_mails(day, rule):
+    with at(*day):
+        return [h for h in scan_and_send() if h.startswith(rule) and h.endswith(dt.date(*day).isoformat())]
+
+
+def test_interview_reminder_the_day_before(cbn_staff):
+    from supervision.casework.models import InterviewNotice, InterviewState
+
+    InterviewNotice.objects.create(
+        operator=cbn_staff.operator, reason="设限阻挠", scheduled_at=dt.datetime(2026, 12, 8, 9, 30, tzinfo=SHANGHAI),
+        place="省通信管理局201会议室", persons_required="分管副总经理", state=InterviewState.ISSUED,
+    )  # fmt: skip
+    assert dated_mails((2026, 12, 6), "interview/") == []
+    assert len(dated_mails((2026, 12, 7), "interview/")) == 1
+
+
+def test_meeting_reminders_a_week_and_a_day_before_to_invited_operators(cbn_staff, operator_a):
+    from supervision.meetings.models import Invitation, Meeting, MeetingSeries
+
+    series = MeetingSeries.objects.create(
+        title="携号转网工作会商会",
+        rrule="FREQ=MONTHLY;BYDAY=1TH",
+        first_start=dt.datetime(2026, 12, 3, 14, 30, tzinfo=SHANGHAI),
+    )
+    start = dt.datetime(2026, 12, 3, 14, 30, tzinfo=SHANGHAI)
+    meeting = Meeting.objects.create(
+        series=series, recurrence_start=start, starts_at=start, ends_at=start + dt.timedelta(hours=2)
+    )
+    Invitation.objects.create(meeting=meeting, operator=cbn_staff.operator)
+    assert len(dated_mails((2026, 11, 26), "meeting/")) == 1  # CBN only: CMCC is not invited
+    assert dated_mails((2026, 11, 27), "meeting/") == []
+    assert len(dated_mails((2026, 12, 2), "meeting/")) == 1
+
+
+def test_action_item_reminders_before_and_after_its_due_day(cbn_staff):
+    from supervision.meetings.models import ActionItem, ActionState, Meeting, MeetingSeries
+
+    start = dt.datetime(2026, 11, 5, 14, 30, tzinfo=SHANGHAI)
+    series = MeetingSeries.objects.create(title="会商会", rrule="FREQ=MONTHLY;BYDAY=1TH", first_start=start)
+    meeting = Meeting.objects.create(series=series, recurrence_start=start, starts_at=start, ends_at=start)
+    item = ActionItem.objects.create(
+        meeting=meeting, title="核查潍坊营业厅", operator=cbn_staff.operator, due_on=dt.date(2026, 12, 10)
+    )
+    assert len(dated_mails((2026, 12, 7), "action_item/")) == 1
+    assert len(dated_mails((2026, 12, 11), "action_item/")) == 1
+    item.state = ActionState.DONE
+    item.save()
+    assert dated_mails((2026, 12, 18), "action_item/") == []
