@@ -51,6 +51,7 @@ from supervision.casework.models import (
 from supervision.casework.rules import TransitionRefused
 from supervision.core.models import Operator, User
 from supervision.core.permissions import regulator_required, regulator_staff_required
+from supervision.reminders import visibility as reminder_visibility
 
 from . import casework_forms as forms
 
@@ -290,6 +291,7 @@ def _order_page(request, order, *, status=200, refusal=None, **forms_):
     grounds, complaints = orders.grounds_of(order)
     extensions = list(order.extensions.select_related("requested_by", "decided_by"))
     context = {
+        "reminders": reminder_visibility.for_order(order),
         "refusal": refusal,
         "order": order,
         "findings": grounds,

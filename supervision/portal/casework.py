@@ -31,6 +31,7 @@ from supervision.casework.models import (
 )
 from supervision.casework.rules import TransitionRefused
 from supervision.core.permissions import operator_manager_required, operator_required
+from supervision.reminders import visibility as reminder_visibility
 
 PER_PAGE = 50
 
@@ -210,6 +211,7 @@ def _order_page(request, order, *, status=200, refusal=None, extension_form=None
     grounds, complaints = orders.grounds_of(order)
     extensions = list(order.extensions.select_related("requested_by", "decided_by"))
     context = {
+        "reminders": reminder_visibility.for_order(order),
         "refusal": refusal,
         "order": order,
         "findings": grounds,

@@ -42,3 +42,11 @@ def mail_log():
 
 def local_date(moment):
     return timezone.localtime(moment, SHANGHAI).date()
+
+
+def for_order(order) -> dict:
+    """The deadline reminders of an order: sent, and the next ones while it stays open."""
+    from supervision.casework.models import OPEN_ORDER_STATES
+
+    due_date = local_date(order.deadline) if order.state in OPEN_ORDER_STATES else None
+    return for_object(f"order:{order.pk}:", due_date, "order_deadline")

@@ -314,3 +314,15 @@ def test_action_item_reminders_before_and_after_its_due_day(cbn_staff):
     item.state = ActionState.DONE
     item.save()
     assert dated_mails((2026, 12, 18), "action_item/") == []
+
+
+def test_an_order_page_shows_its_reminders(client, order, cbn_staff):
+    from django.urls import reverse
+
+    with at(2026, 12, 3):
+        scan_and_send()
+        client.force_login(cbn_staff)
+        page = client.get(reverse("portal:order", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert 'data-testid="reminders"' in page
+    assert "2026-12-03" in page  # sent: 7 days before
+    assert "2026-12-09" in page  # next: the day before the deadline
