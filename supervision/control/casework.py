@@ -20,12 +20,12 @@ from supervision.casework import (
     attachments,
     audit,
     batches,
-    comments,
     documents,
     events,
     findings,
     interviews,
     orders,
+    presentation,
     records,
     rules,
 )
@@ -84,27 +84,10 @@ def case_file(request, pk):
     return attachments.file_response(get_object_or_404(CaseFile.objects.visible_to(request.user), pk=pk))
 
 
-CASES = {"finding": InspectionFinding, "order": RectificationOrder, "interview": InterviewNotice}
-
-
 @regulator_staff_required
 @require_POST
 def comment(request, kind, pk):
-    model = CASES.get(kind)
-    if model is None:
-        raise Http404
-    case = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            comments.add_comment(case, user=request.user, text=form.cleaned_data["text"])
-        except TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, _("The comment is on the timeline."))
-    return redirect(reverse(f"control:{kind}", args=[pk]) + "#timeline")
+    return presentation.post_comment(request, kind, pk, namespace="control")
 
 
 # --- Findings -------------------------------------------------------------------------------

@@ -9,7 +9,7 @@ from django import forms
 from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -17,7 +17,16 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supervision.casework import attachments, comments, documents, events, findings, interviews, orders, rules
+from supervision.casework import (
+    attachments,
+    documents,
+    events,
+    findings,
+    interviews,
+    orders,
+    presentation,
+    rules,
+)
 from supervision.casework.forms import CaseFilesField, CommentForm, date_input, textarea
 from supervision.casework.models import (
     CaseFile,
@@ -97,27 +106,10 @@ def case_file(request, pk):
     return attachments.file_response(get_object_or_404(CaseFile.objects.visible_to(request.user), pk=pk))
 
 
-CASES = {"finding": InspectionFinding, "order": RectificationOrder, "interview": InterviewNotice}
-
-
 @operator_required
 @require_POST
 def comment(request, kind, pk):
-    model = CASES.get(kind)
-    if model is None:
-        raise Http404
-    case = get_object_or_404(model.objects.visible_to(request.user), pk=pk)
-    form = CommentForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-    else:
-        try:
-            comments.add_comment(case, user=request.user, text=form.cleaned_data["text"])
-        except TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, _("The comment is on the timeline."))
-    return redirect(reverse(f"portal:{kind}", args=[pk]) + "#timeline")
+    return presentation.post_comment(request, kind, pk, namespace="portal")
 
 
 def _download(data: bytes, name: str) -> HttpResponse:
