@@ -322,7 +322,9 @@ def test_an_order_page_shows_its_reminders(client, order, cbn_staff):
     with at(2026, 12, 3):
         scan_and_send()
         client.force_login(cbn_staff)
-        page = client.get(reverse("portal:order", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+        page = client.get(
+            reverse("portal:order", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
     assert 'data-testid="reminders"' in page
     assert "2026-12-03" in page  # sent: 7 days before
     assert "2026-12-09" in page  # next: the day before the deadline
