@@ -3,6 +3,7 @@
 from pathlib import Path
 
 import pytest
+from django.conf import settings as django_settings
 
 from supervision.core.models import Operator, Role, User
 
@@ -19,6 +20,21 @@ def make_user(username, role, operator_code=None, **extra):
         operator=operator,
         **extra,
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, tmp_path_factory):
+    """On SQLite, the test database is a file, not Django's default shared in-memory database.
+
+    With an in-memory database, Django's live server hands its one connection to every request
+    thread; Python's sqlite3 module does not support one connection used by several threads at
+    once, and the browser tests, which load a page's images in parallel, then deadlock (a thread
+    holding SQLite's connection mutex waits for the GIL held by a thread waiting for that mutex).
+    A file gives every thread its own connection, as in production.
+    """
+    database = django_settings.DATABASES["default"]
+    if database["ENGINE"] == "django.db.backends.sqlite3":
+        database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
 
 
 @pytest.fixture

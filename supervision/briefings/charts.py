@@ -6,11 +6,16 @@ the .docx and the PDF, and the draft's page shows it. The figures in a chart are
 briefing's tables (the snapshot), never computed again; fonts are the briefing's (``fonts``),
 so Chinese labels need no system font. matplotlib is imported on first use: the web processes
 that never draw a chart do not pay for it.
+
+matplotlib is not thread-safe: ``rc_context`` changes process-wide settings and its font cache is
+shared, so two charts drawn at once in a threaded server would mix fonts or lock up. One chart is
+drawn at a time (``_DRAWING``); a chart takes a fraction of a second.
 """
 
 from __future__ import annotations
 
 import io
+import threading
 from functools import cache
 
 from . import fonts
@@ -21,6 +26,7 @@ DPI = 200
 WIDTH_INCHES = 6.3  # the text width of an A4 page with the official margins (16 cm)
 CURRENT_COLOR = "#c00000"
 PREVIOUS_COLOR = "#a6a6a6"
+_DRAWING = threading.Lock()
 
 
 @cache
@@ -55,7 +61,7 @@ def render(key: str, figures: dict) -> bytes:
     """The chart ``key`` (one of ``KEYS``) of a briefing's figures, as PNG."""
     import matplotlib
 
-    with matplotlib.rc_context({"font.family": _font_name(), "font.size": 9, "axes.unicode_minus": False}):
+    with _DRAWING, matplotlib.rc_context({"font.family": _font_name(), "font.size": 9, "axes.unicode_minus": False}):
         return {"complaint_rate": _complaint_rate, "categories": _categories, "trend": _trend}[key](figures)
 
 
