@@ -61,7 +61,10 @@ def render(key: str, figures: dict) -> bytes:
     """The chart ``key`` (one of ``KEYS``) of a briefing's figures, as PNG."""
     import matplotlib
 
-    with _DRAWING, matplotlib.rc_context({"font.family": _font_name(), "font.size": 9, "axes.unicode_minus": False}):
+    with (
+        _DRAWING,
+        matplotlib.rc_context({"font.family": _font_name(), "font.size": 9, "axes.unicode_minus": False}),
+    ):
         return {"complaint_rate": _complaint_rate, "categories": _categories, "trend": _trend}[key](figures)
 
 
