@@ -1,7 +1,8 @@
 """The home page's indicator cards: each indicator per operator and for the province, for one
 month, with its change against the previous month and the same month a year before.
 
-A bounded number of queries (a few per indicator), whatever the size of the ledger.
+A fixed number of queries whatever the size of the ledger: each sum is queried once per
+grouping (``indicators.shared_sums``) and serves every indicator divided from it.
 """
 
 import datetime as dt
@@ -12,7 +13,7 @@ from django.urls import reverse
 
 from supervision.core.models import Operator
 
-from .indicators import INDICATORS, Indicator, Value
+from .indicators import INDICATORS, Indicator, Value, shared_sums
 
 PROVINCE = None  # the key of the province-wide column
 
@@ -83,8 +84,12 @@ class Card:
         return self._tone(self.change_year)
 
 
+@shared_sums()
 def indicator_cards(month: dt.date) -> tuple[list[Operator], list[tuple[Indicator, list[Card]]]]:
-    """Rows of cards: one row per indicator, the province first, then each operator."""
+    """Rows of cards: one row per indicator, the province first, then each operator.
+
+    The complaint rate and the timely resolution rate read one query of the ledger's counts per
+    grouping, the rates on the report figures one query of their sums (``shared_sums``)."""
     operators = list(Operator.objects.all())
     months = [month, shift_month(month, -1), shift_month(month, -12)]
     rows = []

@@ -8,12 +8,15 @@ province, ``("operator",)``, ``("city",)``, ``("operator", "city")``, and for co
 The dashboard, the exports and the monthly briefing call these functions; none of them
 computes an indicator itself. Figures come from the live version of each monthly report
 (certified, not superseded); complaint counts from the ledger's monthly counts, kept up to date
-when a ledger arrives (``reporting.summaries``).
+when a ledger arrives (``reporting.summaries``). A page that shows several indicators computes
+them inside ``shared_sums()``, so that each sum they divide is queried once.
 """
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -80,6 +83,47 @@ def _months(months: Iterable[dt.date]) -> list[dt.date]:
     return sorted({m.replace(day=1) for m in months})
 
 
+# --- Sums shared by the indicators of one page ----------------------------------------------------
+
+# Several indicators divide the same sums: the port-out success rate, the authorisation-code
+# conversion and the complaint rate read the report figures' sums; the complaint rate and the
+# timely resolution rate read the ledger's monthly counts. Within ``shared_sums()`` each sum is
+# queried once per (months, grouping, filters) and the result reused: same query, same figures.
+_shared: ContextVar[dict | None] = ContextVar("indicator_sums", default=None)
+
+
+@contextmanager
+def shared_sums():
+    """Within the block (or the decorated function), each sum is computed once and reused.
+
+    For one page or one document, whose data do not change while it is built; a block inside
+    another reuses the outer one's sums. The results are shared: read them, never change them.
+    """
+    if _shared.get() is not None:
+        yield
+        return
+    token = _shared.set({})
+    try:
+        yield
+    finally:
+        _shared.reset(token)
+
+
+def _once(kind: str, months, by, filters: dict, compute: Callable[[], object]):
+    """``compute()``, or its result from earlier in the same ``shared_sums()`` block."""
+    shared = _shared.get()
+    if shared is None:
+        return compute()
+    key = (kind, tuple(_months(months)), tuple(by), tuple(sorted(filters.items())))
+    try:
+        hash(key)
+    except TypeError:  # a filter on a list of values: not worth sharing
+        return compute()
+    if key not in shared:
+        shared[key] = compute()
+    return shared[key]
+
+
 FIGURE_FIELDS = [
     "auth_code_requests",
     "port_out_applications",
@@ -101,31 +145,42 @@ def live_figures():
 
 
 def figure_sums(months, by=("operator",), **filters) -> dict[tuple, dict]:
-    """Sums of the monthly report figures per group and month (one query)."""
+    """Sums of the monthly report figures per group and month (one query, once per ``shared_sums``)."""
     paths = _paths(by, 0)
-    rows = (
-        live_figures()
-        .filter(submission__period__month__in=_months(months), **_where(0, filters))
-        .values(*paths, "submission__period__month")
-        .annotate(**{f"sum_{f}": Sum(f) for f in FIGURE_FIELDS})
-        .order_by()
-    )
-    return {
-        (*(r[p] for p in paths), r["submission__period__month"]): {f: r[f"sum_{f}"] for f in FIGURE_FIELDS}
-        for r in rows
-    }
+
+    def compute():
+        rows = (
+            live_figures()
+            .filter(submission__period__month__in=_months(months), **_where(0, filters))
+            .values(*paths, "submission__period__month")
+            .annotate(**{f"sum_{f}": Sum(f) for f in FIGURE_FIELDS})
+            .order_by()
+        )
+        return {
+            (*(r[p] for p in paths), r["submission__period__month"]): {
+                f: r[f"sum_{f}"] for f in FIGURE_FIELDS
+            }
+            for r in rows
+        }
+
+    return _once("figures", months, by, filters, compute)
 
 
 def complaint_sums(months, by=("operator",), **filters) -> dict[tuple, dict]:
-    """Ledger counts per group and month of receipt (one query on the monthly counts)."""
+    """Ledger counts per group and month of receipt: received, resolved and resolved in time
+    (one query on the monthly counts, once per ``shared_sums``)."""
     paths = _paths(by, 1)
-    rows = (
-        ComplaintMonthly.objects.filter(month__in=_months(months), **_where(1, filters))
-        .values(*paths, "month")
-        .annotate(received=Sum("received"), resolved=Sum("resolved"), timely=Sum("resolved_timely"))
-        .order_by()
-    )
-    return {(*(r[p] for p in paths), r["month"]): r for r in rows}
+
+    def compute():
+        rows = (
+            ComplaintMonthly.objects.filter(month__in=_months(months), **_where(1, filters))
+            .values(*paths, "month")
+            .annotate(received=Sum("received"), resolved=Sum("resolved"), timely=Sum("resolved_timely"))
+            .order_by()
+        )
+        return {(*(r[p] for p in paths), r["month"]): r for r in rows}
+
+    return _once("complaints", months, by, filters, compute)
 
 
 # --- Indicators on the monthly report figures --------------------------------------------------
@@ -256,9 +311,12 @@ def reporting_timeliness(months, by=("operator",)) -> dict[tuple, Value]:
 def _reporting(months, by, counts) -> dict[tuple, Value]:
     from supervision.core.models import Operator, Period
 
-    periods = list(Period.objects.filter(month__in=_months(months)))
-    operators = list(Operator.objects.all())
-    cells = completeness.matrix(periods, operators)
+    def matrix():
+        periods = list(Period.objects.filter(month__in=_months(months)))
+        return completeness.matrix(periods, list(Operator.objects.all()))
+
+    # The same cells for the operators and the province, for completeness and timeliness.
+    cells = _once("reporting", months, (), {}, matrix)
     tally = defaultdict(lambda: [0, 0])
     for cell in cells.values():
         key = ((cell.operator.code,) if by == ("operator",) else ()) + (cell.period.month,)

@@ -2,7 +2,8 @@
 
 Figures come from the indicator functions (``indicators``), spikes from ``anomalies``; this
 module only picks, arranges and links them. Every list is fetched with one limited query, so the
-number of queries does not grow with the data.
+number of queries does not grow with the data; each sum behind the figures is queried once per
+page (``indicators.shared_sums``).
 """
 
 import datetime as dt
@@ -14,7 +15,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.casework.models import (
-    OPEN_ORDER_STATES,
     InspectionFinding,
     InterviewNotice,
     InterviewState,
@@ -269,19 +269,19 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
 class OpenOrder:
     order: RectificationOrder
     days_left: int  # negative: overdue by that many days
-
-    @property
-    def overdue(self) -> bool:
-        return self.order.deadline < timezone.now()
+    overdue: bool  # past its deadline (0 days left and overdue: the deadline passed earlier today)
 
     @property
     def days_overdue(self) -> int:
         return -self.days_left
 
 
-def operator_profile(operator: Operator, month: dt.date) -> dict:
-    """Everything the operator's page shows, for the 12 months ending with ``month``."""
+@indicators.shared_sums()
+def operator_profile(operator: Operator, month: dt.date, now: dt.datetime | None = None) -> dict:
+    """Everything the operator's page shows, for the 12 months ending with ``month``; orders'
+    days left and overdue as of ``now``."""
     code = operator.code
+    now = now or timezone.now()
     months = months_ending(month)
 
     figures = {i.code: _compute(i, months, ("operator",), operator=code) for i in INDICATORS}
@@ -299,12 +299,11 @@ def operator_profile(operator: Operator, month: dt.date) -> dict:
         (m, cells.get((operator.pk, periods[m].pk)) if m in periods else None) for m in reversed(months)
     ]
 
-    today = timezone.localdate()
+    # Days left and overdue: the orders' own definitions (casework.models.OrderQuerySet).
+    orders = RectificationOrder.objects.filter(operator=operator)
     open_orders = [
-        OpenOrder(o, (timezone.localtime(o.deadline).date() - today).days)
-        for o in RectificationOrder.objects.filter(operator=operator, state__in=OPEN_ORDER_STATES).order_by(
-            "deadline"
-        )[:LIST_LIMIT]
+        OpenOrder(o, o.days_left.days, o.overdue)
+        for o in orders.open().with_days_left(now).with_overdue(now).order_by("deadline", "pk")[:LIST_LIMIT]
     ]
 
     return {
@@ -318,6 +317,7 @@ def operator_profile(operator: Operator, month: dt.date) -> dict:
         .select_related("city", "clause")
         .order_by("-visit_date", "-pk")[:LIST_LIMIT],
         "open_orders": open_orders,
+        "overdue_count": orders.overdue(now).count(),
         "interviews": InterviewNotice.objects.filter(operator=operator)
         .select_related("operator")
         .order_by("-scheduled_at")[:10],
@@ -337,6 +337,7 @@ def operator_profile(operator: Operator, month: dt.date) -> dict:
 # --- The city's page -------------------------------------------------------------------------
 
 
+@indicators.shared_sums()
 def city_profile(city: City, month: dt.date) -> dict:
     """Everything the city's page shows: each operator's figures there for ``month``, the
     complaints of the 12 months ending with it, findings and spikes in the city."""

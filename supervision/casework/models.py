@@ -10,7 +10,7 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import Case, DateField, DurationField, ExpressionWrapper, Q, Value, When
+from django.db.models import BooleanField, Case, DateField, DurationField, ExpressionWrapper, Q, Value, When
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -264,11 +264,19 @@ OPEN_ORDER_STATES = [
 ]
 
 
+def _deadline_day():
+    """The deadline's day in Asia/Shanghai, computed by the database."""
+    return TruncDate("deadline", tzinfo=SHANGHAI)
+
+
 class OrderQuerySet(OperatorScopedQuerySet):
     """Orders, with the one definition of "overdue" and "days left" that every page uses.
 
     Overdue is derived, never stored: an open order (issued, acknowledged, report submitted,
-    returned) whose deadline has passed.
+    returned) whose deadline has passed. Pages, lists, profiles, the briefing, the agenda
+    suggestions and the reminders all ask these methods, with the ``now`` of their request, so
+    they count the same orders; ``RectificationOrder.is_overdue`` is the same rule for one order
+    in hand.
     """
 
     def visible_to(self, user):
@@ -278,18 +286,36 @@ class OrderQuerySet(OperatorScopedQuerySet):
             rows = rows.exclude(state=OrderState.DRAFT)
         return rows
 
-    def open(self):
-        return self.filter(state__in=OPEN_ORDER_STATES)
+    @staticmethod
+    def open_q() -> Q:
+        """Open orders: issued and not yet verified."""
+        return Q(state__in=OPEN_ORDER_STATES)
 
     @staticmethod
     def overdue_q(now=None) -> Q:
-        return Q(state__in=OPEN_ORDER_STATES, deadline__lt=now or timezone.now())
+        """Open orders whose deadline is before ``now``."""
+        return OrderQuerySet.open_q() & Q(deadline__lt=now or timezone.now())
+
+    def open(self):
+        return self.filter(self.open_q())
 
     def overdue(self, now=None):
         return self.filter(self.overdue_q(now))
 
     def not_overdue(self, now=None):
         return self.exclude(self.overdue_q(now))
+
+    def with_overdue(self, now=None):
+        """Annotate ``overdue``: whether the order is overdue at ``now`` (``overdue_q``)."""
+        return self.annotate(
+            overdue=Case(
+                When(self.overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+    def with_deadline_day(self):
+        """Annotate ``deadline_day``: the deadline's day in Asia/Shanghai."""
+        return self.annotate(deadline_day=_deadline_day())
 
     def with_days_left(self, now=None):
         """Annotate ``days_left``: whole days from today to the deadline's day, Asia/Shanghai.
@@ -300,13 +326,11 @@ class OrderQuerySet(OperatorScopedQuerySet):
         """
         today = timezone.localdate(now or timezone.now(), SHANGHAI)
         days = ExpressionWrapper(
-            TruncDate("deadline", tzinfo=SHANGHAI) - Value(today, output_field=DateField()),
+            _deadline_day() - Value(today, output_field=DateField()),
             output_field=DurationField(),
         )
         return self.annotate(
-            days_left=Case(
-                When(state__in=OPEN_ORDER_STATES, then=days), default=None, output_field=DurationField()
-            )
+            days_left=Case(When(self.open_q(), then=days), default=None, output_field=DurationField())
         )
 
 

@@ -1,15 +1,15 @@
 """The administration's face: views only; the rules live in the data apps' services."""
 
-from django.db.models import Count, Q
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from supervision.analytics import cards
 from supervision.analytics.indicators import INDICATORS, INDICATORS_BY_CODE
-from supervision.casework.models import OPEN_ORDER_STATES, InterviewNotice, InterviewState, RectificationOrder
+from supervision.casework.models import InterviewNotice, InterviewState, RectificationOrder
 from supervision.core.models import Operator, Period, TaskForceMember
 from supervision.core.permissions import regulator_required
+from supervision.core.queries import count_per_row
 from supervision.meetings.models import Meeting, MeetingState
 from supervision.reporting.models import Incident, IncidentStatus
 
@@ -36,13 +36,12 @@ def home(request):
     now = timezone.now()
     period = month_from_request(request)
     operators_in_order, card_rows = cards.indicator_cards(period.month)
+    # Open and overdue: the orders' own definitions (casework.models.OrderQuerySet), as of ``now``.
     operators = Operator.objects.annotate(
-        open_orders=Count("orders", filter=Q(orders__state__in=OPEN_ORDER_STATES), distinct=True),
-        overdue_orders=Count(
-            "orders", filter=Q(orders__state__in=OPEN_ORDER_STATES, orders__deadline__lt=now), distinct=True
-        ),
-        open_incidents=Count("incidents", filter=Q(incidents__status=IncidentStatus.OPEN), distinct=True),
-    ).order_by("sort_order")  # a grouped query drops the model's default ordering
+        open_orders=count_per_row(RectificationOrder.objects.open()),
+        overdue_orders=count_per_row(RectificationOrder.objects.overdue(now)),
+        open_incidents=count_per_row(Incident.objects.filter(status=IncidentStatus.OPEN)),
+    ).order_by("sort_order")
     context = {
         "period": period,
         "months": month_choices(period),
@@ -60,7 +59,7 @@ def home(request):
             "series"
         )[:3],
         "overdue_orders": RectificationOrder.objects.visible_to(request.user)
-        .filter(state__in=OPEN_ORDER_STATES, deadline__lt=now)
+        .overdue(now)
         .select_related("operator")[:10],
     }
     return render(request, "control/home.html", context)

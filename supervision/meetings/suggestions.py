@@ -24,7 +24,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 
 from supervision.analytics.anomalies import complaint_spikes
-from supervision.casework.models import OPEN_ORDER_STATES, RectificationOrder
+from supervision.casework.models import RectificationOrder
 from supervision.core.models import SHANGHAI, Operator, Period
 from supervision.reporting.models import Incident, IncidentStatus
 
@@ -72,7 +72,8 @@ def suggest(
     found: list[Suggestion] = []
 
     orders = (
-        RectificationOrder.objects.filter(state__in=OPEN_ORDER_STATES, deadline__lt=now, operator__in=invited)
+        RectificationOrder.objects.overdue(now)  # the orders' own definition (casework.models)
+        .filter(operator__in=invited)
         .select_related("operator")
         .order_by("deadline")[:MAX_PER_KIND]
     )

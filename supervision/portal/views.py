@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supervision.casework.models import OPEN_ORDER_STATES, InterviewNotice, InterviewState, RectificationOrder
+from supervision.casework.models import InterviewNotice, InterviewState, RectificationOrder
 from supervision.core.models import Period, TaskForceMember
 from supervision.core.permissions import operator_required
 from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission
@@ -18,11 +18,14 @@ from .forms import TaskForceMemberForm
 def home(request):
     user = request.user
     now = timezone.now()
+    orders = RectificationOrder.objects.visible_to(user)
     context = {
         "operator": request.operator,
         "period": Period.last_complete(),
         "submissions": MonthlySubmission.objects.visible_to(user).select_related("period")[:6],
-        "orders": RectificationOrder.objects.visible_to(user).filter(state__in=OPEN_ORDER_STATES),
+        # Open and overdue: the orders' own definitions (casework.models.OrderQuerySet), as of ``now``.
+        "orders": orders.open().with_overdue(now),
+        "overdue_count": orders.overdue(now).count(),
         "interviews": InterviewNotice.objects.visible_to(user)
         .filter(scheduled_at__gte=now)
         .exclude(state=InterviewState.DRAFT),

@@ -147,15 +147,20 @@ class OrderDeadlineRule(Rule):
     """Before an order's deadline, the day after it is missed, then weekly; to the operator
     (and to the case officer once it is missed). An extension moves every date."""
 
+    # Open orders and their deadline's day in Asia/Shanghai: the orders' own definitions
+    # (casework.models.OrderQuerySet), as on every page. A deadline is the end of its day, so an
+    # open order is overdue on every day after ``deadline_day``: "missed" below.
+    @staticmethod
+    def orders():
+        return RectificationOrder.objects.open().with_deadline_day()
+
     def due(self, today, offsets, repeat):
         window = _window(today)
         horizon_low = window[0] - dt.timedelta(days=max(offsets or [0]) + 366)
-        orders = RectificationOrder.objects.filter(
-            state__in=OPEN_ORDER_STATES, deadline__date__gte=horizon_low
-        ).select_related("case_officer")
+        orders = self.orders().filter(deadline_day__gte=horizon_low).select_related("case_officer")
         people = _recipients_of({o.operator_id for o in orders})
         for order in orders:
-            due_date = timezone.localtime(order.deadline, SHANGHAI).date()
+            due_date = order.deadline_day
             for day in window:
                 if not self.fires_on(day, due_date, offsets, repeat):
                     continue
@@ -168,8 +173,8 @@ class OrderDeadlineRule(Rule):
 
     def still_due(self, object_key, on_date) -> bool:
         _kind, pk, deadline = object_key.split(":")
-        order = RectificationOrder.objects.filter(pk=pk, state__in=OPEN_ORDER_STATES).first()
-        return bool(order) and timezone.localtime(order.deadline, SHANGHAI).date().isoformat() == deadline
+        order = self.orders().filter(pk=pk).first()
+        return bool(order) and order.deadline_day.isoformat() == deadline
 
     def context(self, object_key):
         _kind, pk, _deadline = object_key.split(":")

@@ -187,6 +187,27 @@ def test_indicator_queries_do_not_grow_with_the_ledger(october, django_assert_ma
         assert ind.complaint_rate([OCT])[("CMCC", OCT)].numerator == 2003
 
 
+def test_shared_sums_query_each_sum_once_and_change_no_figure(october, django_assert_num_queries):
+    apart = {
+        i.code: (i.compute([OCT, SEP], ("operator",)), i.compute([OCT, SEP], ())) for i in ind.INDICATORS
+    }
+    with ind.shared_sums(), django_assert_num_queries(2):  # the ledger's counts, the report sums
+        rates = ind.complaint_rate([OCT, SEP])
+        timely = ind.timely_resolution_rate([SEP, OCT])  # the same months, in another order
+        success = ind.port_out_success_rate([OCT, SEP])
+        conversion = ind.auth_code_conversion([OCT, SEP])
+    assert (rates, timely) == (apart["complaint_rate"][0], apart["timely_resolution"][0])
+    assert (success, conversion) == (apart["port_out_success"][0], apart["auth_conversion"][0])
+    with ind.shared_sums():
+        together = {
+            i.code: (i.compute([OCT, SEP], ("operator",)), i.compute([OCT, SEP], ())) for i in ind.INDICATORS
+        }
+        assert ind.complaints([OCT], ("operator",), operator="CUCC") != ind.complaints([OCT], ("operator",))
+    assert together == apart
+    with django_assert_num_queries(2):  # outside the block nothing is kept
+        ind.complaint_rate([OCT, SEP])
+
+
 def test_complaints_without_a_report_give_no_rate(db):
     ComplaintRecord.objects.bulk_create([complaint("CTCC", "C1", dt.date(2026, 10, 4))])
     refresh_complaint_counts()

@@ -116,3 +116,88 @@ def test_an_order_due_later_is_not_flagged(regulator, operator_a, client):
     assert (
         'data-testid="overdue"' not in client.get(reverse("portal:order", args=[order.pk])).content.decode()
     )
+
+
+# --- One number everywhere -------------------------------------------------------------------
+
+# 07:30 on Thursday 10 December 2026 in Jinan is still the 9th in UTC (23:30): a page counting
+# days or "today" in UTC, or comparing dates instead of moments, gets a different answer.
+STRADDLE_NOW = at(2026, 12, 10, 7, 30)
+
+
+@pytest.fixture
+def straddling_orders(db):
+    """CMCC's orders around the deadline at STRADDLE_NOW: which are overdue is known by hand."""
+    from supervision.core.models import Operator
+
+    cmcc = Operator.objects.get(code="CMCC")
+    today, yesterday = dt.date(2026, 12, 10), dt.date(2026, 12, 9)
+
+    def order(name, deadline, state, **extra):
+        return RectificationOrder.objects.create(
+            operator=cmcc, document_no=f"鲁通管〔2026〕{name}号", title=f"整改通知 {name}", requirements="限期整改",
+            severity="MAJOR", deadline=deadline, state=state, issued_at=at(2026, 11, 20, 10, 0), **extra,
+        )  # fmt: skip
+
+    return {
+        "tonight": order("1", end_of_day(today), "acknowledged"),  # 23:59:59 today: due today, in time
+        "yesterday": order("2", end_of_day(yesterday), "issued"),  # 1 day overdue
+        "this_morning": order("3", at(2026, 12, 10, 7, 0), "returned"),  # passed half an hour ago
+        "verified_late": order(  # verified after its deadline: closed, never overdue
+            "4", end_of_day(dt.date(2026, 12, 5)), "verified", closed_at=at(2026, 12, 8, 16, 0)
+        ),
+        "escalated": order(
+            "5", end_of_day(dt.date(2026, 12, 1)), "escalated", closed_at=at(2026, 12, 3, 9, 0)
+        ),
+    }
+
+
+def test_every_page_counts_the_same_overdue_orders(straddling_orders, client, regulator, operator_a):
+    from supervision.briefings import figures
+    from supervision.core.models import Operator, Period
+    from supervision.meetings import services as meetings
+    from supervision.meetings.models import MeetingSeries
+    from supervision.meetings.suggestions import suggest
+
+    pk = {name: order.pk for name, order in straddling_orders.items()}
+    expected = {pk["yesterday"], pk["this_morning"]}
+    with time_machine.travel(STRADDLE_NOW, tick=False):
+        assert overdue_ids() == expected
+        assert {o.pk for o in RectificationOrder.objects.all() if o.is_overdue} == expected
+
+        client.force_login(regulator)
+        home = client.get(reverse("control:home")).context
+        summary = {op.code: op.overdue_orders for op in home["operators"]}
+        assert summary == {"CMCC": 2, "CUCC": 0, "CTCC": 0, "CBN": 0}
+        assert {o.pk for o in home["overdue_orders"]} == expected
+
+        listed = client.get(reverse("control:orders"), {"overdue": "yes"}).context["table"]
+        assert {row.record.pk for row in listed.paginated_rows} == expected
+
+        profile = client.get(reverse("control:operator", args=["CMCC"]))
+        assert profile.context["overdue_count"] == 2
+        assert {o.order.pk for o in profile.context["open_orders"] if o.overdue} == expected
+        days = {o.order.pk: o.days_left for o in profile.context["open_orders"]}
+        assert days == {pk["tonight"]: 0, pk["yesterday"]: -1, pk["this_morning"]: 0}
+        assert 'data-testid="overdue-count"' in profile.content.decode()
+
+        series = meetings.create_series(
+            MeetingSeries(title="携号转网工作会商会", rrule="FREQ=MONTHLY;BYDAY=2TH",
+                          first_start=at(2026, 12, 10, 14, 30), place="省通信管理局三楼会议室"),
+            invited_operators=[Operator.objects.get(code="CMCC")],
+        )  # fmt: skip
+        suggested = suggest(series.meetings.order_by("starts_at").first(), now=STRADDLE_NOW)
+        assert {int(s.key.split(":")[1]) for s in suggested if s.kind == "order"} == expected
+
+        briefing = figures.build(Period.objects.for_month(2026, 11), now=STRADDLE_NOW)
+        assert {o["id"]: o["days_overdue"] for o in briefing["overdue_orders"]} == {
+            pk["yesterday"]: 1,
+            pk["this_morning"]: 0,
+        }
+
+        client.force_login(operator_a)
+        portal = client.get(reverse("portal:home"))
+        assert portal.context["overdue_count"] == 2
+        assert {o.pk for o in portal.context["orders"] if o.overdue} == expected
+        assert {o.pk for o in portal.context["orders"]} == {pk["tonight"], *expected}
+        assert portal.content.decode().count("border-danger") == 2

@@ -3,6 +3,7 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -13,6 +14,10 @@ from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintRecord
 from supervision.reporting.summaries import refresh_complaint_counts
 from tests.analytics.test_indicators import report
+
+from .test_anomalies import counts
+from .test_profiles import NOW as PROFILE_NOW
+from .test_profiles import casework
 
 OCT = dt.date(2026, 10, 1)
 
@@ -91,6 +96,54 @@ def test_home_query_count_does_not_grow_with_the_ledger(client, regulator, three
     with CaptureQueriesContext(connection) as large:
         client.get(url)
     assert len(large) == len(small)
+
+
+# The home page's queries: session and user (2); the month and the month picker (3); operators
+# (1); per indicator, one query per grouping (operators, province) of the sums it divides, each
+# sum queried once for every indicator that reads it: report figures (2), ledger counts (2),
+# mystery-shopper visits (2), orders verified (2), and the reporting matrix (periods, operators,
+# reports: 3) shared by the operators and the province; the case summary, incidents, interviews,
+# meetings and overdue orders (5). No query per row, no sum twice. (Before the sums were shared:
+# 31, the report sums queried 6 times, the ledger's counts 4 times, the reporting matrix twice.)
+HOME_QUERIES = 22
+
+
+def seed_home(operators, cities, casework_rows):
+    """Reports, ledger counts and casework of ``operators`` in ``cities``, October 2026 and the
+    months the cards compare it with."""
+    for code in operators:
+        for label in ("2025-10", "2026-09", "2026-10"):
+            rows = {city: {"auth_code_requests": 200, "port_out_applications": 100, "port_out_completed": 90} for city in cities}  # fmt: skip
+            report(code, label, rows)
+        for city in cities:
+            for category in ("BL1", "BL2"):
+                counts(
+                    code, city, category, [3, 4, 5], months=[dt.date(2025, 10, 1), dt.date(2026, 9, 1), OCT]
+                )
+        casework(code, cities[0], casework_rows)
+
+
+def test_home_takes_a_fixed_number_of_queries_whatever_the_data(
+    client, regulator, django_assert_max_num_queries
+):
+    url = reverse("control:home") + "?month=2026-10"
+    with time_machine.travel(PROFILE_NOW, tick=False):
+        client.force_login(regulator)
+        seed_home(["CUCC"], ["370700"], 2)  # an order overdue, one not
+        client.get(url)  # warm up: the session
+        with django_assert_max_num_queries(HOME_QUERIES) as few:
+            page = client.get(url)
+        assert page.context["overdue_orders"] and page.context["incidents"] and page.context["interviews"]
+        seed_home(["CMCC", "CTCC", "CBN"], ["370100", "370200", "370700", "371000"], 6)
+        with django_assert_max_num_queries(HOME_QUERIES) as many:
+            page = client.get(url)
+        assert len(page.context["overdue_orders"]) == 10
+    assert len(many) == len(few) == HOME_QUERIES
+    # Each sum once per grouping: the complaint rate and the timely resolution rate share the
+    # ledger's counts; the success rate, the conversion and the complaint rate the report sums.
+    for table in ("reporting_complaintmonthly", "reporting_cityfigures"):
+        sums = [q["sql"] for q in many.captured_queries if f'FROM "{table}"' in q["sql"]]
+        assert len(sums) == len(set(sums)) == 2, sums
 
 
 def test_city_matrix_links_cells_to_the_ledger_or_the_report(client, regulator, three_months):
