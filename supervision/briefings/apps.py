@@ -6,3 +6,8 @@ class BriefingsConfig(AppConfig):
     name = "supervision.briefings"
     label = "briefings"
     verbose_name = _("Monthly briefings")
+
+    def ready(self):
+        from . import mail
+
+        mail.register()  # the circulated briefing's e-mail goes through the reminders' outbox

@@ -1,33 +1,49 @@
 """The one e-mail of briefings: a circulated briefing to every operator's managers, with its files.
 
-``queue`` runs after the transaction commits (a refused or rolled-back circulation sends
-nothing); the worker calls ``send``. Each manager gets one mail in their own language with the
-.docx and the PDF attached, and a ``BriefingDelivery`` row: a retried task sends only to those
-not reached yet. Templates: ``emails/briefings/circulated_subject.txt``, ``.txt`` and ``.html``.
+It goes through the reminders' outbox (``supervision.reminders.outbox``): ``queue`` runs inside
+the circulation's transaction and records, for each manager, an occasion (object key
+``briefing:<pk>:circulated``) and a ``BriefingDelivery`` row, not sent yet. A refused or
+rolled-back circulation records nothing; once it has committed, the worker sends each occasion
+exactly once, in the manager's language, with the .docx and then the approved PDF attached, and
+stamps the delivery as sent. Templates: ``emails/briefings/circulated_subject.txt``, ``.txt`` and
+``.html``.
 """
 
 from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.db import transaction
 from django.template.loader import render_to_string
-from django.utils import timezone, translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Role, User
 
-from . import documents
 from .models import Briefing, BriefingDelivery
 
 TEMPLATE = "emails/briefings/circulated"
+CODE = "briefings.circulated"
 
 
-def queue(briefing: Briefing) -> None:
-    """Send the circulated ``briefing`` once the current transaction has committed."""
-    from .tasks import send_briefing  # the task module imports this one
+def object_key(briefing: Briefing) -> str:
+    return f"briefing:{briefing.pk}:circulated"
 
-    briefing_id = briefing.pk
-    transaction.on_commit(lambda: send_briefing.delay(briefing_id))
+
+def queue(briefing: Briefing) -> list[int]:
+    """Record the circulated ``briefing``'s mail to every manager, in the caller's transaction."""
+    from supervision.reminders import outbox
+
+    people = list(recipients())
+    BriefingDelivery.objects.bulk_create(
+        [
+            BriefingDelivery(
+                briefing=briefing, recipient=user, operator_id=user.operator_id, email=user.email
+            )
+            for user in people
+        ],
+        ignore_conflicts=True,
+    )
+    return outbox.record(CODE, object_key(briefing), people)
 
 
 def recipients():
@@ -45,43 +61,53 @@ def _read(field) -> bytes:
         return handle.read()
 
 
-def send(briefing_id: int) -> int:
-    """Mail the briefing to the managers not reached yet; returns how many were sent now."""
+def _briefing_pk(key: str) -> str:
+    return key.split(":")[1]
+
+
+def build(occasion) -> EmailMultiAlternatives:
+    """The mail of one occasion: to its manager, in the language active (theirs)."""
+    from . import documents
     from .services import file_name
 
-    briefing = Briefing.objects.select_related("period").get(pk=briefing_id)
-    attachments = [
-        (file_name(briefing, "docx"), _read(briefing.docx_file), documents.DOCX_TYPE),
-        (file_name(briefing, "pdf"), _read(briefing.pdf_file), documents.PDF_TYPE),
-    ]
-    sent = 0
-    for recipient in recipients():
-        delivery, _created = BriefingDelivery.objects.get_or_create(
-            briefing=briefing,
-            recipient=recipient,
-            defaults={"operator_id": recipient.operator_id, "email": recipient.email},
-        )
-        if delivery.sent_at is not None:
-            continue
-        with translation.override(recipient.language):
-            context = {
-                "briefing": briefing,
-                "recipient": recipient,
-                "title": attachments[0][0].rsplit(".", 1)[0],
-                "administration": settings.ADMINISTRATION_NAME,
-            }
-            subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
-            message = EmailMultiAlternatives(
-                subject,
-                render_to_string(f"{TEMPLATE}.txt", context),
-                to=[recipient.email],
-                reply_to=[settings.REPLY_TO_EMAIL],
-            )
-            message.attach_alternative(render_to_string(f"{TEMPLATE}.html", context), "text/html")
-            for name, data, mimetype in attachments:
-                message.attach(name, data, mimetype)
-            message.send()
-        delivery.sent_at = timezone.now()
-        delivery.save(update_fields=["sent_at"])
-        sent += 1
-    return sent
+    briefing = Briefing.objects.select_related("period").get(pk=_briefing_pk(occasion.object_key))
+    recipient = occasion.recipient
+    docx_name = file_name(briefing, "docx")
+    context = {
+        "briefing": briefing,
+        "recipient": recipient,
+        "title": docx_name.rsplit(".", 1)[0],
+        "administration": settings.ADMINISTRATION_NAME,
+    }
+    subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"{TEMPLATE}.txt", context),
+        to=[recipient.email],
+        reply_to=[settings.REPLY_TO_EMAIL],
+    )
+    message.attach_alternative(render_to_string(f"{TEMPLATE}.html", context), "text/html")
+    message.attach(docx_name, _read(briefing.docx_file), documents.DOCX_TYPE)
+    message.attach(file_name(briefing, "pdf"), _read(briefing.pdf_file), documents.PDF_TYPE)
+    return message
+
+
+def still_due(key: str) -> bool:
+    """A mail about a briefing that no longer exists is dropped."""
+    return Briefing.objects.filter(pk=_briefing_pk(key)).exists()
+
+
+def sent(occasion) -> None:
+    """Stamp the manager's delivery as sent."""
+    BriefingDelivery.objects.filter(
+        briefing_id=_briefing_pk(occasion.object_key),
+        recipient_id=occasion.recipient_id,
+        sent_at__isnull=True,
+    ).update(sent_at=occasion.sent_at or timezone.now())
+
+
+def register() -> None:
+    """Declare the briefing's mail to the outbox (from the app's ``ready``)."""
+    from supervision.reminders import outbox
+
+    outbox.register(CODE, label=_("Briefing circulated"), build=build, still_due=still_due, sent=sent)

@@ -186,7 +186,8 @@ def approve(briefing: Briefing, *, user, now: dt.datetime | None = None) -> Brie
 def circulate(briefing: Briefing, *, user) -> Briefing:
     """Send an approved briefing to every operator's managers and record it as a circulated notice.
 
-    The e-mails go out from the worker once the transaction has committed (``mail.queue``).
+    The e-mails are recorded in the reminders' outbox in this transaction (``mail.queue``) and go
+    out from the worker once it has committed.
     """
     from . import mail
 

@@ -6,3 +6,8 @@ class CaseworkConfig(AppConfig):
     name = "supervision.casework"
     label = "casework"
     verbose_name = _("Casework")
+
+    def ready(self):
+        from . import mail
+
+        mail.register()  # the casework e-mails go through the reminders' outbox

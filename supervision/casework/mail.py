@@ -1,8 +1,18 @@
 """The e-mails of casework: one entry per e-mail, three templates each, the recipient's language.
 
-A service queues a mail with ``queue(code, case)``, which runs after the transaction commits
-(a refused or rolled-back change sends nothing); the worker calls ``send``, which writes an
-``email`` event on the case's timeline with the addresses it went to.
+Each mail goes through the reminders' outbox (``supervision.reminders.outbox``): a service
+calls ``queue(code, case, about)`` inside its transaction, which records one occasion per
+recipient — rolled back with a refused or failed change, never lost once it has committed —
+and the worker sends each occasion exactly once, with the reminders' retries and mail log.
+
+The object key names the event, so that a second extension granted or a report returned a second
+time is a new mail, and the same event recorded twice is not: ``finding:9:published``,
+``order:12:issued``, ``order:12:extension:3:granted``, ``order:12:report:2:returned``,
+``interview:5:issued``. The mail's text is about that extension or report, even if another has
+come since.
+
+The case's timeline gets one ``email`` event per mail, written when the first recipient's copy is
+sent and completed with each address as its copy goes out: it lists whom the mail reached.
 
 Templates: ``emails/casework/<code>_subject.txt``, ``<code>.txt`` and ``<code>.html``.
 """
@@ -10,47 +20,57 @@ Templates: ``emails/casework/<code>_subject.txt``, ``<code>.txt`` and ``<code>.h
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Role, User
 
 from . import events
-from .models import EventKind, InspectionFinding, InterviewNotice, RectificationOrder
+from .models import CaseEvent, EventKind, InspectionFinding, InterviewNotice, RectificationOrder
 
 OPERATOR_USERS = "operator"  # every active user of the case's operator
 CASE_OFFICER = "officer"  # the order's case officer, or every staff member when it has none
+
+EXTENSION, REPORT = "extension", "report"
 
 
 @dataclass(frozen=True)
 class Mail:
     code: str
-    label: Promise  # how the timeline names it
+    label: Promise  # how the timeline and the mail log name it
     model: type
     to: str
+    event: str  # the last part of the object key: "issued", "granted"…
+    about: str = ""  # EXTENSION or REPORT: the key names which one
+
+    @property
+    def outbox_code(self) -> str:
+        return f"casework.{self.code}"
 
 
 MAILS = {
     m.code: m
     for m in [
-        Mail("finding_published", _("Finding published"), InspectionFinding, OPERATOR_USERS),
-        Mail("order_issued", _("Rectification order issued"), RectificationOrder, OPERATOR_USERS),
-        Mail("extension_asked", _("Extension asked"), RectificationOrder, CASE_OFFICER),
-        Mail("extension_granted", _("Extension granted"), RectificationOrder, OPERATOR_USERS),
-        Mail("extension_refused", _("Extension refused"), RectificationOrder, OPERATOR_USERS),
-        Mail("report_submitted", _("Rectification report submitted"), RectificationOrder, CASE_OFFICER),
-        Mail("report_returned", _("Rectification report returned"), RectificationOrder, OPERATOR_USERS),
-        Mail("order_verified", _("Rectification verified"), RectificationOrder, OPERATOR_USERS),
-        Mail("interview_issued", _("Interview notice issued"), InterviewNotice, OPERATOR_USERS),
+        Mail("finding_published", _("Finding published"), InspectionFinding, OPERATOR_USERS, "published"),
+        Mail("order_issued", _("Rectification order issued"), RectificationOrder, OPERATOR_USERS, "issued"),
+        Mail("extension_asked", _("Extension asked"), RectificationOrder, CASE_OFFICER, "asked", EXTENSION),
+        Mail("extension_granted", _("Extension granted"), RectificationOrder, OPERATOR_USERS, "granted", EXTENSION),
+        Mail("extension_refused", _("Extension refused"), RectificationOrder, OPERATOR_USERS, "refused", EXTENSION),
+        Mail("report_submitted", _("Rectification report submitted"), RectificationOrder, CASE_OFFICER, "submitted", REPORT),
+        Mail("report_returned", _("Rectification report returned"), RectificationOrder, OPERATOR_USERS, "returned", REPORT),
+        Mail("order_verified", _("Rectification verified"), RectificationOrder, OPERATOR_USERS, "verified", REPORT),
+        Mail("interview_issued", _("Interview notice issued"), InterviewNotice, OPERATOR_USERS, "issued"),
     ]
-}
+}  # fmt: skip
+
+_PREFIXES = {InspectionFinding: "finding", RectificationOrder: "order", InterviewNotice: "interview"}
 
 _URLS = {
     (InspectionFinding, True): "control:finding",
@@ -62,13 +82,25 @@ _URLS = {
 }
 
 
-def queue(code: str, case) -> None:
-    """Send mail ``code`` about ``case`` once the current transaction has committed."""
-    from .tasks import send_case_mail  # the task module imports this one
+def object_key(mail: Mail, case, about=None) -> str:
+    """``order:12:issued``, ``order:12:extension:3:granted``, ``order:12:report:2:returned``."""
+    key = f"{_PREFIXES[mail.model]}:{case.pk}"
+    if mail.about == EXTENSION:
+        key += f":extension:{about.pk}"
+    elif mail.about == REPORT:
+        key += f":report:{about.number}"
+    return f"{key}:{mail.event}"
 
-    assert isinstance(case, MAILS[code].model), code
-    case_id = case.pk
-    transaction.on_commit(lambda: send_case_mail.delay(code, case_id))
+
+def queue(code: str, case, about=None) -> list[int]:
+    """Record mail ``code`` about ``case`` (and the extension or report ``about``) in the outbox,
+    in the caller's transaction; it is sent once the transaction has committed."""
+    from supervision.reminders import outbox
+
+    mail = MAILS[code]
+    assert isinstance(case, mail.model), code
+    assert bool(mail.about) == (about is not None), code
+    return outbox.record(mail.outbox_code, object_key(mail, case, about), recipients(mail, case))
 
 
 def recipients(mail: Mail, case) -> list[User]:
@@ -81,7 +113,7 @@ def recipients(mail: Mail, case) -> list[User]:
     return list(active.filter(role=Role.REGULATOR_STAFF).order_by("pk"))
 
 
-def _context(mail: Mail, case, recipient: User) -> dict:
+def _context(mail: Mail, case, recipient: User, key: str) -> dict:
     url = settings.SITE_URL + reverse(_URLS[(mail.model, recipient.is_regulator)], args=[case.pk])
     context = {
         "case": case,
@@ -90,9 +122,18 @@ def _context(mail: Mail, case, recipient: User) -> dict:
         "administration": settings.ADMINISTRATION_NAME,
     }
     if isinstance(case, RectificationOrder):
+        parts = key.split(":")
         context["order"] = case
-        context["extension"] = case.extensions.order_by("-pk").first()
-        context["report"] = case.reports.order_by("-number").first()
+        context["extension"] = (
+            case.extensions.get(pk=parts[3])
+            if mail.about == EXTENSION
+            else case.extensions.order_by("-pk").first()
+        )
+        context["report"] = (
+            case.reports.get(number=parts[3])
+            if mail.about == REPORT
+            else case.reports.order_by("-number").first()
+        )
     elif isinstance(case, InspectionFinding):
         context["finding"] = case
     else:
@@ -100,24 +141,69 @@ def _context(mail: Mail, case, recipient: User) -> dict:
     return context
 
 
-def send(code: str, case_id: int) -> int:
-    """Send mail ``code`` about the case to its recipients, each in their own language."""
+def _case_pk(key: str) -> str:
+    return key.split(":")[1]
+
+
+def build(code: str, occasion) -> EmailMultiAlternatives:
+    """The mail of one occasion: to its recipient, in the language active (theirs)."""
     mail = MAILS[code]
-    case = mail.model.objects.select_related("operator").get(pk=case_id)
-    sent_to = []
-    for recipient in recipients(mail, case):
-        with translation.override(recipient.language):
-            context = _context(mail, case, recipient)
-            subject = " ".join(render_to_string(f"emails/casework/{code}_subject.txt", context).split())
-            message = EmailMultiAlternatives(
-                subject,
-                render_to_string(f"emails/casework/{code}.txt", context),
-                to=[recipient.email],
-                reply_to=[settings.REPLY_TO_EMAIL],
+    case = mail.model.objects.select_related("operator").get(pk=_case_pk(occasion.object_key))
+    recipient = occasion.recipient
+    context = _context(mail, case, recipient, occasion.object_key)
+    subject = " ".join(render_to_string(f"emails/casework/{code}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"emails/casework/{code}.txt", context),
+        to=[recipient.email],
+        reply_to=[settings.REPLY_TO_EMAIL],
+    )
+    message.attach_alternative(render_to_string(f"emails/casework/{code}.html", context), "text/html")
+    return message
+
+
+def still_due(code: str, key: str) -> bool:
+    """A mail about a case that no longer exists is dropped."""
+    return MAILS[code].model.objects.filter(pk=_case_pk(key)).exists()
+
+
+def sent(code: str, occasion) -> None:
+    """Put the address on the timeline's ``email`` event of this mail (one event per mail).
+
+    The case row is locked while the event is read and written, so two workers sending two copies
+    of the same mail at once write one event with both addresses.
+    """
+    mail = MAILS[code]
+    with transaction.atomic():
+        case = mail.model.objects.select_for_update().filter(pk=_case_pk(occasion.object_key)).first()
+        if case is None:
+            return
+        address = occasion.recipient.email
+        event = CaseEvent.objects.filter(
+            kind=EventKind.EMAIL, data__key=occasion.object_key, **{events.case_field(case): case}
+        ).first()
+        if event is None:
+            events.record(
+                EventKind.EMAIL,
+                case,
+                data={"mail": code, "key": occasion.object_key, "to": [address]},
+                internal=False,
+                at=occasion.sent_at,
             )
-            message.attach_alternative(render_to_string(f"emails/casework/{code}.html", context), "text/html")
-            if message.send():
-                sent_to.append(recipient.email)
-    if sent_to:
-        events.record(EventKind.EMAIL, case, data={"mail": code, "to": sent_to}, internal=False)
-    return len(sent_to)
+        elif address not in event.data.get("to", []):
+            event.data["to"] = [*event.data.get("to", []), address]
+            event.save(update_fields=["data"])
+
+
+def register() -> None:
+    """Declare every casework mail to the outbox (from the app's ``ready``)."""
+    from supervision.reminders import outbox
+
+    for code, mail in MAILS.items():
+        outbox.register(
+            mail.outbox_code,
+            label=mail.label,
+            build=partial(build, code),
+            still_due=partial(still_due, code),
+            sent=partial(sent, code),
+        )

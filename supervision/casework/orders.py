@@ -11,7 +11,8 @@ staff grant a new deadline or refuse, and every deadline the order had is kept
 (``OrderQuerySet.overdue``).
 
 Each function runs in a transaction on the locked order, checks ``ACTIONS`` (role, state),
-records the timeline event and queues the e-mail after the commit.
+records the timeline event and records the e-mail in the reminders' outbox (``mail.queue``): in
+the same transaction, sent once it has committed.
 """
 
 from __future__ import annotations
@@ -305,7 +306,7 @@ def ask_extension(
         text=reason,
         data={"proposed_date": proposed_date.isoformat(), "previous": events.iso(order.deadline)},
     )
-    mail.queue("extension_asked", order)
+    mail.queue("extension_asked", order, extension)
     return extension
 
 
@@ -355,7 +356,7 @@ def grant_extension(
         text=extension.decision_note,
         data={"previous": events.iso(previous), "deadline": events.iso(order.deadline)},
     )
-    mail.queue("extension_granted", order)
+    mail.queue("extension_granted", order, extension)
     return order
 
 
@@ -377,7 +378,7 @@ def refuse_extension(extension: ExtensionRequest, *, user, note: str) -> Extensi
         text=extension.decision_note,
         data={"deadline": events.iso(order.deadline)},
     )
-    mail.queue("extension_refused", order)
+    mail.queue("extension_refused", order, extension)
     return extension
 
 
@@ -407,7 +408,7 @@ def submit_report(order: RectificationOrder, *, user, text: str, uploads) -> Rec
         text=text,
         data={"number": report.number, "files": [events.file_data(f) for f in files]},
     )
-    mail.queue("report_submitted", order)
+    mail.queue("report_submitted", order, report)
     return report
 
 
@@ -439,7 +440,7 @@ def return_report(order: RectificationOrder, *, user, comment: str) -> Rectifica
     order.state = S.RETURNED
     _save(order, user, "report returned")
     events.record(EventKind.REPORT_RETURNED, order, actor=user, text=comment, data={"number": report.number})
-    mail.queue("report_returned", order)
+    mail.queue("report_returned", order, report)
     return order
 
 
@@ -454,7 +455,7 @@ def verify_order(order: RectificationOrder, *, user, comment: str = "") -> Recti
     order.closed_at = timezone.now()
     _save(order, user, "verified")
     events.record(EventKind.VERIFIED, order, actor=user, text=comment.strip(), data={"number": report.number})
-    mail.queue("order_verified", order)
+    mail.queue("order_verified", order, report)
     return order
 
 

@@ -33,6 +33,7 @@ from supervision.meetings.models import (
     MeetingSeries,
 )
 from supervision.meetings.suggestions import suggest
+from supervision.reminders import visibility as reminder_visibility
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -259,12 +260,18 @@ def _detail(request, meeting: Meeting, *, item_form=None, status=200):
     parts = _agenda_parts(meeting)
     invitations = list(meeting.invitations.all())
     can_edit = _can_edit(request, meeting)
+    action_items = list(meeting.action_items.all())
+    # Each action item's reminders, fetched for all of them at once.
+    action_reminders = reminder_visibility.for_action_items(action_items, user=request.user)
+    for item in action_items:
+        item.reminders = action_reminders[item.pk]
     context = {
         "meeting": meeting,
+        "reminders": reminder_visibility.for_meeting(meeting, user=request.user),
         "can_edit": can_edit,
         "invitations": invitations,
         "not_answered": [inv for inv in invitations if not inv.is_answered],
-        "action_items": list(meeting.action_items.all()),
+        "action_items": action_items,
         "suggestions": suggest(meeting, taken=parts["taken"]) if meeting.is_open else [],
         "item_form": item_form or (AgendaItemForm(meeting=meeting) if can_edit else None),
         "decline_form": DeclineForm(),

@@ -1,11 +1,12 @@
-"""The administration's view of reminder e-mails: every mail, failures first; the rules."""
+"""The administration's view of the e-mails: every mail (reminders and event mails), failures
+first; the reminder rules."""
 
 from django.core.paginator import Paginator
 from django.shortcuts import render
 
 from supervision.core.permissions import regulator_required
 from supervision.reminders.rules import RULES, timing
-from supervision.reminders.visibility import mail_log
+from supervision.reminders.visibility import labels, mail_log
 
 
 @regulator_required
@@ -15,5 +16,5 @@ def mail_log_view(request):
     return render(
         request,
         "control/mail_log.html",
-        {"page": page, "rules": rules, "labels": {r.code: r.label for r in RULES.values()}},
+        {"page": page, "rules": rules, "labels": labels()},
     )

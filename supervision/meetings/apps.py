@@ -24,4 +24,7 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Consultation meetings")
 
     def ready(self):
+        from . import mail
+
         post_migrate.connect(ensure_schedule, sender=self)
+        mail.register()  # the meetings' e-mails go through the reminders' outbox

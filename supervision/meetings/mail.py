@@ -4,25 +4,67 @@ Invitations, updates and cancellations carry the occurrence as an iCalendar file
 ``text/calendar; method=…`` alternative (Outlook and most mail clients then offer to add or update
 the event) and as an attached ``.ics`` file (for the others). Each recipient gets their own
 message in their own language.
+
+Every mail goes through the reminders' outbox (``supervision.reminders.outbox``): the service
+that changes the meeting calls ``queue(meeting, kind)`` inside its transaction, which records one
+occasion per recipient (the recipients as they are at that moment), and the worker sends each
+exactly once. The object key names the event: ``meeting:7:invitation:0``, ``meeting:7:update:3``
+(the calendar revision, so each update is a mail of its own), ``meeting:7:cancellation`` and
+``meeting:7:minutes:20261203T163000`` (when they were published: corrected minutes published
+again are a new mail). The message is built when it is sent, from the meeting as it is then.
 """
+
+from functools import partial
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import OPERATOR_ROLES, Role, User
+from supervision.core.models import OPERATOR_ROLES, SHANGHAI, Role, User
 
 from . import calendars
 from .models import ActionItem, AgendaItem, AgendaState, Attendee, Meeting
 from .services import CANCELLATION, INVITATION, UPDATE
 
-KINDS = {INVITATION, UPDATE, CANCELLATION, "minutes"}
+MINUTES = "minutes"
+LABELS = {
+    INVITATION: _("Meeting invitation"),
+    UPDATE: _("Meeting updated"),
+    CANCELLATION: _("Meeting cancelled"),
+    MINUTES: _("Meeting minutes"),
+}
+KINDS = set(LABELS)
 
 
-def _meeting(meeting_id: int) -> Meeting:
+def outbox_code(kind: str) -> str:
+    return f"meetings.{kind}"
+
+
+def object_key(meeting: Meeting, kind: str) -> str:
+    key = f"meeting:{meeting.pk}:{kind}"
+    if kind in (INVITATION, UPDATE):
+        return f"{key}:{meeting.sequence}"
+    if kind == MINUTES:
+        published = timezone.localtime(meeting.minutes_published_at or timezone.now(), SHANGHAI)
+        return f"{key}:{published:%Y%m%dT%H%M%S}"
+    return key
+
+
+def queue(meeting: Meeting, kind: str) -> list[int]:
+    """Record one kind of meeting e-mail to everyone concerned, in the caller's transaction."""
+    from supervision.reminders import outbox
+
+    if kind not in KINDS:
+        raise ValueError(kind)
+    people = minutes_recipients(meeting) if kind == MINUTES else invitees(meeting)
+    return outbox.record(outbox_code(kind), object_key(meeting, kind), people)
+
+
+def _meeting(meeting_id) -> Meeting:
     return (
         Meeting.objects.select_related("series")
         .prefetch_related(
@@ -65,43 +107,48 @@ def _url(meeting: Meeting, recipient) -> str:
     return settings.SITE_URL + reverse(f"{face}:meeting", args=[meeting.pk])
 
 
-def send(meeting_id: int, kind: str) -> int:
-    """Send one kind of meeting e-mail to everyone concerned; returns how many went out."""
-    if kind not in KINDS:
-        raise ValueError(kind)
-    meeting = _meeting(meeting_id)
-    recipients = minutes_recipients(meeting) if kind == "minutes" else invitees(meeting)
+def build(kind: str, occasion) -> EmailMultiAlternatives:
+    """The mail of one occasion: to its recipient, in the language active (theirs)."""
+    meeting = _meeting(occasion.object_key.split(":")[1])
+    recipient = occasion.recipient
     template = {UPDATE: INVITATION}.get(kind, kind)
-    sent = 0
-    for recipient in recipients:
-        with translation.override(recipient.language):
-            url = _url(meeting, recipient)
-            actions = list(meeting.action_items.all())
-            if recipient.is_operator_user:
-                actions = [a for a in actions if a.operator_id == recipient.operator_id]
-            context = {
-                "meeting": meeting,
-                "recipient": recipient,
-                "url": url,
-                "is_update": kind == UPDATE,
-                "agenda": meeting.agenda if meeting.agenda_published_at else [],
-                "action_items": actions,
-            }
-            subject = render_to_string(f"emails/meetings/{template}_subject.txt", context).strip()
-            message = EmailMultiAlternatives(
-                subject,
-                render_to_string(f"emails/meetings/{template}.txt", context),
-                to=[recipient.email],
-                reply_to=[settings.REPLY_TO_EMAIL],
-            )
-            message.attach_alternative(
-                render_to_string(f"emails/meetings/{template}.html", context), "text/html"
-            )
-            if kind != "minutes":
-                method = calendars.CANCEL if kind == CANCELLATION else calendars.REQUEST
-                ics = calendars.invitation_ics(meeting, method=method, attendee=recipient, url=url)
-                mimetype = f"text/calendar; method={method}"
-                message.attach_alternative(ics.decode(), mimetype)
-                message.attach("meeting.ics", ics, mimetype)
-            sent += message.send()
-    return sent
+    url = _url(meeting, recipient)
+    actions = list(meeting.action_items.all())
+    if recipient.is_operator_user:
+        actions = [a for a in actions if a.operator_id == recipient.operator_id]
+    context = {
+        "meeting": meeting,
+        "recipient": recipient,
+        "url": url,
+        "is_update": kind == UPDATE,
+        "agenda": meeting.agenda if meeting.agenda_published_at else [],
+        "action_items": actions,
+    }
+    subject = render_to_string(f"emails/meetings/{template}_subject.txt", context).strip()
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"emails/meetings/{template}.txt", context),
+        to=[recipient.email],
+        reply_to=[settings.REPLY_TO_EMAIL],
+    )
+    message.attach_alternative(render_to_string(f"emails/meetings/{template}.html", context), "text/html")
+    if kind != MINUTES:
+        method = calendars.CANCEL if kind == CANCELLATION else calendars.REQUEST
+        ics = calendars.invitation_ics(meeting, method=method, attendee=recipient, url=url)
+        mimetype = f"text/calendar; method={method}"
+        message.attach_alternative(ics.decode(), mimetype)
+        message.attach("meeting.ics", ics, mimetype)
+    return message
+
+
+def still_due(key: str) -> bool:
+    """A mail about a meeting that no longer exists is dropped."""
+    return Meeting.objects.filter(pk=key.split(":")[1]).exists()
+
+
+def register() -> None:
+    """Declare the meetings' mails to the outbox (from the app's ``ready``)."""
+    from supervision.reminders import outbox
+
+    for kind, label in LABELS.items():
+        outbox.register(outbox_code(kind), label=label, build=partial(build, kind), still_due=still_due)

@@ -1,8 +1,10 @@
 """The life of consultation meetings: one service function per change.
 
 Each function runs in a transaction, refuses what the rules do not allow (``MeetingRefused``, with
-a message for the user), and queues the e-mail with ``transaction.on_commit``. Both faces, the demo
-data and the scheduled horizon task call these; no view changes a meeting by itself.
+a message for the user), and records the e-mail in the reminders' outbox in that transaction
+(``mail.queue``): nothing is sent for a change rolled back, nothing is lost once it has committed,
+the worker sends it after the commit. Both faces, the demo data and the scheduled horizon task
+call these; no view changes a meeting by itself.
 
 Two rules hold everywhere:
 
@@ -68,9 +70,10 @@ def _locked(meeting: Meeting) -> Meeting:
 
 
 def _queue_mail(meeting: Meeting, kind: str) -> None:
-    from .tasks import send_meeting_mail  # the task module imports this one
+    """Record the mail in the reminders' outbox, in this transaction: sent once it commits."""
+    from . import mail  # the mail module imports this one
 
-    transaction.on_commit(lambda: send_meeting_mail.delay(meeting.pk, kind))
+    mail.queue(meeting, kind)
 
 
 def _announce_change(meeting: Meeting) -> bool:

@@ -31,6 +31,7 @@ from supervision.meetings.models import (
     Invitation,
     Meeting,
 )
+from supervision.reminders import visibility as reminder_visibility
 
 
 class ProposalForm(forms.ModelForm):
@@ -100,6 +101,13 @@ def _meeting(request, pk) -> Meeting:
     return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("series"), pk=pk)
 
 
+def _attach_reminders(request, items) -> None:
+    """Each action item's reminders (its own operator's recipients only), fetched at once."""
+    found = reminder_visibility.for_action_items(items, user=request.user)
+    for item in items:
+        item.reminders = found[item.pk]
+
+
 def _own_invitation(request, meeting: Meeting) -> Invitation:
     queryset = Invitation.objects.visible_to(request.user).prefetch_related(
         Prefetch("attendees", queryset=Attendee.objects.select_related("user"))
@@ -140,17 +148,20 @@ def meeting_detail(request, pk):
     proposals = AgendaItem.objects.visible_to(request.user).filter(
         meeting=meeting, source=AgendaSource.PROPOSAL
     )
+    action_items = list(
+        ActionItem.objects.visible_to(request.user).filter(meeting=meeting).select_related("done_by")
+    )
+    _attach_reminders(request, action_items)
     return render(
         request,
         "portal/meetings/meeting.html",
         {
             "meeting": meeting,
+            "reminders": reminder_visibility.for_meeting(meeting, user=request.user),
             "invitation": invitation,
             "agenda": list(agenda) if meeting.agenda_published_at else [],
             "proposals": proposals,
-            "action_items": ActionItem.objects.visible_to(request.user)
-            .filter(meeting=meeting)
-            .select_related("done_by"),
+            "action_items": action_items,
             "today": timezone.localdate(),
         },
     )
@@ -240,11 +251,13 @@ def meeting_ics(request, pk):
 @operator_required
 def action_item_list(request):
     items = ActionItem.objects.visible_to(request.user).select_related("meeting__series", "done_by")
+    open_items = [i for i in items if i.state == ActionState.OPEN]
+    _attach_reminders(request, open_items)
     return render(
         request,
         "portal/meetings/action_items.html",
         {
-            "open_items": [i for i in items if i.state == ActionState.OPEN],
+            "open_items": open_items,
             "done_items": [i for i in items if i.state == ActionState.DONE],
             "today": timezone.localdate(),
         },
@@ -270,7 +283,12 @@ def action_item_detail(request, pk):
     return render(
         request,
         "portal/meetings/action_item.html",
-        {"item": item, "form": form, "today": timezone.localdate()},
+        {
+            "item": item,
+            "form": form,
+            "reminders": reminder_visibility.for_action_item(item, user=request.user),
+            "today": timezone.localdate(),
+        },
     )
 
 

@@ -1,10 +1,12 @@
-"""Reminder e-mails: each occasion is a row claimed before its mail goes out.
+"""Reminder and event e-mails: each occasion is a row claimed before its mail goes out.
 
-An occasion is (rule, object, recipient, date). Scans derive the occasions that are due from
-the data's current state and record them; the unique key makes a second scan, or a second
-scheduler, record nothing new. A worker claims an occasion with a conditional update before
-sending, so no two workers send the same one; a claim that was never finished is released by
-the next scan, so no occasion is lost.
+An occasion is (rule, object, recipient, date). Scans derive the reminders that are due from
+the data's current state and record them; the services that make a change record its event
+mails in the same transaction (``outbox.record``; ``rule`` is then the event mail's code, such as
+``casework.order_issued``). The unique key makes a second scan, or a second scheduler, record
+nothing new. A worker claims an occasion with a conditional update before sending, so no two
+workers send the same one; a claim that was never finished is released by the next scan, so no
+occasion is lost.
 """
 
 from django.conf import settings
@@ -42,7 +44,7 @@ class ReminderSetting(models.Model):
 
 class Occasion(models.Model):
     rule = models.CharField(_("rule"), max_length=40)
-    # "monthly_report:CMCC:2026-10", "order:12": the object the reminder is about.
+    # "report:CMCC:2026-10", "order:12:2026-12-10", "order:12:issued": what the mail is about.
     object_key = models.CharField(_("object"), max_length=80)
     recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     on_date = models.DateField(_("for the day"))

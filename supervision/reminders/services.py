@@ -1,20 +1,26 @@
-"""Scanning for due reminders and sending each exactly once.
+"""Scanning for due reminders and sending each occasion, reminder or event mail, exactly once.
+
+Two kinds of occasion share this code path: reminders, recorded by ``scan`` from the rules
+(``rules.RULES``), and event mails, recorded by the services that make a change, inside its
+transaction (``outbox.record``; an order issued, a meeting moved, a briefing circulated).
 
 Exactly once, step by step:
-1. ``scan`` records every due occasion with ``bulk_create(ignore_conflicts=True)`` on the unique
+1. ``scan`` records every due reminder with ``bulk_create(ignore_conflicts=True)`` on the unique
    key (rule, object, recipient, date): two schedulers, or a scan repeated after a crash, record
-   nothing twice.
+   nothing twice. ``outbox.record`` does the same for an event's recipients.
 2. ``send`` claims the occasion with a conditional UPDATE (pending → sending); only the worker
    whose update changed the row sends. A second delivery of the same task finds it claimed.
 3. After the mail server accepted the mail, one UPDATE records it as sent — before the SMTP
    connection is closed, so the window does not include the server's goodbye. A worker killed
    in between leaves the occasion "sending": the next scan after ``STALE_CLAIM`` releases it and
    it is sent again. That instant — after the server's acceptance, before the UPDATE — is the
-   only window in which a mail can be duplicated; it lasts one database write.
-4. Nothing waits in the broker alone: every scan re-queues the pending occasions, so a task
-   lost with Redis is queued again when the broker is back.
+   only window in which a mail can be duplicated; it lasts one database write. An event mail's
+   ``sent`` hook (a timeline line, a delivery row) runs after that UPDATE, never before it.
+4. Nothing waits in the broker alone: every scan re-queues the pending occasions — reminders and
+   event mails alike — so a task lost with Redis is queued again when the broker is back.
 """
 
+import contextlib
 import datetime as dt
 import logging
 
@@ -24,7 +30,7 @@ from django.db.models import F
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import clock
+from . import clock, outbox
 from .models import Occasion, OccasionState
 from .rules import RULES, timing
 
@@ -83,29 +89,49 @@ def send(occasion_id: int) -> str:
     if not claimed:
         return "taken"  # sent already, or another worker has it
     occasion = Occasion.objects.select_related("recipient").get(pk=occasion_id)
+    # A reminder rule, or a registered kind of event mail; a code that is neither is dropped.
     rule = RULES.get(occasion.rule)
-    if rule is None or not rule.still_due(occasion.object_key, occasion.on_date):
+    event = outbox.get(occasion.rule) if rule is None else None
+    if rule is not None:
+        due = rule.still_due(occasion.object_key, occasion.on_date)
+    else:
+        due = event is not None and event.still_due(occasion.object_key)
+    if not due:
         Occasion.objects.filter(pk=occasion_id).update(state=OccasionState.DROPPED)
         return "dropped"
-    message = build_message(occasion, rule)
     connection = get_connection()
     try:
+        message = build_message(occasion, rule) if rule is not None else outbox.build(occasion, event)
+        message.extra_headers["X-Supervision-Reminder"] = (
+            f"{occasion.rule}/{occasion.object_key}/{occasion.on_date}"
+        )
         connection.open()
         connection.send_messages([message])
-    except Exception as error:  # noqa: BLE001 — any failure of the mail server is retried
-        connection.close()
+    except Exception as error:  # noqa: BLE001 — any failure to build or deliver the mail is retried
+        with contextlib.suppress(Exception):
+            connection.close()
         final = occasion.attempts >= MAX_ATTEMPTS
         Occasion.objects.filter(pk=occasion_id).update(
             state=OccasionState.FAILED if final else OccasionState.PENDING, last_error=str(error)[:2000]
         )
-        log.warning("reminder %s not delivered (attempt %s): %s", occasion_id, occasion.attempts, error)
+        log.warning("mail %s not delivered (attempt %s): %s", occasion_id, occasion.attempts, error)
         if final:
             return "failed"
         raise DeliveryFailed(str(error)) from error
     # The window: the server has the mail; until this UPDATE a crash would send it again.
+    sent_at = clock.now()
     Occasion.objects.filter(pk=occasion_id).update(
-        state=OccasionState.SENT, sent_at=clock.now(), subject=message.subject
+        state=OccasionState.SENT, sent_at=sent_at, subject=message.subject[:300]
     )
+    with contextlib.suppress(Exception):
+        connection.close()
+    if event is not None:
+        occasion.state, occasion.sent_at, occasion.subject = (
+            OccasionState.SENT,
+            sent_at,
+            message.subject[:300],
+        )
+        outbox.after_sent(occasion, event)
     return "sent"
 
 
@@ -126,7 +152,6 @@ def build_message(occasion: Occasion, rule) -> EmailMultiAlternatives:
             render_to_string(f"{base}.txt", context),
             to=[recipient.email],
             reply_to=[settings.REPLY_TO_EMAIL],
-            headers={"X-Supervision-Reminder": f"{occasion.rule}/{occasion.object_key}/{occasion.on_date}"},
         )
         message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
     return message

@@ -1,4 +1,4 @@
-"""Celery tasks of the reminders: thin, by name, ids as arguments."""
+"""Celery tasks of the reminders and event mails (one outbox): thin, by name, ids as arguments."""
 
 from celery import shared_task
 
@@ -22,4 +22,5 @@ def scan() -> int:
     max_retries=services.MAX_ATTEMPTS,
 )
 def send(occasion_id: int) -> str:
+    """Send one occasion, a reminder or an event mail (``outbox.record`` queues it after the commit)."""
     return services.send(occasion_id)

@@ -1,33 +1,116 @@
-"""What a user sees of the reminders: those sent and pending for an object, and the mail log."""
+"""What a user sees of the reminders: those sent and pending for an object, and the mail log.
 
-from django.db.models import Case, IntegerField, Value, When
+An object's occasions are those whose key starts with the object's prefix (``order:12:``,
+``meeting:7:``): the dated reminders (``meeting:7:2026-12-03``) and any other mail recorded
+about it (``meeting:7:invitation:2``). The upcoming dates are derived from the object's date and
+the rule's timing while the object is open; nothing about the future is stored.
+
+Tenancy: the administration sees every recipient; an operator user only the occasions addressed
+to people of its own operator (a meeting invites all four operators: the others' names and
+addresses are not its business).
+"""
+
+import datetime as dt
+from collections.abc import Callable, Iterable
+
+from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
 
 from supervision.core.models import SHANGHAI
 
-from . import clock
+from . import clock, outbox
 from .models import Occasion, OccasionState
 from .rules import RULES, timing
 
+# The most occasions shown for one object, newest first.
+RECORDED_LIMIT = 50
 
-def for_object(object_key_prefix: str, due_date=None, rule_code: str | None = None) -> dict:
-    """Reminders recorded for the object, and the next dates its rule will remind on."""
-    recorded = list(
-        Occasion.objects.filter(object_key__startswith=object_key_prefix)
+
+def visible_to(occasions: QuerySet, user) -> QuerySet:
+    """The occasions ``user`` may see: all for the administration; for an operator user, those
+    addressed to people of its own operator; nothing for anybody else."""
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return occasions.none()
+    if user.is_regulator:
+        return occasions
+    if user.is_operator_user:
+        return occasions.filter(recipient__operator_id=user.operator_id)
+    return occasions.none()
+
+
+def _object_prefix(object_key: str) -> str:
+    kind, _sep, rest = object_key.partition(":")
+    return f"{kind}:{rest.partition(':')[0]}:"
+
+
+def labels() -> dict:
+    """How each reminder rule and each kind of event mail (``outbox``) is named, by its code."""
+    return {**{code: rule.label for code, rule in RULES.items()}, **outbox.labels()}
+
+
+def _label(occasion: Occasion) -> str:
+    rule = RULES.get(occasion.rule)
+    event = outbox.get(occasion.rule)
+    return rule.label if rule else event.label if event else (occasion.subject or occasion.rule)
+
+
+def _recorded(prefixes: list[str], user) -> dict[str, list[Occasion]]:
+    """The occasions of several objects, by prefix, in one query."""
+    found: dict[str, list[Occasion]] = {prefix: [] for prefix in prefixes}
+    if not prefixes:
+        return found
+    match = Q()
+    for prefix in prefixes:
+        match |= Q(object_key__startswith=prefix)
+    rows = (
+        visible_to(Occasion.objects.filter(match), user)
         .select_related("recipient")
-        .order_by("-on_date")[:50]
+        .order_by("-on_date", "-created_at", "-pk")[: RECORDED_LIMIT * len(prefixes)]
     )
-    upcoming = []
-    if due_date is not None and rule_code in RULES:
-        rule = RULES[rule_code]
-        offsets, repeat, enabled = timing(rule)
-        if enabled:
-            upcoming = rule.upcoming(due_date, clock.today(), offsets, repeat)
-    return {"recorded": recorded, "upcoming": upcoming}
+    for occasion in rows:
+        bucket = found.get(_object_prefix(occasion.object_key))
+        if bucket is None:  # a prefix that is not ``kind:pk:`` (a monthly report's key)
+            bucket = next((found[p] for p in prefixes if occasion.object_key.startswith(p)), None)
+        if bucket is not None and len(bucket) < RECORDED_LIMIT:
+            occasion.rule_label = _label(occasion)
+            bucket.append(occasion)
+    return found
+
+
+def _upcoming(due_dates: dict[str, dt.date | None], rule_code: str | None) -> dict[str, list[dt.date]]:
+    """The next dates the rule reminds on, for each object still open; its timing is read once."""
+    found: dict[str, list[dt.date]] = {prefix: [] for prefix in due_dates}
+    if rule_code not in RULES or all(day is None for day in due_dates.values()):
+        return found
+    rule = RULES[rule_code]
+    offsets, repeat, enabled = timing(rule)
+    if not enabled:
+        return found
+    today = clock.today()
+    for prefix, day in due_dates.items():
+        if day is not None:
+            found[prefix] = rule.upcoming(day, today, offsets, repeat)
+    return found
+
+
+def for_objects(due_dates: dict[str, dt.date | None], rule_code: str | None, *, user) -> dict[str, dict]:
+    """Reminders of several objects of one rule, keyed by object prefix: one query for the
+    occasions whatever their number. ``due_dates`` maps each prefix to the object's date, or
+    None when the object is closed (then nothing is upcoming)."""
+    prefixes = list(due_dates)
+    recorded = _recorded(prefixes, user)
+    upcoming = _upcoming(due_dates, rule_code)
+    return {prefix: {"recorded": recorded[prefix], "upcoming": upcoming[prefix]} for prefix in prefixes}
+
+
+def for_object(object_key_prefix: str, due_date=None, rule_code: str | None = None, *, user) -> dict:
+    """Reminders recorded for the object that ``user`` may see, and the next dates its rule will
+    remind on."""
+    return for_objects({object_key_prefix: due_date}, rule_code, user=user)[object_key_prefix]
 
 
 def mail_log():
-    """Every reminder mail, failures first, then the newest."""
+    """Every mail, reminders and event mails, failures first, then the newest."""
     order = Case(
         When(state=OccasionState.FAILED, then=Value(0)),
         When(state=OccasionState.PENDING, then=Value(1)),
@@ -44,9 +127,58 @@ def local_date(moment):
     return timezone.localtime(moment, SHANGHAI).date()
 
 
-def for_order(order) -> dict:
+def for_order(order, *, user) -> dict:
     """The deadline reminders of an order: sent, and the next ones while it stays open."""
     from supervision.casework.models import OPEN_ORDER_STATES
 
     due_date = local_date(order.deadline) if order.state in OPEN_ORDER_STATES else None
-    return for_object(f"order:{order.pk}:", due_date, "order_deadline")
+    return for_object(f"order:{order.pk}:", due_date, "order_deadline", user=user)
+
+
+def _dated(rule_code: str, objects: Iterable, is_open: Callable, *, user) -> dict[int, dict]:
+    """Reminders of objects of a dated rule (interview, meeting, action item, commitment), by pk."""
+    rule = RULES[rule_code]
+    objects = list(objects)
+    due_dates = {f"{rule.kind}:{obj.pk}:": rule.date_of(obj) if is_open(obj) else None for obj in objects}
+    found = for_objects(due_dates, rule_code, user=user)
+    return {obj.pk: found[f"{rule.kind}:{obj.pk}:"] for obj in objects}
+
+
+def _interview_open(notice) -> bool:
+    from supervision.casework.models import InterviewState
+
+    return notice.state in (InterviewState.ISSUED, InterviewState.CONFIRMED)
+
+
+def _commitment_open(commitment) -> bool:
+    from supervision.casework.models import CommitmentState
+
+    return commitment.state == CommitmentState.OPEN
+
+
+def for_interview(notice, *, user) -> dict:
+    """An interview's reminders: the day before it, while it is issued or confirmed."""
+    return _dated("interview", [notice], _interview_open, user=user)[notice.pk]
+
+
+def for_commitments(commitments, *, user) -> dict[int, dict]:
+    """The reminders of an interview's commitments, by pk, in one query; upcoming while open."""
+    return _dated("commitment", commitments, _commitment_open, user=user)
+
+
+def for_commitment(commitment, *, user) -> dict:
+    return for_commitments([commitment], user=user)[commitment.pk]
+
+
+def for_meeting(meeting, *, user) -> dict:
+    """A meeting's reminders (and other mail recorded about it); upcoming while it is scheduled."""
+    return _dated("meeting", [meeting], lambda m: m.is_open, user=user)[meeting.pk]
+
+
+def for_action_items(items, *, user) -> dict[int, dict]:
+    """The reminders of several action items, by pk, in one query; upcoming while each is open."""
+    return _dated("action_item", items, lambda item: item.is_open, user=user)
+
+
+def for_action_item(item, *, user) -> dict:
+    return for_action_items([item], user=user)[item.pk]

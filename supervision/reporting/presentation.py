@@ -61,11 +61,11 @@ def submission_context(submission: MonthlySubmission, user) -> dict:
         "files": submission.files.all(),
         "typical_cases": submission.typical_cases.select_related("city"),
         "warnings": warning_rows(submission),
-        "reminders": reminders_for(submission),
+        "reminders": reminders_for(submission, user),
     }
 
 
-def reminders_for(submission) -> dict:
+def reminders_for(submission, user) -> dict:
     from django.utils import timezone
 
     from supervision.core.models import SHANGHAI
@@ -74,7 +74,7 @@ def reminders_for(submission) -> dict:
     key = f"report:{submission.operator.code}:{submission.period.label}"
     pending = submission.submitted_at is None
     due_date = timezone.localtime(submission.period.due_at, SHANGHAI).date() if pending else None
-    return for_object(key, due_date, "report_due")
+    return for_object(key, due_date, "report_due", user=user)
 
 
 def compare_context(visible, pk, other_pk) -> dict:

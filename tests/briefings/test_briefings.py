@@ -9,7 +9,7 @@ import io
 
 import pytest
 from django.core import mail
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from docx import Document
@@ -21,6 +21,8 @@ from supervision.briefings import content, figures, services
 from supervision.briefings.models import Briefing, BriefingDelivery, BriefingState
 from supervision.casework.models import InspectionFinding, NoticeRecord, RecordKind, RectificationOrder
 from supervision.core.models import City, Operator, Role
+from supervision.reminders import services as reminder_services
+from supervision.reminders.models import Occasion
 from supervision.reporting.models import ComplaintRecord, TypicalCase
 from supervision.reporting.summaries import refresh_complaint_counts
 from tests.analytics.test_indicators import SHANGHAI, complaint
@@ -283,18 +285,54 @@ def test_circulation_mails_every_manager_once_with_both_files(
     with django_capture_on_commit_callbacks(execute=True):
         services.circulate(draft, user=regulator)
     assert sorted(m.to[0] for m in mail.outbox) == [manager_a.email, manager_b.email]  # managers only
+    with Briefing.objects.get(pk=draft.pk).pdf_file.open("rb") as handle:
+        approved_pdf = handle.read()
     for message in mail.outbox:
         names = [name for name, _data, _type in message.attachments]
         assert [n.rsplit(".", 1)[1] for n in names] == ["docx", "pdf"]
         assert names[0].startswith("鲁通管通〔2026〕1号 关于2026年10月")
+        assert message.attachments[1][1] == approved_pdf
     english = next(m for m in mail.outbox if m.to == [manager_b.email])
     assert english.subject.startswith("Circulated: ")
     assert BriefingDelivery.objects.filter(briefing=draft, sent_at__isnull=False).count() == 2
-    # A retried task sends to nobody twice.
-    from supervision.briefings import mail as briefing_mail
-
-    assert briefing_mail.send(draft.pk) == 0
+    # A task delivered again (a retry, a re-queue by the scan) sends to nobody twice.
+    occasions = Occasion.objects.filter(
+        rule="briefings.circulated", object_key=f"briefing:{draft.pk}:circulated"
+    )
+    assert [o.state for o in occasions] == ["sent", "sent"]
+    assert [reminder_services.send(o.pk) for o in occasions] == ["taken", "taken"]
     assert len(mail.outbox) == 2
+
+
+def test_a_circulation_rolled_back_records_no_mail_and_no_delivery(draft, leader, regulator, manager_a):
+    services.approve(draft, user=leader, now=NOW)
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.circulate(draft, user=regulator)
+        raise RuntimeError("the disk is full")
+    assert not Occasion.objects.exists()
+    assert not BriefingDelivery.objects.exists()
+
+
+def test_deliveries_show_not_sent_until_the_worker_sends_them(
+    client, draft, leader, regulator, manager_a, django_capture_on_commit_callbacks
+):
+    """The broker lost the task: the delivery waits, listed as not sent, until a scan re-queues it."""
+    services.approve(draft, user=leader, now=NOW)
+    with django_capture_on_commit_callbacks(execute=False):
+        services.circulate(draft, user=regulator)
+    delivery = BriefingDelivery.objects.get(briefing=draft)
+    assert (delivery.recipient, delivery.sent_at) == (manager_a, None)
+    client.force_login(regulator)
+    page = client.get(
+        reverse("control:briefing", args=[draft.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    assert "not sent yet" in page
+    occasion = Occasion.objects.get(rule="briefings.circulated")
+    assert occasion.pk in reminder_services.scan()
+    assert reminder_services.send(occasion.pk) == "sent"
+    delivery.refresh_from_db()
+    assert delivery.sent_at is not None
+    assert [m.to for m in mail.outbox] == [[manager_a.email]]
 
 
 def test_circulation_is_recorded_as_a_notice_per_operator(draft, leader, regulator):

@@ -1,5 +1,6 @@
-"""Casework e-mails: queued after the commit, one per recipient in their language, text and
-HTML, each recorded on the case's timeline."""
+"""Casework e-mails: recorded in the reminders' outbox with the change and sent after the commit,
+one per recipient in their language, text and HTML, each mail recorded once on the case's
+timeline; each event is a mail of its own, the same event recorded twice is not."""
 
 import datetime as dt
 
@@ -8,7 +9,9 @@ from django.core import mail
 from django.db import transaction
 
 from supervision.casework import findings, interviews, orders
+from supervision.casework import mail as case_mail
 from supervision.casework.models import CaseEvent, local_date
+from supervision.reminders.models import Occasion
 
 from .conftest import make_finding, make_interview, make_order, upload
 
@@ -125,3 +128,72 @@ def test_a_rolled_back_change_sends_nothing(sent, regulator, operator_a):
     with pytest.raises(RuntimeError):
         sent(issue_then_fail)
     assert mail.outbox == []
+    assert not Occasion.objects.filter(object_key__startswith=f"order:{order.pk}:").exists()
+
+
+def keys(order):
+    return sorted(
+        set(
+            Occasion.objects.filter(object_key__startswith=f"order:{order.pk}:").values_list(
+                "object_key", flat=True
+            )
+        )
+    )
+
+
+def test_each_extension_granted_is_a_mail_of_its_own_about_that_extension(sent, regulator, operator_a):
+    order = make_order(regulator, operator_a, "acknowledged")
+    decided = []
+    for days, note in ((5, "同意延期至第一次"), (12, "同意再次延期")):
+        request = orders.ask_extension(
+            order,
+            user=operator_a,
+            reason="x",
+            proposed_date=local_date(order.deadline) + dt.timedelta(days=days),
+        )
+        sent(lambda request=request, note=note: orders.grant_extension(request, user=regulator, note=note))
+        order.refresh_from_db()
+        decided.append(request)
+    first, second = decided
+    assert keys(order) == sorted(
+        [
+            f"order:{order.pk}:issued",
+            f"order:{order.pk}:extension:{first.pk}:asked",
+            f"order:{order.pk}:extension:{first.pk}:granted",
+            f"order:{order.pk}:extension:{second.pk}:asked",
+            f"order:{order.pk}:extension:{second.pk}:granted",
+        ]
+    )
+    granted = [m for m in mail.outbox if "同意" in m.body]
+    assert [m.to for m in granted] == [[operator_a.email], [operator_a.email]]
+    assert "同意延期至第一次" in granted[0].body and "同意再次延期" in granted[1].body
+    events = CaseEvent.objects.filter(order=order, kind="email", data__mail="extension_granted")
+    assert events.count() == 2
+
+
+def test_a_report_returned_twice_is_two_mails_and_recording_one_again_is_none(sent, regulator, operator_a):
+    order = make_order(regulator, operator_a, "returned")  # report no. 1 returned
+    orders.submit_report(order, user=operator_a, text="已补充", uploads=[upload()])
+    mail.outbox.clear()
+    sent(lambda: orders.return_report(order, user=regulator, comment="仍缺培训签到表"))
+    assert f"order:{order.pk}:report:1:returned" in keys(order)
+    assert f"order:{order.pk}:report:2:returned" in keys(order)
+    assert [m.to for m in mail.outbox] == [[operator_a.email]]
+    assert "仍缺培训签到表" in mail.outbox[0].body
+    # The same event recorded again (a service retried, say) is no new mail.
+    report = order.reports.get(number=2)
+    assert sent(lambda: case_mail.queue("report_returned", order, report)) == []
+    assert len(mail.outbox) == 1
+
+
+def test_the_timeline_lists_each_mail_once_whatever_the_deliveries(sent, regulator, cmcc_people):
+    operator_a, manager_a = cmcc_people
+    draft = make_order(regulator, operator_a, "draft")
+    order = sent(lambda: orders.issue_order(draft, user=regulator))
+    from supervision.reminders import services
+
+    for occasion in Occasion.objects.filter(object_key=f"order:{order.pk}:issued"):
+        assert services.send(occasion.pk) == "taken"
+    [event] = CaseEvent.objects.filter(order=order, kind="email")
+    assert sorted(event.data["to"]) == sorted([operator_a.email, manager_a.email])
+    assert event.data["key"] == f"order:{order.pk}:issued"

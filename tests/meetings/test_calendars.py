@@ -105,6 +105,58 @@ def test_updates_keep_the_uid_and_raise_the_sequence_and_a_cancellation_cancels(
     assert "与应急演练冲突" in next(m for m in cancelled if m.to == [operator_a.email]).body
 
 
+def test_each_update_is_a_mail_of_its_own_and_each_is_sent_once(meeting, people, sent):
+    from supervision.reminders import services as reminder_services
+    from supervision.reminders.models import Occasion
+
+    regulator, operator_a, *_ = people
+    services.add_item(meeting, title="通报11月携号转网工作情况")
+    sent(lambda: services.publish_agenda(meeting))
+    for day in (10, 11):
+        sent(
+            lambda day=day: services.move(
+                meeting,
+                starts_at=local(2026, 12, day, 9, 0),
+                duration_minutes=120,
+                place="视频会议",
+                video_link="",
+            )
+        )
+    sent(lambda: services.cancel(meeting))
+    to_a = Occasion.objects.filter(recipient=operator_a).order_by("pk")
+    assert [(o.rule, o.object_key, o.state) for o in to_a] == [
+        ("meetings.invitation", f"meeting:{meeting.pk}:invitation:0", "sent"),
+        ("meetings.update", f"meeting:{meeting.pk}:update:1", "sent"),
+        ("meetings.update", f"meeting:{meeting.pk}:update:2", "sent"),
+        ("meetings.cancellation", f"meeting:{meeting.pk}:cancellation", "sent"),
+    ]
+    before = len(mail.outbox)
+    assert {reminder_services.send(o.pk) for o in to_a} == {"taken"}  # a task delivered twice
+    assert len(mail.outbox) == before
+
+
+def test_a_meeting_mail_rolled_back_records_nothing_and_one_recorded_before_a_deletion_is_dropped(
+    meeting, people, django_capture_on_commit_callbacks
+):
+    from django.db import transaction
+
+    from supervision.reminders import services as reminder_services
+    from supervision.reminders.models import Occasion
+
+    services.add_item(meeting, title="通报情况")
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.publish_agenda(meeting)
+        raise RuntimeError("the disk is full")
+    assert not Occasion.objects.exists()
+    with django_capture_on_commit_callbacks(execute=False):
+        services.publish_agenda(meeting)  # the broker loses the tasks
+    recorded = list(Occasion.objects.filter(rule="meetings.invitation"))
+    assert len(recorded) == len(people)
+    meeting.delete()
+    assert {reminder_services.send(o.pk) for o in recorded} == {"dropped"}
+    assert mail.outbox == []
+
+
 def test_changes_before_the_invitation_send_nothing(meeting, people, sent):
     assert (
         sent(

@@ -32,15 +32,16 @@ def count(client, url) -> int:
     ("face", "name", "with_pk", "expected"),
     [
         # session and user; the meeting; invitations, attendees, agenda, action items; the item
-        # form's operators; suggestions: orders, incidents, the period, spikes (4), action items
-        ("control", "control:meeting", True, 16),
+        # form's operators; suggestions: orders, incidents, the period, spikes (4), action items;
+        # reminders: the meeting's and all action items' occasions (one query each), each rule's timing
+        ("control", "control:meeting", True, 20),
         ("control", "control:meeting_minutes", True, 8),
         ("control", "control:meeting_attendance", True, 7),
         ("control", "control:meetings", False, 6),
         ("control", "control:meeting_series", None, 5),
-        ("portal", "portal:meeting", True, 8),
+        ("portal", "portal:meeting", True, 12),  # reminders as above: 4
         ("portal", "portal:meetings", False, 7),
-        ("portal", "portal:action_items", False, 4),
+        ("portal", "portal:action_items", False, 6),  # reminders: occasions, timing
     ],
 )
 def test_meeting_pages_take_a_fixed_number_of_queries(

@@ -105,6 +105,27 @@ def test_minutes_are_published_to_the_attendees(
     assert not [a for a in to_a.alternatives if a[1].startswith("text/calendar")]
 
 
+def test_corrected_minutes_published_again_are_a_new_mail(
+    meeting, frozen, regulator, operator_a, eager_tasks, django_capture_on_commit_callbacks
+):
+    from supervision.reminders.models import Occasion
+
+    services.answer_attendance(meeting, user=operator_a, attendees=[operator_a])
+    services.save_minutes(meeting, text="议定事项：各运营商报送投诉原因分析。")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_minutes(meeting)
+    frozen.shift(dt.timedelta(hours=2))
+    services.save_minutes(meeting, text="议定事项（更正）：各运营商于12月20日前报送投诉原因分析。")
+    with django_capture_on_commit_callbacks(execute=True):
+        services.publish_minutes(meeting)
+    to_a = [m for m in mail.outbox if m.to == [operator_a.email]]
+    assert len(to_a) == 2 and "更正" in to_a[1].body
+    assert sorted(Occasion.objects.filter(recipient=operator_a).values_list("object_key", flat=True)) == [
+        f"meeting:{meeting.pk}:minutes:20261128T100000",
+        f"meeting:{meeting.pk}:minutes:20261128T120000",
+    ]
+
+
 def test_operators_mark_their_action_items_done(client, operator_a, meeting, cmcc):
     item = services.add_action_item(
         meeting, title="报送投诉原因分析", operator=cmcc, due_on=dt.date(2026, 12, 20)
