@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings as django_settings
+from django.utils import translation
 
 from supervision.core.models import Operator, Role, User
 
@@ -74,6 +75,18 @@ def client_for(client):
         return client
 
     return login
+
+
+@pytest.fixture(autouse=True)
+def default_language():
+    """Each test starts in the site's default language (Chinese).
+
+    Django's LocaleMiddleware leaves the language of the last request active in the thread, so
+    without this a test would see whatever language the test before it last requested.
+    """
+    translation.activate(django_settings.LANGUAGE_CODE)
+    yield
+    translation.activate(django_settings.LANGUAGE_CODE)
 
 
 @pytest.fixture(autouse=True)
