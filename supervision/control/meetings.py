@@ -1,6 +1,7 @@
 """The administration's side of consultation meetings: series, occurrences, agenda, attendance,
 minutes and action items, and the user's calendar address. Views and forms only: every change
-goes through ``supervision.meetings.services``.
+goes through ``supervision.meetings.services``, and what both faces do alike (a button that calls a
+service, a page with a form, the calendar address) is written once in ``supervision.meetings.presentation``.
 """
 
 import datetime as dt
@@ -8,11 +9,9 @@ import datetime as dt
 from django import forms
 from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -20,14 +19,13 @@ from django.views.decorators.http import require_POST
 
 from supervision.core.models import SHANGHAI, Operator
 from supervision.core.permissions import regulator_required, regulator_staff_required
-from supervision.meetings import calendars, recurrence, services
+from supervision.meetings import presentation, recurrence, services
 from supervision.meetings.models import (
     ActionItem,
     ActionState,
     AgendaItem,
     AgendaState,
     Attendee,
-    CalendarFeed,
     Invitation,
     Meeting,
     MeetingSeries,
@@ -200,20 +198,18 @@ class ActionItemForm(forms.ModelForm):
 # --- Helpers -------------------------------------------------------------------------------------
 
 
-def _attempt(request, action, success: str | None = None) -> bool:
-    """Run a service call; a refusal becomes an error message for the user."""
-    try:
-        action()
-    except services.MeetingRefused as refused:
-        messages.error(request, str(refused))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
+def _meeting_url(pk, anchor: str = "") -> str:
+    return reverse("control:meeting", args=[pk]) + anchor
 
 
-def _meeting(request, pk) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("series"), pk=pk)
+def _minutes_url(pk, anchor: str = "") -> str:
+    return reverse("control:meeting_minutes", args=[pk]) + anchor
+
+
+def _change_meeting(request, pk, service, success, back: str, **kwargs):
+    """A button on the meeting itself; then back to ``back``."""
+    meeting = presentation.visible_meeting(request, pk)
+    return presentation.post_action(request, meeting, service, success, back, **kwargs)
 
 
 def _detail_meeting(request, pk) -> Meeting:
@@ -261,10 +257,7 @@ def _detail(request, meeting: Meeting, *, item_form=None, status=200):
     invitations = list(meeting.invitations.all())
     can_edit = _can_edit(request, meeting)
     action_items = list(meeting.action_items.all())
-    # Each action item's reminders, fetched for all of them at once.
-    action_reminders = reminder_visibility.for_action_items(action_items, user=request.user)
-    for item in action_items:
-        item.reminders = action_reminders[item.pk]
+    presentation.attach_reminders(request, action_items)
     context = {
         "meeting": meeting,
         "reminders": reminder_visibility.for_meeting(meeting, user=request.user),
@@ -378,7 +371,7 @@ def meeting_detail(request, pk):
 
 @regulator_staff_required
 def meeting_move(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = presentation.visible_meeting(request, pk)
     form = OccurrenceForm(
         request.POST or None,
         initial={
@@ -388,48 +381,29 @@ def meeting_move(request, pk):
             "video_link": meeting.video_link,
         },
     )
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.move(meeting, user=request.user, **form.cleaned_data),
-            _("The meeting is moved; invitees who had the invitation receive an update."),
-        )
-    ):
-        return redirect("control:meeting", pk=pk)
-    return render(
+    return presentation.form_page(
         request,
-        "control/meetings/occurrence_form.html",
-        {"form": form, "series": meeting.series, "meeting": meeting},
+        meeting,
+        form,
+        services.move,
+        success=_("The meeting is moved; invitees who had the invitation receive an update."),
+        redirect_to=_meeting_url(pk),
+        template="control/meetings/occurrence_form.html",
+        context={"series": meeting.series, "meeting": meeting},
     )
 
 
 @regulator_staff_required
 @require_POST
 def meeting_cancel(request, pk):
-    meeting = _meeting(request, pk)
+    success = _("The meeting is cancelled; the rest of the series is unchanged.")
     form = CancelForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _attempt(
-        request,
-        lambda: services.cancel(meeting, reason=reason, user=request.user),
-        _("The meeting is cancelled; the rest of the series is unchanged."),
-    )
-    return redirect("control:meeting", pk=pk)
+    return _change_meeting(request, pk, services.cancel, success, _meeting_url(pk), form=form)
 
 
 @regulator_required
 def meeting_ics(request, pk):
-    meeting = _meeting(request, pk)
-    body = calendars.download_ics(
-        meeting, url=request.build_absolute_uri(reverse("control:meeting", args=[pk]))
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"meeting-{timezone.localtime(meeting.starts_at, SHANGHAI):%Y%m%d}.ics"
-    )
-    return response
+    return presentation.meeting_ics(request, pk, namespace="control")
 
 
 # --- Agenda --------------------------------------------------------------------------------------
@@ -440,16 +414,16 @@ def meeting_ics(request, pk):
 def agenda_add(request, pk):
     meeting = _detail_meeting(request, pk)
     form = AgendaItemForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            request,
-            lambda: services.add_item(meeting, user=request.user, **data),
-            _("The item is on the agenda."),
-        ):
-            return redirect(reverse("control:meeting", args=[pk]) + "#agenda")
-        return redirect("control:meeting", pk=pk)
-    return _detail(request, meeting, item_form=form, status=400)
+    if not form.is_valid():
+        return _detail(request, meeting, item_form=form, status=400)
+    return presentation.post_action(
+        request,
+        meeting,
+        services.add_item,
+        _("The item is on the agenda."),
+        _meeting_url(pk, "#agenda"),
+        form=form,
+    )
 
 
 def _item(request, pk) -> AgendaItem:
@@ -458,98 +432,71 @@ def _item(request, pk) -> AgendaItem:
     )
 
 
-def _back_to_agenda(item: AgendaItem):
-    return redirect(reverse("control:meeting", args=[item.meeting_id]) + "#agenda")
+def _change_agenda_item(request, pk, service, success, **kwargs):
+    """A button on an agenda item or proposal; back to the meeting's agenda."""
+    item = _item(request, pk)
+    back = _meeting_url(item.meeting_id, "#agenda")
+    return presentation.post_action(request, item, service, success, back, **kwargs)
 
 
 @regulator_staff_required
 def agenda_item_edit(request, pk):
     item = _item(request, pk)
-    form = AgendaItemForm(request.POST or None, instance=item, meeting=item.meeting)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.update_item(item, user=request.user, **form.cleaned_data),
-            _("The agenda item is saved."),
-        )
-    ):
-        return _back_to_agenda(item)
-    return render(request, "control/meetings/agenda_item_form.html", {"form": form, "item": item})
+    return presentation.form_page(
+        request,
+        item,
+        AgendaItemForm(request.POST or None, instance=item, meeting=item.meeting),
+        services.update_item,
+        success=_("The agenda item is saved."),
+        redirect_to=_meeting_url(item.meeting_id, "#agenda"),
+        template="control/meetings/agenda_item_form.html",
+        context={"item": item},
+    )
 
 
 @regulator_staff_required
 @require_POST
 def agenda_item_delete(request, pk):
-    item = _item(request, pk)
-    _attempt(
-        request,
-        lambda: services.delete_item(item, user=request.user),
-        _("The item is removed from the agenda."),
-    )
-    return _back_to_agenda(item)
+    return _change_agenda_item(request, pk, services.delete_item, _("The item is removed from the agenda."))
 
 
 @regulator_staff_required
 @require_POST
 def agenda_item_move(request, pk):
-    item = _item(request, pk)
-    _attempt(
-        request, lambda: services.move_item(item, up=request.POST.get("direction") == "up", user=request.user)
-    )
-    return _back_to_agenda(item)
+    up = request.POST.get("direction") == "up"
+    return _change_agenda_item(request, pk, services.move_item, None, up=up)  # the new order says it
 
 
 @regulator_staff_required
 @require_POST
 def agenda_take(request, pk):
-    meeting = _meeting(request, pk)
     key = request.POST.get("key", "")
-    _attempt(
-        request,
-        lambda: services.take_suggestion(meeting, key, user=request.user),
-        _("The suggestion is on the agenda."),
+    success = _("The suggestion is on the agenda.")
+    return _change_meeting(
+        request, pk, services.take_suggestion, success, _meeting_url(pk, "#agenda"), key=key
     )
-    return redirect(reverse("control:meeting", args=[pk]) + "#agenda")
 
 
 @regulator_staff_required
 @require_POST
 def proposal_accept(request, pk):
-    item = _item(request, pk)
-    _attempt(
-        request,
-        lambda: services.accept_proposal(item, user=request.user),
-        _("The proposal is on the agenda."),
-    )
-    return _back_to_agenda(item)
+    return _change_agenda_item(request, pk, services.accept_proposal, _("The proposal is on the agenda."))
 
 
 @regulator_staff_required
 @require_POST
 def proposal_decline(request, pk):
-    item = _item(request, pk)
-    form = DeclineForm(request.POST)
-    reason = form.cleaned_data["reason"] if form.is_valid() else ""
-    _attempt(
-        request,
-        lambda: services.decline_proposal(item, user=request.user, reason=reason),
-        _("The proposal is declined; the operator sees your reason."),
+    success = _("The proposal is declined; the operator sees your reason.")
+    return _change_agenda_item(
+        request, pk, services.decline_proposal, success, form=DeclineForm(request.POST)
     )
-    return _back_to_agenda(item)
 
 
 @regulator_staff_required
 @require_POST
 def agenda_publish(request, pk):
-    meeting = _meeting(request, pk)
-    _attempt(
-        request,
-        lambda: services.publish_agenda(meeting, user=request.user),
-        _("The agenda is published: the invitees receive it with the calendar invitation."),
-    )
-    return redirect("control:meeting", pk=pk)
+    success = _("The agenda is published: the invitees receive it with the calendar invitation.")
+    return _change_meeting(request, pk, services.publish_agenda, success, _meeting_url(pk))
 
 
 # --- Attendance, minutes, action items, closing --------------------------------------------------
@@ -563,7 +510,7 @@ def meeting_attendance(request, pk):
             attended = {int(value) for value in request.POST.getlist("attended")}
         except ValueError:
             attended = set()
-        if _attempt(
+        if presentation.attempt(
             request,
             lambda: services.record_attendance(
                 meeting,
@@ -588,7 +535,7 @@ def meeting_minutes(request, pk):
     if request.method == "POST":
         form = MinutesForm(request.POST)
         if form.is_valid():
-            _attempt(
+            presentation.attempt(
                 request,
                 lambda: services.save_minutes(meeting, text=form.cleaned_data["minutes"], user=request.user),
                 _("The minutes are saved."),
@@ -616,25 +563,17 @@ def _minutes_page(request, meeting, *, can_edit, action_form=None, status=200):
 @regulator_staff_required
 @require_POST
 def minutes_publish(request, pk):
-    meeting = _meeting(request, pk)
-    _attempt(
-        request,
-        lambda: services.publish_minutes(meeting, user=request.user),
-        _("The minutes are published and sent to the attendees."),
-    )
-    return redirect("control:meeting_minutes", pk=pk)
+    success = _("The minutes are published and sent to the attendees.")
+    return _change_meeting(request, pk, services.publish_minutes, success, _minutes_url(pk))
 
 
 @regulator_staff_required
 @require_POST
 def meeting_close(request, pk):
-    meeting = _meeting(request, pk)
-    _attempt(
-        request,
-        lambda: services.close(meeting, user=request.user),
-        _("The meeting is closed: its record is now read-only. Action items are followed up until done."),
+    success = _(
+        "The meeting is closed: its record is now read-only. Action items are followed up until done."
     )
-    return redirect("control:meeting", pk=pk)
+    return _change_meeting(request, pk, services.close, success, _meeting_url(pk))
 
 
 @regulator_staff_required
@@ -642,54 +581,50 @@ def meeting_close(request, pk):
 def action_item_add(request, pk):
     meeting = _detail_meeting(request, pk)
     form = ActionItemForm(request.POST, meeting=meeting)
-    if form.is_valid():
-        _attempt(
-            request,
-            lambda: services.add_action_item(meeting, user=request.user, **form.cleaned_data),
-            _("The action item is recorded."),
+    if not form.is_valid():
+        return _minutes_page(
+            request, meeting, can_edit=_can_edit(request, meeting), action_form=form, status=400
         )
-        return redirect(reverse("control:meeting_minutes", args=[pk]) + "#action-items")
-    return _minutes_page(request, meeting, can_edit=_can_edit(request, meeting), action_form=form, status=400)
+    return presentation.post_action(
+        request,
+        meeting,
+        services.add_action_item,
+        _("The action item is recorded."),
+        _minutes_url(pk, "#action-items"),
+        form=form,
+    )
 
 
 def _action_item(request, pk) -> ActionItem:
     return get_object_or_404(ActionItem.objects.visible_to(request.user).select_related("meeting"), pk=pk)
 
 
+def _change_action_item(request, pk, service, success, **kwargs):
+    """A button on an action item; back to the meeting's action items."""
+    item = _action_item(request, pk)
+    back = _minutes_url(item.meeting_id, "#action-items")
+    return presentation.post_action(request, item, service, success, back, **kwargs)
+
+
 @regulator_staff_required
 @require_POST
 def action_item_delete(request, pk):
-    item = _action_item(request, pk)
-    _attempt(
-        request,
-        lambda: services.delete_action_item(item, user=request.user),
-        _("The action item is removed."),
-    )
-    return redirect(reverse("control:meeting_minutes", args=[item.meeting_id]) + "#action-items")
+    return _change_action_item(request, pk, services.delete_action_item, _("The action item is removed."))
 
 
 @regulator_staff_required
 @require_POST
 def action_item_done(request, pk):
-    item = _action_item(request, pk)
-    _attempt(
-        request,
-        lambda: services.complete_action_item(item, user=request.user, note=request.POST.get("note", "")),
-        _("The action item is marked done."),
+    note = request.POST.get("note", "")
+    return _change_action_item(
+        request, pk, services.complete_action_item, _("The action item is marked done."), note=note
     )
-    return redirect(reverse("control:meeting_minutes", args=[item.meeting_id]) + "#action-items")
 
 
 @regulator_staff_required
 @require_POST
 def action_item_reopen(request, pk):
-    item = _action_item(request, pk)
-    _attempt(
-        request,
-        lambda: services.reopen_action_item(item, user=request.user),
-        _("The action item is open again."),
-    )
-    return redirect(reverse("control:meeting_minutes", args=[item.meeting_id]) + "#action-items")
+    return _change_action_item(request, pk, services.reopen_action_item, _("The action item is open again."))
 
 
 # --- The user's calendar address -----------------------------------------------------------------
@@ -697,22 +632,16 @@ def action_item_reopen(request, pk):
 
 @regulator_required
 def calendar(request):
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    feed_url = request.build_absolute_uri(calendars.feed_path(feed.token)) if feed else None
-    return render(request, "control/meetings/calendar.html", {"feed_url": feed_url, "feed": feed})
+    return presentation.calendar_address(request, namespace="control")
 
 
 @regulator_required(leader_may_write=True)  # one's own calendar address, not the record
 @require_POST
 def calendar_reset(request):
-    services.reset_feed(request.user)
-    messages.success(request, _("Your calendar has a new address; any earlier one no longer works."))
-    return redirect("control:calendar_address")
+    return presentation.reset_calendar(request, namespace="control")
 
 
 @regulator_required(leader_may_write=True)
 @require_POST
 def calendar_revoke(request):
-    services.revoke_feed(request.user)
-    messages.success(request, _("Your calendar address is turned off."))
-    return redirect("control:calendar_address")
+    return presentation.revoke_calendar(request, namespace="control")

@@ -6,20 +6,17 @@ proposal or action item is a 404.
 """
 
 from django import forms
-from django.contrib import messages
 from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supervision.core.models import SHANGHAI
 from supervision.core.permissions import operator_required
-from supervision.meetings import calendars, services
+from supervision.meetings import presentation, services
 from supervision.meetings.models import (
     ActionItem,
     ActionState,
@@ -27,7 +24,6 @@ from supervision.meetings.models import (
     AgendaSource,
     AgendaState,
     Attendee,
-    CalendarFeed,
     Invitation,
     Meeting,
 )
@@ -87,27 +83,6 @@ class DoneForm(forms.Form):
     )
 
 
-def _attempt(request, action, success: str) -> bool:
-    try:
-        action()
-    except services.MeetingRefused as refused:
-        messages.error(request, str(refused))
-        return False
-    messages.success(request, success)
-    return True
-
-
-def _meeting(request, pk) -> Meeting:
-    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("series"), pk=pk)
-
-
-def _attach_reminders(request, items) -> None:
-    """Each action item's reminders (its own operator's recipients only), fetched at once."""
-    found = reminder_visibility.for_action_items(items, user=request.user)
-    for item in items:
-        item.reminders = found[item.pk]
-
-
 def _own_invitation(request, meeting: Meeting) -> Invitation:
     queryset = Invitation.objects.visible_to(request.user).prefetch_related(
         Prefetch("attendees", queryset=Attendee.objects.select_related("user"))
@@ -142,7 +117,7 @@ def meeting_list(request):
 
 @operator_required
 def meeting_detail(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = presentation.visible_meeting(request, pk)
     invitation = _own_invitation(request, meeting)
     agenda = meeting.agenda_items.filter(state=AgendaState.ACCEPTED).select_related("operator")
     proposals = AgendaItem.objects.visible_to(request.user).filter(
@@ -151,7 +126,7 @@ def meeting_detail(request, pk):
     action_items = list(
         ActionItem.objects.visible_to(request.user).filter(meeting=meeting).select_related("done_by")
     )
-    _attach_reminders(request, action_items)
+    presentation.attach_reminders(request, action_items)
     return render(
         request,
         "portal/meetings/meeting.html",
@@ -169,7 +144,7 @@ def meeting_detail(request, pk):
 
 @operator_required
 def meeting_attendance(request, pk):
-    meeting = _meeting(request, pk)
+    meeting = presentation.visible_meeting(request, pk)
     invitation = _own_invitation(request, meeting)
     attendees = list(invitation.attendees.all())
     initial = {
@@ -180,44 +155,31 @@ def meeting_attendance(request, pk):
         "declined": invitation.declined,
         "note": invitation.note,
     }
-    form = AttendanceForm(request.POST or None, initial=initial, operator_id=request.operator.pk)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        if _attempt(
-            request,
-            lambda: services.answer_attendance(
-                meeting,
-                user=request.user,
-                attendees=list(data["attendees"]),
-                others=data["others"],
-                declined=data["declined"],
-                note=data["note"],
-            ),
-            _("Your answer is sent to the administration."),
-        ):
-            return redirect("portal:meeting", pk=pk)
-    return render(
+    return presentation.form_page(
         request,
-        "portal/meetings/attendance_form.html",
-        {"meeting": meeting, "invitation": invitation, "form": form},
+        meeting,
+        AttendanceForm(request.POST or None, initial=initial, operator_id=request.operator.pk),
+        services.answer_attendance,
+        success=_("Your answer is sent to the administration."),
+        redirect_to=reverse("portal:meeting", args=[pk]),
+        template="portal/meetings/attendance_form.html",
+        context={"meeting": meeting, "invitation": invitation},
     )
 
 
 @operator_required
 def meeting_propose(request, pk):
-    meeting = _meeting(request, pk)
-    form = ProposalForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.propose_item(meeting, user=request.user, **form.cleaned_data),
-            _("Your proposal is sent; the administration decides whether it goes on the agenda."),
-        )
-    ):
-        return redirect(reverse("portal:meeting", args=[pk]) + "#proposals")
-    return render(request, "portal/meetings/proposal_form.html", {"meeting": meeting, "form": form})
+    meeting = presentation.visible_meeting(request, pk)
+    return presentation.form_page(
+        request,
+        meeting,
+        ProposalForm(request.POST or None),
+        services.propose_item,
+        success=_("Your proposal is sent; the administration decides whether it goes on the agenda."),
+        redirect_to=reverse("portal:meeting", args=[pk]) + "#proposals",
+        template="portal/meetings/proposal_form.html",
+        context={"meeting": meeting},
+    )
 
 
 @operator_required
@@ -229,30 +191,21 @@ def proposal_withdraw(request, pk):
         .select_related("meeting"),
         pk=pk,
     )
-    _attempt(
-        request, lambda: services.withdraw_proposal(item, user=request.user), _("Your proposal is withdrawn.")
-    )
-    return redirect(reverse("portal:meeting", args=[item.meeting_id]) + "#proposals")
+    back = reverse("portal:meeting", args=[item.meeting_id]) + "#proposals"
+    success = _("Your proposal is withdrawn.")
+    return presentation.post_action(request, item, services.withdraw_proposal, success, back)
 
 
 @operator_required
 def meeting_ics(request, pk):
-    meeting = _meeting(request, pk)
-    body = calendars.download_ics(
-        meeting, url=request.build_absolute_uri(reverse("portal:meeting", args=[pk]))
-    )
-    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(
-        True, f"meeting-{timezone.localtime(meeting.starts_at, SHANGHAI):%Y%m%d}.ics"
-    )
-    return response
+    return presentation.meeting_ics(request, pk, namespace="portal")
 
 
 @operator_required
 def action_item_list(request):
     items = ActionItem.objects.visible_to(request.user).select_related("meeting__series", "done_by")
     open_items = [i for i in items if i.state == ActionState.OPEN]
-    _attach_reminders(request, open_items)
+    presentation.attach_reminders(request, open_items)
     return render(
         request,
         "portal/meetings/action_items.html",
@@ -269,23 +222,16 @@ def action_item_detail(request, pk):
     item = get_object_or_404(
         ActionItem.objects.visible_to(request.user).select_related("meeting__series", "done_by"), pk=pk
     )
-    form = DoneForm(request.POST or None)
-    if (
-        request.method == "POST"
-        and form.is_valid()
-        and _attempt(
-            request,
-            lambda: services.complete_action_item(item, user=request.user, note=form.cleaned_data["note"]),
-            _("The action item is marked done; the administration sees it."),
-        )
-    ):
-        return redirect("portal:action_item", pk=pk)
-    return render(
+    return presentation.form_page(
         request,
-        "portal/meetings/action_item.html",
-        {
+        item,
+        DoneForm(request.POST or None),
+        services.complete_action_item,
+        success=_("The action item is marked done; the administration sees it."),
+        redirect_to=reverse("portal:action_item", args=[pk]),
+        template="portal/meetings/action_item.html",
+        context={
             "item": item,
-            "form": form,
             "reminders": reminder_visibility.for_action_item(item, user=request.user),
             "today": timezone.localdate(),
         },
@@ -294,22 +240,16 @@ def action_item_detail(request, pk):
 
 @operator_required
 def calendar(request):
-    feed = CalendarFeed.objects.filter(user=request.user).first()
-    feed_url = request.build_absolute_uri(calendars.feed_path(feed.token)) if feed else None
-    return render(request, "portal/meetings/calendar.html", {"feed_url": feed_url, "feed": feed})
+    return presentation.calendar_address(request, namespace="portal")
 
 
 @operator_required
 @require_POST
 def calendar_reset(request):
-    services.reset_feed(request.user)
-    messages.success(request, _("Your calendar has a new address; any earlier one no longer works."))
-    return redirect("portal:calendar_address")
+    return presentation.reset_calendar(request, namespace="portal")
 
 
 @operator_required
 @require_POST
 def calendar_revoke(request):
-    services.revoke_feed(request.user)
-    messages.success(request, _("Your calendar address is turned off."))
-    return redirect("portal:calendar_address")
+    return presentation.revoke_calendar(request, namespace="portal")

@@ -1,0 +1,108 @@
+"""What both faces do alike on the meeting pages; each face only adds its permission, its namespace,
+its templates and its words.
+
+Every change goes through one function of ``services``, called as ``service(obj, user=…, **data)``;
+its refusal (``MeetingRefused``) becomes an error message for the user, its success a success
+message.
+"""
+
+from django.contrib import messages
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from supervision.casework.presentation import form_errors
+from supervision.core.models import SHANGHAI
+from supervision.reminders import visibility as reminder_visibility
+
+from . import calendars, services
+from .models import CalendarFeed, Meeting
+
+
+def attempt(request, action, success: str | None = None) -> bool:
+    """Run a service call; a refusal becomes an error message, success the ``success`` message."""
+    try:
+        action()
+    except services.MeetingRefused as refused:
+        messages.error(request, str(refused))
+        return False
+    if success:
+        messages.success(request, success)
+    return True
+
+
+def visible_meeting(request, pk) -> Meeting:
+    """A meeting the user may see: another operator's, or one it is not invited to, is a 404."""
+    return get_object_or_404(Meeting.objects.visible_to(request.user).select_related("series"), pk=pk)
+
+
+def attach_reminders(request, items) -> None:
+    """Each action item's reminders (those the user may see), fetched for all of them at once."""
+    found = reminder_visibility.for_action_items(items, user=request.user)
+    for item in items:
+        item.reminders = found[item.pk]
+
+
+def post_action(request, obj, service, success: str | None, redirect_to: str, *, form=None, **kwargs):
+    """A button that changes ``obj``: call the service, say how it went, go back to ``redirect_to``.
+
+    A ``form``, when given, must be valid (else its errors are the message and nothing changes);
+    its cleaned data go to the service with ``kwargs``.
+    """
+    if form is not None and not form.is_valid():
+        messages.error(request, form_errors(form))
+    else:
+        data = {**kwargs, **(form.cleaned_data if form is not None else {})}
+        attempt(request, lambda: service(obj, user=request.user, **data), success)
+    return redirect(redirect_to)
+
+
+def form_page(request, obj, form, service, success: str, redirect_to: str, template: str, context: dict):
+    """A page with a form about ``obj``: shown on GET; a valid POST goes to the service with the
+    form's cleaned data and, once done, to ``redirect_to``. An invalid form shows the page again
+    with its errors, a refusal with the refusal as a message.
+    """
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and attempt(request, lambda: service(obj, user=request.user, **form.cleaned_data), success)
+    ):
+        return redirect(redirect_to)
+    return render(request, template, {**context, "form": form})
+
+
+def meeting_ics(request, pk, *, namespace: str) -> HttpResponse:
+    """The meeting as a calendar file to download, linking back to its page in the user's face."""
+    meeting = visible_meeting(request, pk)
+    body = calendars.download_ics(
+        meeting, url=request.build_absolute_uri(reverse(f"{namespace}:meeting", args=[pk]))
+    )
+    response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(
+        True, f"meeting-{timezone.localtime(meeting.starts_at, SHANGHAI):%Y%m%d}.ics"
+    )
+    return response
+
+
+# --- The user's own calendar address -------------------------------------------------------------
+
+
+def calendar_address(request, *, namespace: str):
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    feed_url = request.build_absolute_uri(calendars.feed_path(feed.token)) if feed else None
+    return render(request, f"{namespace}/meetings/calendar.html", {"feed_url": feed_url, "feed": feed})
+
+
+def reset_calendar(request, *, namespace: str):
+    services.reset_feed(request.user)
+    messages.success(request, _("Your calendar has a new address; any earlier one no longer works."))
+    return redirect(f"{namespace}:calendar_address")
+
+
+def revoke_calendar(request, *, namespace: str):
+    services.revoke_feed(request.user)
+    messages.success(request, _("Your calendar address is turned off."))
+    return redirect(f"{namespace}:calendar_address")
