@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.casework.models import (
+    UNSEEN_INTERVIEW_STATES,
     InspectionFinding,
     InterviewNotice,
-    InterviewState,
     RectificationOrder,
 )
 from supervision.core.models import City, Operator, Period, TaskForceMember, ViolationCategory
@@ -234,7 +234,7 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
         )
     interviews = (
         InterviewNotice.objects.filter(operator=operator)
-        .exclude(state=InterviewState.DRAFT)
+        .exclude(state__in=UNSEEN_INTERVIEW_STATES)
         .select_related("operator")  # a notice without a number is named after its operator
         .order_by("-scheduled_at")[:limit]
     )
@@ -319,6 +319,7 @@ def operator_profile(operator: Operator, month: dt.date, now: dt.datetime | None
         "open_orders": open_orders,
         "overdue_count": orders.overdue(now).count(),
         "interviews": InterviewNotice.objects.filter(operator=operator)
+        .live()
         .select_related("operator")
         .order_by("-scheduled_at")[:10],
         "incidents": Incident.objects.filter(operator=operator, status=IncidentStatus.OPEN).select_related(

@@ -139,17 +139,3 @@ class BriefingDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.briefing} → {self.email}"
-
-
-class NumberSequence(models.Model):
-    """The last sequence number of the briefings' document numbers in a year."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("briefing number sequence")
-        verbose_name_plural = _("briefing number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"

@@ -14,18 +14,19 @@ import hashlib
 
 from django.conf import settings
 from django.core.files.base import ContentFile
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.core.models import SHANGHAI, Operator, Period
+from supervision.core.models import SHANGHAI, DocumentSeries, Operator, Period
+from supervision.core.numbering import next_number
 
 from . import charts, content, documents, figures
-from .models import Briefing, BriefingState, NumberSequence
+from .models import Briefing, BriefingState
 
 TEXT_FIELDS = ("opening", "commentary", "requirements")
-# The briefings' own series, so their numbers never collide with the orders' and interviews'
-# (settings.DOCUMENT_NUMBER_PATTERN): "鲁通管通〔2026〕3号".
+# The briefings' own series ("briefing" in core.numbering), so their numbers never collide with the
+# orders' and interviews' (settings.DOCUMENT_NUMBER_PATTERN): "鲁通管通〔2026〕3号".
 DEFAULT_NUMBER_PATTERN = "鲁通管通〔{year}〕{seq}号"
 
 
@@ -90,24 +91,15 @@ def file_name(briefing: Briefing, extension: str) -> str:
 # --- Numbers -------------------------------------------------------------------------------------
 
 
-def _sequence_row(year: int) -> NumberSequence:
-    try:
-        with transaction.atomic():
-            return NumberSequence.objects.select_for_update().get_or_create(year=year)[0]
-    except IntegrityError:  # created at the same moment by another transaction
-        return NumberSequence.objects.select_for_update().get(year=year)
-
-
 def next_document_number(at: dt.datetime) -> str:
     """The next number of the year of ``at`` (Asia/Shanghai); call inside the approving transaction."""
     pattern = getattr(settings, "BRIEFING_NUMBER_PATTERN", DEFAULT_NUMBER_PATTERN)
     year = timezone.localtime(at, SHANGHAI).year
-    row = _sequence_row(year)
-    seq = row.last + 1
-    while Briefing.objects.filter(document_no=pattern.format(year=year, seq=seq)).exists():
-        seq += 1
-    row.last = seq
-    row.save(update_fields=["last"])
+    seq = next_number(
+        DocumentSeries.BRIEFING,
+        year,
+        taken=lambda seq: Briefing.objects.filter(document_no=pattern.format(year=year, seq=seq)).exists(),
+    )
     return pattern.format(year=year, seq=seq)
 
 

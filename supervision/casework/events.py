@@ -36,10 +36,11 @@ _CASE_FIELDS = {
     InterviewNotice: "interview",
     NoticeRecord: "record",
 }
-_DRAFT = {
-    InspectionFinding: FindingState.DRAFT,
-    RectificationOrder: OrderState.DRAFT,
-    InterviewNotice: InterviewState.DRAFT,
+# The states in which the operator has never seen the case: a draft, or a draft withdrawn.
+_UNSEEN = {
+    InspectionFinding: {FindingState.DRAFT},
+    RectificationOrder: {OrderState.DRAFT, OrderState.WITHDRAWN},
+    InterviewNotice: {InterviewState.DRAFT, InterviewState.WITHDRAWN},
 }
 
 
@@ -48,8 +49,9 @@ def case_field(case) -> str:
 
 
 def is_draft(case) -> bool:
-    draft = _DRAFT.get(type(case))
-    return draft is not None and case.state == draft
+    """Whether the operator has never seen ``case``: a draft, or a draft since withdrawn."""
+    unseen = _UNSEEN.get(type(case))
+    return unseen is not None and case.state in unseen
 
 
 def record(

@@ -2,6 +2,7 @@
 
     draft ─issue→ issued ─confirm (operator's manager)→ confirmed ─record_minutes→ held
                   issued ─record_minutes→ held (the company came without confirming)
+    draft ─withdraw→ withdrawn (a draft made by mistake; an issued notice is never withdrawn)
 
 After the interview the staff record its minutes and the commitments, each with a due day;
 a commitment is followed up like an order: the operator reports it done, the staff verify it
@@ -36,6 +37,13 @@ ACTIONS = {
     "edit": Action("edit", gettext_lazy("edit this interview notice"), STAFF, frozenset({S.DRAFT})),
     "issue": Action(
         "issue", gettext_lazy("issue this interview notice"), STAFF, frozenset({S.DRAFT}), S.ISSUED
+    ),
+    "withdraw": Action(
+        "withdraw",
+        gettext_lazy("withdraw this interview notice"),
+        STAFF,
+        frozenset({S.DRAFT}),
+        S.WITHDRAWN,
     ),
     "confirm": Action(
         "confirm",
@@ -150,6 +158,25 @@ def issue_interview(notice: InterviewNotice, *, user) -> InterviewNotice:
         internal=False,
     )
     mail.queue("interview_issued", notice)
+    return notice
+
+
+@transaction.atomic
+def withdraw_interview(notice: InterviewNotice, *, user, reason: str) -> InterviewNotice:
+    """Withdraw a draft made by mistake (staff only): kept, with who, when and why, but no longer
+    listed or reminded of. An issued notice is an official document and is never withdrawn."""
+    notice = _locked(notice)
+    check(ACTIONS["withdraw"], notice, user)
+    reason = (reason or "").strip()
+    if not reason:
+        raise TransitionRefused(_("Say why the draft is withdrawn."))
+    notice.state = S.WITHDRAWN
+    notice.withdrawn_at = timezone.now()
+    notice.withdrawn_by = user
+    notice.withdrawal_reason = reason
+    _save(notice, user, "withdrawn")
+    # The operator never saw the draft: the line stays the administration's.
+    events.record(EventKind.DRAFT_WITHDRAWN, notice, actor=user, text=reason, internal=True)
     return notice
 
 

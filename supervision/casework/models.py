@@ -254,7 +254,13 @@ class OrderState(models.TextChoices):
     RETURNED = "returned", _("Returned: report again")
     VERIFIED = "verified", _("Verified (closed)")
     ESCALATED = "escalated", _("Escalated")
+    # A draft made by mistake, withdrawn before it was issued: kept, never open, never shown to
+    # the operator (which never saw the draft), left out of the lists unless asked for.
+    WITHDRAWN = "withdrawn", _("Withdrawn (draft)")
 
+
+# Never seen by the operator: a draft, or a draft withdrawn.
+UNSEEN_ORDER_STATES = [OrderState.DRAFT, OrderState.WITHDRAWN]
 
 OPEN_ORDER_STATES = [
     OrderState.ISSUED,
@@ -280,11 +286,15 @@ class OrderQuerySet(OperatorScopedQuerySet):
     """
 
     def visible_to(self, user):
-        """An operator sees its own orders once issued, never the drafts."""
+        """An operator sees its own orders once issued, never the drafts (nor drafts withdrawn)."""
         rows = super().visible_to(user)
         if getattr(user, "is_operator_user", False):
-            rows = rows.exclude(state=OrderState.DRAFT)
+            rows = rows.exclude(state__in=UNSEEN_ORDER_STATES)
         return rows
+
+    def live(self):
+        """Every order but the withdrawn drafts: what the lists show unless asked otherwise."""
+        return self.exclude(state=OrderState.WITHDRAWN)
 
     @staticmethod
     def open_q() -> Q:
@@ -321,7 +331,7 @@ class OrderQuerySet(OperatorScopedQuerySet):
         """Annotate ``days_left``: whole days from today to the deadline's day, Asia/Shanghai.
 
         Negative when the deadline has passed (days overdue); ``None`` for orders that are not
-        open (drafts, verified, escalated), for which a count of days means nothing. Computed by
+        open (drafts, withdrawn drafts, verified, escalated), for which a count of days means nothing. Computed by
         the database so that a list can be sorted by it.
         """
         today = timezone.localdate(now or timezone.now(), SHANGHAI)
@@ -361,6 +371,16 @@ class RectificationOrder(models.Model):
     )
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -492,20 +512,6 @@ class RectificationReport(models.Model):
         return f"{self.order} #{self.number}"
 
 
-class DocumentSequence(models.Model):
-    """The last sequence number given to an official document in a year (orders, interviews)."""
-
-    year = models.PositiveSmallIntegerField(unique=True)
-    last = models.PositiveIntegerField(default=0)
-
-    class Meta:
-        verbose_name = _("document number sequence")
-        verbose_name_plural = _("document number sequences")
-
-    def __str__(self) -> str:
-        return f"{self.year}: {self.last}"
-
-
 # --- Interviews -----------------------------------------------------------------------------
 
 
@@ -514,14 +520,25 @@ class InterviewState(models.TextChoices):
     ISSUED = "issued", _("Notice issued")
     CONFIRMED = "confirmed", _("Attendance confirmed")
     HELD = "held", _("Held")
+    # A draft made by mistake, withdrawn before it was issued (as for orders).
+    WITHDRAWN = "withdrawn", _("Withdrawn (draft)")
+
+
+# Never seen by the operator: a draft, or a draft withdrawn.
+UNSEEN_INTERVIEW_STATES = [InterviewState.DRAFT, InterviewState.WITHDRAWN]
 
 
 class InterviewQuerySet(OperatorScopedQuerySet):
     def visible_to(self, user):
+        """An operator sees its own notices once issued, never the drafts (nor drafts withdrawn)."""
         rows = super().visible_to(user)
         if getattr(user, "is_operator_user", False):
-            rows = rows.exclude(state=InterviewState.DRAFT)
+            rows = rows.exclude(state__in=UNSEEN_INTERVIEW_STATES)
         return rows
+
+    def live(self):
+        """Every notice but the withdrawn drafts: what the lists show unless asked otherwise."""
+        return self.exclude(state=InterviewState.WITHDRAWN)
 
 
 class InterviewNotice(models.Model):
@@ -566,6 +583,16 @@ class InterviewNotice(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     held_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -771,6 +798,7 @@ class EventKind(models.TextChoices):
     CONTESTED = "contested", _("Operator contested")
     UPHELD = "upheld", _("Finding upheld")
     WITHDRAWN = "withdrawn", _("Finding withdrawn")
+    DRAFT_WITHDRAWN = "draft_withdrawn", _("Draft withdrawn")
     ISSUED = "issued", _("Issued")
     ACKNOWLEDGED = "acknowledged", _("Acknowledged by the operator")
     EXTENSION_ASKED = "extension_asked", _("Extension asked")

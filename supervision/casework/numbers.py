@@ -1,20 +1,22 @@
 """Official document numbers: ``settings.DOCUMENT_NUMBER_PATTERN`` with the year and a sequence.
 
 Rectification orders and interview notices share one sequence per year (as the administration's
-outgoing documents do), given when a document is issued, never for a draft. The year's row is
-locked while a number is taken, so two documents issued at once cannot get the same one; a number
-already on a document (imported, typed in by hand) is skipped.
+outgoing documents do), the series ``casework`` of ``core.numbering``, given when a document is
+issued, never for a draft. The year's row is locked while a number is taken, so two documents
+issued at once cannot get the same one; a number already on a document (imported, typed in by
+hand) is skipped.
 """
 
 import datetime as dt
 
 from django.conf import settings
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.utils import timezone
 
-from supervision.core.models import SHANGHAI
+from supervision.core.models import SHANGHAI, DocumentSeries
+from supervision.core.numbering import next_number
 
-from .models import DocumentSequence, InterviewNotice, RectificationOrder
+from .models import InterviewNotice, RectificationOrder
 
 
 def format_number(year: int, seq: int) -> str:
@@ -28,22 +30,9 @@ def _taken(number: str) -> bool:
     )
 
 
-def _sequence_row(year: int) -> DocumentSequence:
-    try:
-        with transaction.atomic():
-            return DocumentSequence.objects.select_for_update().get_or_create(year=year)[0]
-    except IntegrityError:  # created at the same moment by another transaction
-        return DocumentSequence.objects.select_for_update().get(year=year)
-
-
 @transaction.atomic
 def next_document_number(at: dt.datetime | None = None) -> str:
     """Take the next number of the year of ``at`` (Asia/Shanghai); call inside the issuing transaction."""
     year = timezone.localtime(at or timezone.now(), SHANGHAI).year
-    row = _sequence_row(year)
-    seq = row.last + 1
-    while _taken(format_number(year, seq)):
-        seq += 1
-    row.last = seq
-    row.save(update_fields=["last"])
+    seq = next_number(DocumentSeries.CASEWORK, year, taken=lambda seq: _taken(format_number(year, seq)))
     return format_number(year, seq)

@@ -4,8 +4,11 @@
                                                           ↑                    │
                                                           └── returned ←return_report
     issued | acknowledged | returned | (report_submitted and overdue) ─escalate→ escalated
+    draft ─withdraw→ withdrawn (a draft made by mistake; an issued order is never withdrawn)
 
-Extensions do not change the state: the operator asks (issued, acknowledged, returned), the
+A withdrawn draft is kept, with who withdrew it, when and why; it is never open, the operator
+never sees it (it never saw the draft), and its findings may ground a new order as before (a
+finding may ground any number of orders). Extensions do not change the state: the operator asks (issued, acknowledged, returned), the
 staff grant a new deadline or refuse, and every deadline the order had is kept
 (``OrderDeadline``). Overdue is never a state: it is derived from the deadline
 (``OrderQuerySet.overdue``).
@@ -88,6 +91,9 @@ ACTIONS = {
         STAFF,
         frozenset({S.REPORT_SUBMITTED}),
         S.VERIFIED,
+    ),
+    "withdraw": Action(
+        "withdraw", gettext_lazy("withdraw this order"), STAFF, frozenset({S.DRAFT}), S.WITHDRAWN
     ),
     "escalate": Action(
         "escalate",
@@ -271,6 +277,24 @@ def acknowledge_order(order: RectificationOrder, *, user) -> RectificationOrder:
     order.state = S.ACKNOWLEDGED
     _save(order, user, "acknowledged")
     events.record(EventKind.ACKNOWLEDGED, order, actor=user)
+    return order
+
+
+@transaction.atomic
+def withdraw_order(order: RectificationOrder, *, user, reason: str) -> RectificationOrder:
+    """Withdraw a draft made by mistake (staff only): kept, with who, when and why, but no longer
+    listed, counted or open. An issued order is an official document: escalated or verified,
+    never withdrawn."""
+    order = _locked(order)
+    check(ACTIONS["withdraw"], order, user)
+    reason = _required(reason, _("Say why the draft is withdrawn."))
+    order.state = S.WITHDRAWN
+    order.withdrawn_at = timezone.now()
+    order.withdrawn_by = user
+    order.withdrawal_reason = reason
+    _save(order, user, "withdrawn")
+    # The operator never saw the draft: the line stays the administration's.
+    events.record(EventKind.DRAFT_WITHDRAWN, order, actor=user, text=reason, internal=True)
     return order
 
 

@@ -106,7 +106,7 @@ def _finding_page(request, finding, *, status=200, refusal=None, **forms_):
         "finding": finding,
         "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
         "responses": finding.responses.select_related("submitted_by").prefetch_related(_files()),
-        "orders": finding.orders.select_related("operator"),
+        "orders": finding.orders.live().select_related("operator"),
         "timeline": events.timeline(finding, request.user),
         "allowed": rules.allowed(findings.ACTIONS, finding, request.user),
         "can_order": request.user.is_regulator_staff
@@ -266,7 +266,9 @@ def inspection_batch(request, pk):
 
 
 def _order(request, pk):
-    rows = RectificationOrder.objects.visible_to(request.user).select_related("operator", "case_officer")
+    rows = RectificationOrder.objects.visible_to(request.user).select_related(
+        "operator", "case_officer", "withdrawn_by"
+    )
     return get_object_or_404(rows, pk=pk)
 
 
@@ -283,7 +285,7 @@ def _order_page(request, order, *, status=200, refusal=None, **forms_):
         "extensions": extensions,
         "pending_extension": next((e for e in extensions if e.state == ExtensionState.PENDING), None),
         "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(_files()),
-        "interviews": order.interviews.select_related("operator"),
+        "interviews": order.interviews.live().select_related("operator"),
         "timeline": events.timeline(order, request.user),
         "allowed": rules.allowed(orders.ACTIONS, order, request.user),
         "days_left": order.days_left_now(),
@@ -291,6 +293,7 @@ def _order_page(request, order, *, status=200, refusal=None, **forms_):
         "return_form": forms_.get("return_form") or forms.CommentedForm(prefix="return"),
         "verify_form": forms_.get("verify_form") or forms.VerifyForm(prefix="verify"),
         "escalate_form": forms_.get("escalate_form") or forms.EscalateForm(prefix="escalate"),
+        "withdraw_form": forms_.get("withdraw_form") or forms.WithdrawForm(prefix="withdraw"),
         "extension_form": forms_.get("extension_form") or forms.ExtensionDecisionForm(prefix="extension"),
         "comment_form": CommentForm(),
         "file_url_name": "control:case_file",
@@ -475,6 +478,32 @@ def order_escalate(request, pk):
     )
 
 
+def _withdraw(request, case, actions, service):
+    """Withdraw a draft: (refusal or None, form). A refusal of the rules (not a draft any more)
+    is said even when the form is incomplete, since the form is then no longer on the page."""
+    form = forms.WithdrawForm(request.POST, prefix="withdraw")
+    try:
+        if form.is_valid():
+            service(case, user=request.user, reason=form.cleaned_data["reason"])
+        else:
+            rules.check(actions["withdraw"], case, request.user)
+    except TransitionRefused as refused:
+        return str(refused), form
+    return None, form
+
+
+@regulator_staff_required
+@require_POST
+def order_withdraw(request, pk):
+    """Withdraw a draft order made by mistake; an issued one is refused with the rules' message."""
+    order = _order(request, pk)
+    refusal, form = _withdraw(request, order, orders.ACTIONS, orders.withdraw_order)
+    if refusal is None and form.is_valid():
+        messages.success(request, _("The draft order is withdrawn. It is kept, but no longer listed."))
+        return redirect("control:order", pk=pk)
+    return _order_page(request, order, status=400, refusal=refusal, withdraw_form=form)
+
+
 @regulator_staff_required
 @require_POST
 def extension_decide(request, pk, extension_pk):
@@ -529,8 +558,8 @@ def order_document(request, pk):
 def interview_list(request):
     rows = InterviewNotice.objects.visible_to(request.user).select_related("operator")
     state = request.GET.get("state")
-    if state in InterviewState.values:
-        rows = rows.filter(state=state)
+    # Withdrawn drafts are listed only when asked for.
+    rows = rows.filter(state=state) if state in InterviewState.values else rows.live()
     operator = request.GET.get("operator")
     if operator:
         rows = rows.filter(operator__code=operator)
@@ -550,7 +579,7 @@ def interview_list(request):
 
 def _interview(request, pk):
     rows = InterviewNotice.objects.visible_to(request.user).select_related(
-        "operator", "case_officer", "confirmed_by"
+        "operator", "case_officer", "confirmed_by", "withdrawn_by"
     )
     return get_object_or_404(rows, pk=pk)
 
@@ -577,6 +606,7 @@ def _interview_page(request, notice, *, status=200, refusal=None, **forms_):
         "minutes_form": forms_.get("minutes_form") or forms.MinutesForm(initial={"minutes": notice.minutes}),
         "commitment_form": forms_.get("commitment_form") or forms.CommitmentForm(),
         "return_form": forms.CommentedForm(prefix="return"),
+        "withdraw_form": forms_.get("withdraw_form") or forms.WithdrawForm(prefix="withdraw"),
         "comment_form": CommentForm(),
         "file_url_name": "control:case_file",
         "comment_url": reverse("control:comment", args=["interview", notice.pk]),
@@ -662,6 +692,20 @@ def interview_issue(request, pk):
     else:
         messages.success(request, _("The interview notice is issued; the operator is told by e-mail."))
     return redirect("control:interview", pk=pk)
+
+
+@regulator_staff_required
+@require_POST
+def interview_withdraw(request, pk):
+    """Withdraw a draft notice made by mistake; an issued one is refused with the rules' message."""
+    notice = _interview(request, pk)
+    refusal, form = _withdraw(request, notice, interviews.ACTIONS, interviews.withdraw_interview)
+    if refusal is None and form.is_valid():
+        messages.success(
+            request, _("The draft interview notice is withdrawn. It is kept, but no longer listed.")
+        )
+        return redirect("control:interview", pk=pk)
+    return _interview_page(request, notice, status=400, refusal=refusal, withdraw_form=form)
 
 
 @regulator_staff_required

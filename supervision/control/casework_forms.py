@@ -12,11 +12,11 @@ from supervision.casework import findings as finding_rules
 from supervision.casework.forms import CaseFilesField, date_input, datetime_input, textarea
 from supervision.casework.models import (
     GROUNDING_FINDING_STATES,
+    UNSEEN_INTERVIEW_STATES,
+    UNSEEN_ORDER_STATES,
     InspectionChannel,
     InspectionFinding,
     InterviewNotice,
-    InterviewState,
-    OrderState,
     RecordKind,
     RectificationOrder,
     Severity,
@@ -229,6 +229,19 @@ class EscalateForm(forms.Form):
     )
 
 
+class WithdrawForm(forms.Form):
+    """Withdraw a draft order or interview notice made by mistake: the reason is required."""
+
+    reason = forms.CharField(
+        label=gettext_lazy("Reason for the withdrawal"),
+        widget=textarea(2),
+        help_text=gettext_lazy(
+            "The draft is kept with this reason on its timeline, but it can no longer be edited or "
+            "issued, and it leaves the lists. The operator never sees it."
+        ),
+    )
+
+
 class ExtensionDecisionForm(forms.Form):
     new_date = forms.DateField(
         label=gettext_lazy("New deadline"),
@@ -281,7 +294,7 @@ class InterviewForm(forms.Form):
     def __init__(self, *args, operator, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["orders"].queryset = RectificationOrder.objects.filter(operator=operator).exclude(
-            state=OrderState.DRAFT
+            state__in=UNSEEN_ORDER_STATES
         )
         self.fields["findings"].queryset = grounding_findings(operator)
 
@@ -324,10 +337,10 @@ class RecordForm(forms.Form):
     def __init__(self, *args, operator, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["orders"].queryset = RectificationOrder.objects.filter(operator=operator).exclude(
-            state=OrderState.DRAFT
+            state__in=UNSEEN_ORDER_STATES
         )
         self.fields["interviews"].queryset = InterviewNotice.objects.filter(operator=operator).exclude(
-            state=InterviewState.DRAFT
+            state__in=UNSEEN_INTERVIEW_STATES
         )
 
 

@@ -178,8 +178,15 @@ class FindingFilter(django_filters.FilterSet):
 
 
 class OrderFilter(django_filters.FilterSet):
+    """Withdrawn drafts are left out unless the state filter asks for them (``state=withdrawn``)."""
+
     operator = _operator_filter()
-    state = django_filters.ChoiceFilter(label=_("State"), choices=OrderState.choices, empty_label=ALL)
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=OrderState.choices,
+        empty_label=ALL,
+        help_text=_("Withdrawn drafts are listed only when chosen here."),
+    )
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=ALL)
     overdue = django_filters.ChoiceFilter(
         label=_("Overdue"),
@@ -197,6 +204,11 @@ class OrderFilter(django_filters.FilterSet):
     class Meta:
         model = RectificationOrder
         fields: list[str] = []
+
+    def filter_queryset(self, queryset):
+        if not self.form.cleaned_data.get("state"):
+            queryset = queryset.live()
+        return super().filter_queryset(queryset)
 
     def filter_overdue(self, queryset, _name, value):
         # The one rule, defined on the orders' queryset (casework.models.OrderQuerySet).

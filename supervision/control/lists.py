@@ -173,7 +173,7 @@ def complaint_detail(request, pk):
         {
             "complaint": complaint,
             "history": history,
-            "orders": complaint.orders.select_related("operator").order_by("deadline"),
+            "orders": complaint.orders.live().select_related("operator").order_by("deadline"),
         },
     )
 

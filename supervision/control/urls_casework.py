@@ -26,6 +26,7 @@ urlpatterns = [
     path("orders/<int:pk>/return/", views.order_return, name="order_return"),
     path("orders/<int:pk>/verify/", views.order_verify, name="order_verify"),
     path("orders/<int:pk>/escalate/", views.order_escalate, name="order_escalate"),
+    path("orders/<int:pk>/withdraw/", views.order_withdraw, name="order_withdraw"),
     path(
         "orders/<int:pk>/extensions/<int:extension_pk>/decide/",
         views.extension_decide,
@@ -38,6 +39,7 @@ urlpatterns = [
     path("interviews/<int:pk>/", views.interview_detail, name="interview"),
     path("interviews/<int:pk>/edit/", views.interview_edit, name="interview_edit"),
     path("interviews/<int:pk>/issue/", views.interview_issue, name="interview_issue"),
+    path("interviews/<int:pk>/withdraw/", views.interview_withdraw, name="interview_withdraw"),
     path("interviews/<int:pk>/minutes/", views.interview_minutes, name="interview_minutes"),
     path("interviews/<int:pk>/commitments/", views.commitment_add, name="commitment_add"),
     path("interviews/<int:pk>/document/", views.interview_document, name="interview_document"),

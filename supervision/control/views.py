@@ -53,7 +53,7 @@ def home(request):
         .select_related("operator", "city")[:10],
         "interviews": InterviewNotice.objects.visible_to(request.user)
         .filter(scheduled_at__gte=now)
-        .exclude(state__in=[InterviewState.DRAFT, InterviewState.HELD])
+        .exclude(state__in=[InterviewState.DRAFT, InterviewState.WITHDRAWN, InterviewState.HELD])
         .select_related("operator")[:5],
         "meetings": Meeting.objects.filter(starts_at__gte=now, state=MeetingState.SCHEDULED).select_related(
             "series"

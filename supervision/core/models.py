@@ -283,3 +283,29 @@ class TaskForceMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.duty})"
+
+
+class DocumentSeries(models.TextChoices):
+    """A series of official document numbers, each counted from 1 again every year."""
+
+    CASEWORK = "casework", _("rectification orders and interview notices")
+    BRIEFING = "briefing", _("monthly briefings")
+
+
+class DocumentSequence(models.Model):
+    """The last sequence number given in a year to a series of documents (``core.numbering``)."""
+
+    series = models.CharField(_("numbering series"), max_length=20, choices=DocumentSeries.choices)
+    year = models.PositiveSmallIntegerField(_("year"))
+    last = models.PositiveIntegerField(_("last number given"), default=0)
+
+    class Meta:
+        ordering = ["series", "year"]
+        verbose_name = _("document number sequence")
+        verbose_name_plural = _("document number sequences")
+        constraints = [
+            models.UniqueConstraint(fields=["series", "year"], name="one_sequence_per_series_year")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_series_display()} {self.year}: {self.last}"

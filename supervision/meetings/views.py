@@ -14,7 +14,12 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
-from supervision.casework.models import OPEN_ORDER_STATES, InterviewNotice, InterviewState, RectificationOrder
+from supervision.casework.models import (
+    OPEN_ORDER_STATES,
+    UNSEEN_INTERVIEW_STATES,
+    InterviewNotice,
+    RectificationOrder,
+)
 
 from . import calendars
 from .models import AgendaItem, AgendaState, CalendarFeed, Meeting
@@ -45,7 +50,7 @@ def calendar_feed(request, token):
     interviews = (
         InterviewNotice.objects.visible_to(user)
         .filter(scheduled_at__gte=since)
-        .exclude(state=InterviewState.DRAFT)
+        .exclude(state__in=UNSEEN_INTERVIEW_STATES)  # drafts and withdrawn drafts are nobody's date
         .select_related("operator")
     )
     orders = (

@@ -61,7 +61,8 @@ def make_finding(officer, state="published", operator_user=None, **extra):
 
 
 def make_order(officer, operator_user, state="issued", *, finding=None, overdue=False):
-    """An order of CMCC in ``state`` (draft … escalated); ``overdue``: its deadline passed yesterday."""
+    """An order of CMCC in ``state`` (draft … escalated, or a withdrawn draft); ``overdue``: its
+    deadline passed yesterday."""
     finding = finding or make_finding(officer)
     order = orders.create_order(
         user=officer,
@@ -70,7 +71,9 @@ def make_order(officer, operator_user, state="issued", *, finding=None, overdue=
         requirements="一、立即停止违规行为；\n二、对相关人员严肃处理。",
         findings=[finding],
     )
-    if state != "draft":
+    if state == "withdrawn":
+        orders.withdraw_order(order, user=officer, reason="误建草稿")
+    elif state != "draft":
         orders.issue_order(order, user=officer)
     if state in ("acknowledged", "report_submitted", "returned", "verified"):
         orders.acknowledge_order(order, user=operator_user)
@@ -111,6 +114,8 @@ def make_interview(officer, state="issued", *, manager=None, operator="CMCC"):
     )
     if state == InterviewState.DRAFT:
         return notice
+    if state == InterviewState.WITHDRAWN:
+        return interviews.withdraw_interview(notice, user=officer, reason="误建草稿")
     interviews.issue_interview(notice, user=officer)
     if state in (InterviewState.CONFIRMED, InterviewState.HELD):
         interviews.confirm_attendance(notice, user=manager, attendees="钱副总经理；孙经理")

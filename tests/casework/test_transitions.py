@@ -67,6 +67,7 @@ ORDER_STATES = [
     "returned",
     "verified",
     "escalated",
+    "withdrawn",
 ]
 _DECIDABLE = {
     "issued",
@@ -92,6 +93,8 @@ ORDER_TABLE = {
         {"issued", "issued_overdue", "acknowledged", "returned", "report_submitted_overdue"},
         "escalated",
     ),
+    # Only a draft made by mistake is withdrawn; an issued order never is.
+    "withdraw": ("staff", {"draft"}, "withdrawn"),
 }
 
 
@@ -109,6 +112,7 @@ def _order_call(action, order, user, extension):
         "return_report": lambda: orders.return_report(order, user=user, comment="请补充"),
         "verify": lambda: orders.verify_order(order, user=user),
         "escalate": lambda: orders.escalate_order(order, user=user, reason="逾期未整改"),
+        "withdraw": lambda: orders.withdraw_order(order, user=user, reason="误建草稿"),
     }[action]
 
 
@@ -131,7 +135,15 @@ def test_order_transition(state, action, role, people):
     def snapshot():
         row = RectificationOrder.objects.get(pk=order.pk)
         requests = list(ExtensionRequest.objects.filter(order=order).values_list("state", flat=True))
-        return (row.state, row.deadline, row.document_no, row.reports.count(), requests)
+        return (
+            row.state,
+            row.deadline,
+            row.document_no,
+            row.withdrawn_at,
+            row.withdrawal_reason,
+            row.reports.count(),
+            requests,
+        )
 
     if role_ok and state in allowed_states:
         deadline = order.deadline
@@ -142,6 +154,9 @@ def test_order_transition(state, action, role, people):
             assert order.deadline > deadline
         if action == "ask_extension":
             assert order.extensions.get().state == "pending"
+        if action == "withdraw":
+            assert (order.withdrawn_by, order.withdrawal_reason) == (user, "误建草稿")
+            assert order.withdrawn_at is not None
     else:
         _expect_refusal(call, snapshot, role_refused=not role_ok)
 
@@ -247,10 +262,12 @@ def test_finding_transition(state, action, role, people):
 
 # --- Interviews and commitments -------------------------------------------------------------
 
-INTERVIEW_STATES = ["draft", "issued", "confirmed", "held"]
+INTERVIEW_STATES = ["draft", "issued", "confirmed", "held", "withdrawn"]
 INTERVIEW_TABLE = {
     "edit": ("staff", {"draft"}, "draft"),
     "issue": ("staff", {"draft"}, "issued"),
+    # Only a draft made by mistake is withdrawn; an issued notice never is.
+    "withdraw": ("staff", {"draft"}, "withdrawn"),
     "confirm": ("manager", {"issued", "confirmed"}, "confirmed"),
     "record_minutes": ("staff", {"issued", "confirmed", "held"}, "held"),
     "add_commitment": ("staff", {"held"}, "held"),
@@ -261,6 +278,7 @@ def _interview_call(action, notice, user):
     return {
         "edit": lambda: interviews.update_interview(notice, user=user, place="省通信管理局三楼会议室"),
         "issue": lambda: interviews.issue_interview(notice, user=user),
+        "withdraw": lambda: interviews.withdraw_interview(notice, user=user, reason="误建草稿"),
         "confirm": lambda: interviews.confirm_attendance(notice, user=user, attendees="钱副总经理"),
         "record_minutes": lambda: interviews.record_minutes(notice, user=user, minutes="纪要"),
         "add_commitment": lambda: interviews.add_commitment(
@@ -292,6 +310,7 @@ def test_interview_transition(state, action, role, people):
             row.document_no,
             row.minutes,
             row.confirmed_attendees,
+            row.withdrawal_reason,
             row.commitments.count(),
         )
 

@@ -404,6 +404,8 @@ def orders(db):
             # Midnight UTC is already 08:00 the next day in Jinan: 1 day left, not 0.
             {"document_no": "O-utc", "deadline": dt.datetime(2026, 11, 29, 0, 0, tzinfo=dt.UTC)},
             {"document_no": "O-done", "deadline": NOW - dt.timedelta(days=30), "state": "verified"},
+            # A draft withdrawn (its deadline passed): listed only when asked for, never overdue.
+            {"document_no": "O-gone", "deadline": NOW - dt.timedelta(days=5), "state": "withdrawn"},
         ]
     )  # fmt: skip
 
@@ -446,6 +448,8 @@ def test_days_left_sort_descending_keeps_closed_orders_last(staff, orders, froze
         ("overdue=yes", {"O-late", "O-today"}),
         ("overdue=no", {"O-tonight", "O-soon", "O-utc", "O-done"}),
         ("state=verified", {"O-done"}),
+        ("state=withdrawn", {"O-gone"}),
+        ("state=withdrawn&overdue=yes", set()),
         ("severity=SEVERE", {"O-soon"}),
         ("operator=CUCC", {"O-soon"}),
         ("q=O-to", {"O-today", "O-tonight"}),

@@ -247,6 +247,24 @@ def test_the_feed_shows_only_the_users_own_meetings_interviews_and_deadlines(
 
 
 @pytest.mark.urls("tests.meetings.urls")
+def test_draft_and_withdrawn_interviews_stay_out_of_the_staff_feed(client, regulator, cucc):
+    for state, place in [
+        (InterviewState.ISSUED, "管局第一会议室"),
+        (InterviewState.DRAFT, "草稿会议室"),
+        (InterviewState.WITHDRAWN, "已撤回会议室"),
+    ]:
+        InterviewNotice.objects.create(
+            operator=cucc, reason="-", scheduled_at=local(2026, 12, 15, 10, 0), place=place,
+            persons_required="-", state=state,
+        )  # fmt: skip
+    client.force_login(regulator)
+    feed = Calendar.from_ical(client.get(feed_url(client, "control")).content)
+    places = {str(event.get("LOCATION", "")) for event in feed.walk("VEVENT")}
+    assert "管局第一会议室" in places
+    assert not places & {"草稿会议室", "已撤回会议室"}
+
+
+@pytest.mark.urls("tests.meetings.urls")
 def test_a_reset_address_answers_404_and_so_does_a_revoked_one(client, operator_a, series):
     client.force_login(operator_a)
     old = feed_url(client, "portal")

@@ -186,6 +186,21 @@ def test_a_closed_order_drops_its_pending_reminders(order, cbn_staff):
         }
 
 
+def test_a_withdrawn_draft_has_no_deadline_reminders(order, cbn_staff, regulator):
+    # A draft withdrawn before it was issued is never open (``OrderQuerySet.open``): no reminder,
+    # in the reminder scan as in the case officers' digest.
+    order.state = OrderState.WITHDRAWN
+    order.save()
+    for day in ((2026, 12, 3), (2026, 12, 9), (2026, 12, 11), (2026, 12, 18)):
+        assert order_mails(day) == []
+    from supervision.reminders.rules import RULES
+
+    with at(2026, 12, 11):
+        context = RULES["digest"].context(f"digest:{regulator.pk}")
+        assert not context["overdue_orders"].exists()
+        assert not context["due_soon_orders"].exists()
+
+
 def test_staff_change_the_timing(order, cbn_staff):
     ReminderSetting.objects.create(rule="order_deadline", offsets=[-2], repeat_every_days=None)
     assert order_mails((2026, 12, 3)) == []
@@ -280,6 +295,16 @@ def test_interview_reminder_the_day_before(cbn_staff):
     )  # fmt: skip
     assert dated_mails((2026, 12, 6), "interview/") == []
     assert len(dated_mails((2026, 12, 7), "interview/")) == 1
+
+
+def test_a_withdrawn_interview_draft_has_no_reminder(cbn_staff):
+    from supervision.casework.models import InterviewNotice, InterviewState
+
+    InterviewNotice.objects.create(
+        operator=cbn_staff.operator, reason="设限阻挠", scheduled_at=dt.datetime(2026, 12, 8, 9, 30, tzinfo=SHANGHAI),
+        place="省通信管理局201会议室", persons_required="分管副总经理", state=InterviewState.WITHDRAWN,
+    )  # fmt: skip
+    assert dated_mails((2026, 12, 7), "interview/") == []
 
 
 def test_meeting_reminders_a_week_and_a_day_before_to_invited_operators(cbn_staff, operator_a):
