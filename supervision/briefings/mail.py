@@ -13,11 +13,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Role, User
+from supervision.reminders import outbox
 
 from .models import Briefing, BriefingDelivery
 
@@ -31,7 +31,6 @@ def object_key(briefing: Briefing) -> str:
 
 def queue(briefing: Briefing) -> list[int]:
     """Record the circulated ``briefing``'s mail to every manager, in the caller's transaction."""
-    from supervision.reminders import outbox
 
     people = list(recipients())
     BriefingDelivery.objects.bulk_create(
@@ -79,14 +78,7 @@ def build(occasion) -> EmailMultiAlternatives:
         "title": docx_name.rsplit(".", 1)[0],
         "administration": settings.ADMINISTRATION_NAME,
     }
-    subject = " ".join(render_to_string(f"{TEMPLATE}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string(f"{TEMPLATE}.txt", context),
-        to=[recipient.email],
-        reply_to=[settings.REPLY_TO_EMAIL],
-    )
-    message.attach_alternative(render_to_string(f"{TEMPLATE}.html", context), "text/html")
+    message = outbox.render_message(TEMPLATE, context, recipient)
     message.attach(docx_name, _read(briefing.docx_file), documents.DOCX_TYPE)
     message.attach(file_name(briefing, "pdf"), _read(briefing.pdf_file), documents.PDF_TYPE)
     return message
@@ -108,6 +100,5 @@ def sent(occasion) -> None:
 
 def register() -> None:
     """Declare the briefing's mail to the outbox (from the app's ``ready``)."""
-    from supervision.reminders import outbox
 
     outbox.register(CODE, label=_("Briefing circulated"), build=build, still_due=still_due, sent=sent)

@@ -25,12 +25,12 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import Role, User
+from supervision.reminders import outbox
 
 from . import events
 from .models import CaseEvent, EventKind, InspectionFinding, InterviewNotice, RectificationOrder
@@ -95,7 +95,6 @@ def object_key(mail: Mail, case, about=None) -> str:
 def queue(code: str, case, about=None) -> list[int]:
     """Record mail ``code`` about ``case`` (and the extension or report ``about``) in the outbox,
     in the caller's transaction; it is sent once the transaction has committed."""
-    from supervision.reminders import outbox
 
     mail = MAILS[code]
     assert isinstance(case, mail.model), code
@@ -151,15 +150,7 @@ def build(code: str, occasion) -> EmailMultiAlternatives:
     case = mail.model.objects.select_related("operator").get(pk=_case_pk(occasion.object_key))
     recipient = occasion.recipient
     context = _context(mail, case, recipient, occasion.object_key)
-    subject = " ".join(render_to_string(f"emails/casework/{code}_subject.txt", context).split())
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string(f"emails/casework/{code}.txt", context),
-        to=[recipient.email],
-        reply_to=[settings.REPLY_TO_EMAIL],
-    )
-    message.attach_alternative(render_to_string(f"emails/casework/{code}.html", context), "text/html")
-    return message
+    return outbox.render_message(f"emails/casework/{code}", context, recipient)
 
 
 def still_due(code: str, key: str) -> bool:
@@ -197,7 +188,6 @@ def sent(code: str, occasion) -> None:
 
 def register() -> None:
     """Declare every casework mail to the outbox (from the app's ``ready``)."""
-    from supervision.reminders import outbox
 
     for code, mail in MAILS.items():
         outbox.register(

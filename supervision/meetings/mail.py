@@ -19,12 +19,12 @@ from functools import partial
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives
 from django.db.models import Prefetch
-from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import OPERATOR_ROLES, SHANGHAI, Role, User
+from supervision.reminders import outbox
 
 from . import calendars
 from .models import ActionItem, AgendaItem, AgendaState, Attendee, Meeting
@@ -56,7 +56,6 @@ def object_key(meeting: Meeting, kind: str) -> str:
 
 def queue(meeting: Meeting, kind: str) -> list[int]:
     """Record one kind of meeting e-mail to everyone concerned, in the caller's transaction."""
-    from supervision.reminders import outbox
 
     if kind not in KINDS:
         raise ValueError(kind)
@@ -124,14 +123,7 @@ def build(kind: str, occasion) -> EmailMultiAlternatives:
         "agenda": meeting.agenda if meeting.agenda_published_at else [],
         "action_items": actions,
     }
-    subject = render_to_string(f"emails/meetings/{template}_subject.txt", context).strip()
-    message = EmailMultiAlternatives(
-        subject,
-        render_to_string(f"emails/meetings/{template}.txt", context),
-        to=[recipient.email],
-        reply_to=[settings.REPLY_TO_EMAIL],
-    )
-    message.attach_alternative(render_to_string(f"emails/meetings/{template}.html", context), "text/html")
+    message = outbox.render_message(f"emails/meetings/{template}", context, recipient)
     if kind != MINUTES:
         method = calendars.CANCEL if kind == CANCELLATION else calendars.REQUEST
         ics = calendars.invitation_ics(meeting, method=method, attendee=recipient, url=url)
@@ -148,7 +140,6 @@ def still_due(key: str) -> bool:
 
 def register() -> None:
     """Declare the meetings' mails to the outbox (from the app's ``ready``)."""
-    from supervision.reminders import outbox
 
     for kind, label in LABELS.items():
         outbox.register(outbox_code(kind), label=label, build=partial(build, kind), still_due=still_due)

@@ -41,6 +41,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
+from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import clock
@@ -147,6 +148,23 @@ def queue(ids: list[int]) -> None:
         if send.app.conf.task_always_eager:
             raise  # run inline (tests, debugging): the error is the sending code's, not the broker's
         log.warning("event mails %s not queued; the next reminder scan queues them", ids, exc_info=True)
+
+
+def render_message(template: str, context: dict, recipient) -> EmailMultiAlternatives:
+    """One recipient's mail from ``<template>_subject.txt``, ``<template>.txt`` and ``.html``.
+
+    Rendered in the language active (the caller's ``build`` runs in the recipient's); the reply
+    address is the administration's. Attachments are the caller's to add.
+    """
+    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
+    message = EmailMultiAlternatives(
+        subject,
+        render_to_string(f"{template}.txt", context),
+        to=[recipient.email],
+        reply_to=[settings.REPLY_TO_EMAIL],
+    )
+    message.attach_alternative(render_to_string(f"{template}.html", context), "text/html")
+    return message
 
 
 def build(occasion: Occasion, kind: EventMail) -> EmailMultiAlternatives:

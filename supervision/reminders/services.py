@@ -27,7 +27,6 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db.models import F
-from django.template.loader import render_to_string
 from django.utils import translation
 
 from . import clock, outbox
@@ -145,13 +144,6 @@ def build_message(occasion: Occasion, rule) -> EmailMultiAlternatives:
             "site_url": settings.SITE_URL,
             **rule.context(occasion.object_key),
         }
-        base = f"emails/reminders/{getattr(rule, 'template', rule.code)}"
-        subject = " ".join(render_to_string(f"{base}_subject.txt", context).split())
-        message = EmailMultiAlternatives(
-            subject,
-            render_to_string(f"{base}.txt", context),
-            to=[recipient.email],
-            reply_to=[settings.REPLY_TO_EMAIL],
+        return outbox.render_message(
+            f"emails/reminders/{getattr(rule, 'template', rule.code)}", context, recipient
         )
-        message.attach_alternative(render_to_string(f"{base}.html", context), "text/html")
-    return message
