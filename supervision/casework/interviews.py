@@ -170,10 +170,7 @@ def withdraw_interview(notice: InterviewNotice, *, user, reason: str) -> Intervi
     reason = (reason or "").strip()
     if not reason:
         raise TransitionRefused(_("Say why the draft is withdrawn."))
-    notice.state = S.WITHDRAWN
-    notice.withdrawn_at = timezone.now()
-    notice.withdrawn_by = user
-    notice.withdrawal_reason = reason
+    notice.mark_withdrawn(S.WITHDRAWN, user, reason)
     _save(notice, user, "withdrawn")
     # The operator never saw the draft: the line stays the administration's.
     events.record(EventKind.DRAFT_WITHDRAWN, notice, actor=user, text=reason, internal=True)

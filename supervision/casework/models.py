@@ -344,7 +344,32 @@ class OrderQuerySet(OperatorScopedQuerySet):
         )
 
 
-class RectificationOrder(models.Model):
+class WithdrawableDraft(models.Model):
+    """A document drafted by the administration that staff may withdraw while it is a draft."""
+
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
+    withdrawn_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("withdrawn by"),
+    )
+    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
+
+    class Meta:
+        abstract = True
+
+    def mark_withdrawn(self, state, user, reason: str) -> None:
+        """Record who withdrew the draft, when and why; the caller has checked it may."""
+        self.state = state
+        self.withdrawn_at = timezone.now()
+        self.withdrawn_by = user
+        self.withdrawal_reason = reason
+
+
+class RectificationOrder(WithdrawableDraft):
     """An order to rectify within a deadline (责令限期整改), grounded on findings or complaints."""
 
     operator = models.ForeignKey(
@@ -371,16 +396,6 @@ class RectificationOrder(models.Model):
     )
     issued_at = models.DateTimeField(_("issued at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawn by"),
-    )
-    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
@@ -541,7 +556,7 @@ class InterviewQuerySet(OperatorScopedQuerySet):
         return self.exclude(state=InterviewState.WITHDRAWN)
 
 
-class InterviewNotice(models.Model):
+class InterviewNotice(WithdrawableDraft):
     """An interview (约谈) of an operator's responsible persons."""
 
     operator = models.ForeignKey(
@@ -583,16 +598,6 @@ class InterviewNotice(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     held_at = models.DateTimeField(_("minutes recorded at"), null=True, blank=True)
-    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
-    withdrawn_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        on_delete=models.PROTECT,
-        null=True,
-        blank=True,
-        related_name="+",
-        verbose_name=_("withdrawn by"),
-    )
-    withdrawal_reason = models.TextField(_("reason for the withdrawal"), blank=True)
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 

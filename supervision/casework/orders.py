@@ -288,10 +288,7 @@ def withdraw_order(order: RectificationOrder, *, user, reason: str) -> Rectifica
     order = _locked(order)
     check(ACTIONS["withdraw"], order, user)
     reason = _required(reason, _("Say why the draft is withdrawn."))
-    order.state = S.WITHDRAWN
-    order.withdrawn_at = timezone.now()
-    order.withdrawn_by = user
-    order.withdrawal_reason = reason
+    order.mark_withdrawn(S.WITHDRAWN, user, reason)
     _save(order, user, "withdrawn")
     # The operator never saw the draft: the line stays the administration's.
     events.record(EventKind.DRAFT_WITHDRAWN, order, actor=user, text=reason, internal=True)
