@@ -86,6 +86,34 @@ def confirm_batch(batch: InspectionBatch, *, user) -> list[InspectionFinding]:
         batch.problems = problems
         batch.save(update_fields=["problems"])
         raise TransitionRefused(_("The file does not pass the checks: nothing was stored."))
+    return _store(batch, result, user=user)
+
+
+@transaction.atomic
+def import_file(
+    data: bytes, name: str, result, *, user=None
+) -> tuple[InspectionBatch, list[InspectionFinding]]:
+    """``manage.py import_inspections``: keep the file as a batch and store its visits at once.
+
+    ``result`` is the file's check, already free of errors (the command lists them and stops
+    otherwise). The batch, its findings and their timeline lines are what an upload on the site
+    and its confirmation would make; ``user`` is who ran the command, if named (``--user``).
+    """
+    batch = InspectionBatch(
+        name=name[:255],
+        sha256=hashlib.sha256(data).hexdigest(),
+        uploaded_by=user,
+        problems=[],
+        preview=_preview(result),
+    )
+    batch.file.save(name or "inspections.xlsx", ContentFile(data), save=False)
+    batch.problems = [p.to_dict() for p in result.problems]
+    batch.save()
+    return batch, _store(batch, result, user=user)
+
+
+def _store(batch: InspectionBatch, result, *, user) -> list[InspectionFinding]:
+    """Store the checked visits as draft findings of ``batch``, and mark it confirmed."""
     findings = store_inspections(result, user=user)
     ids = [f.pk for f in findings]
     InspectionFinding.objects.filter(pk__in=ids).update(batch=batch, created_by=user)
