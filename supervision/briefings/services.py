@@ -18,6 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core.actions import Refused
 from supervision.core.models import SHANGHAI, DocumentSeries, Operator, Period
 from supervision.core.numbering import next_number
 
@@ -30,7 +31,7 @@ TEXT_FIELDS = ("opening", "commentary", "requirements")
 DEFAULT_NUMBER_PATTERN = "鲁通管通〔{year}〕{seq}号"
 
 
-class BriefingRefused(Exception):
+class BriefingRefused(Refused):
     """A change the briefing's state or the person's role does not allow; the message says why."""
 
 

@@ -94,7 +94,15 @@ class InspectionBatch(models.Model):
     file = models.FileField(_("file"), upload_to=_batch_path, max_length=300)
     name = models.CharField(_("file name"), max_length=255)
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    # Empty for a batch imported with ``manage.py import_inspections`` without ``--user``.
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("uploaded by"),
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now, editable=False)
     state = models.CharField(
         _("state"), max_length=10, choices=BatchState.choices, default=BatchState.CHECKED

@@ -1,21 +1,72 @@
-"""What both faces do alike on a case page; each face only adds its permission and namespace."""
+"""What both faces do alike on a case page; each face only adds its permission and namespace.
+
+Every change goes through one service of ``supervision.casework``; its refusal
+(``TransitionRefused``) is shown as it is: an error message after a button, the page again with
+the refusal after a form posted from a case's page, a form error on a form page of its own.
+"""
 
 from django.contrib import messages
-from django.http import Http404
+from django.db.models import Prefetch
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from . import comments
+from supervision.core.actions import attempt, form_errors, post_action  # noqa: F401 — the faces use them from here
+
+from . import comments, documents
 from .forms import CommentForm
-from .models import InspectionFinding, InterviewNotice, RectificationOrder
+from .models import CaseFile, InspectionFinding, InterviewNotice, RectificationOrder
 from .rules import TransitionRefused
 
 CASES = {"finding": InspectionFinding, "order": RectificationOrder, "interview": InterviewNotice}
 
 
-def form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
+def files_with_uploader():
+    """Each file names who uploaded it: fetched with the files, in one query whatever their number."""
+    return Prefetch("files", queryset=CaseFile.objects.select_related("uploaded_by"))
+
+
+def download(data: bytes, name: str, content_type: str = documents.DOCX_TYPE) -> HttpResponse:
+    response = HttpResponse(data, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+def post_form(request, form, act, success, redirect_to: str, page):
+    """A form posted from a case's page. Valid, ``act(cleaned_data)`` calls the service and, once
+    done, the user goes to ``redirect_to`` with ``success`` (a text, or a function of what the
+    service returned). Otherwise the page comes again, ``page(status=400, refusal=…)``, with the
+    form's errors or the refusal.
+    """
+    refusal = None
+    if form.is_valid():
+        try:
+            done = act(form.cleaned_data)
+        except TransitionRefused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, success(done) if callable(success) else success)
+            return redirect(redirect_to)
+    return page(status=400, refusal=refusal)
+
+
+def save_form(request, form, act, success: str | None, redirect_to):
+    """A form page that creates or edits a case: on a valid POST, ``act(cleaned_data)`` calls the
+    service; a refusal becomes an error of the form. Returns the redirect to ``redirect_to`` (a URL,
+    or a function of what the service returned) once saved, else None: the form page is shown again.
+    """
+    if request.method != "POST" or not form.is_valid():
+        return None
+    try:
+        saved = act(form.cleaned_data)
+    except TransitionRefused as refused:
+        form.add_error(None, str(refused))
+        return None
+    if success:
+        messages.success(request, success)
+    return redirect(redirect_to(saved) if callable(redirect_to) else redirect_to)
 
 
 def post_comment(request, kind, pk, *, namespace):

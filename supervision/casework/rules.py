@@ -15,12 +15,14 @@ from dataclasses import dataclass, field
 from django.utils.functional import Promise
 from django.utils.translation import gettext as _
 
+from supervision.core.actions import Refused
+
 STAFF = "staff"  # the administration's case officers (not leadership: it reads)
 OPERATOR = "operator"  # any user of the case's operator
 MANAGER = "manager"  # a manager of the case's operator
 
 
-class TransitionRefused(Exception):
+class TransitionRefused(Refused):
     """A change the rules do not allow for this user or in this state; the message says why."""
 
     def __init__(self, message):

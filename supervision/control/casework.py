@@ -6,13 +6,13 @@ Views only: each change calls one service of ``supervision.casework`` and shows 
 every change is for its staff (``regulator_staff_required``), and the services check it again.
 """
 
+from functools import partial
+
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST, require_safe
 
@@ -58,24 +58,9 @@ from . import casework_forms as forms
 PER_PAGE = 50
 
 
-def _files():
-    # Each file names who uploaded it: fetched with the files, in one query whatever their number.
-    return Prefetch("files", queryset=CaseFile.objects.select_related("uploaded_by"))
-
-
-def _form_errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 def _operator_from_request(request):
     code = request.GET.get("operator") or request.POST.get("operator")
     return get_object_or_404(Operator, code=code) if code else None
-
-
-def _download(data: bytes, name: str, content_type: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=content_type)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
 
 
 @regulator_required
@@ -105,7 +90,9 @@ def _finding_page(request, finding, *, status=200, refusal=None, **forms_):
         "refusal": refusal,
         "finding": finding,
         "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
-        "responses": finding.responses.select_related("submitted_by").prefetch_related(_files()),
+        "responses": finding.responses.select_related("submitted_by").prefetch_related(
+            presentation.files_with_uploader()
+        ),
         "orders": finding.orders.live().select_related("operator"),
         "timeline": events.timeline(finding, request.user),
         "allowed": rules.allowed(findings.ACTIONS, finding, request.user),
@@ -129,16 +116,15 @@ def finding_detail(request, pk):
 @regulator_staff_required
 def finding_new(request):
     form = forms.FindingForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            finding = findings.create_finding(user=request.user, **form.cleaned_data)
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(
-                request, _("The finding is recorded as a draft. Attach the evidence, then publish it.")
-            )
-            return redirect("control:finding", pk=finding.pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: findings.create_finding(user=request.user, **data),
+        _("The finding is recorded as a draft. Attach the evidence, then publish it."),
+        lambda finding: reverse("control:finding", args=[finding.pk]),
+    )
+    if saved is not None:
+        return saved
     return render(request, "control/casework/finding_form.html", {"form": form, "finding": None})
 
 
@@ -149,66 +135,61 @@ def finding_edit(request, pk):
         messages.error(request, _("Only a draft can be edited; a published finding is answered and decided."))
         return redirect("control:finding", pk=pk)
     form = forms.FindingForm(request.POST or None, instance=finding)
-    if request.method == "POST" and form.is_valid():
-        fields = {name: form.cleaned_data[name] for name in findings.FIELDS}
-        try:
-            findings.update_finding(finding, user=request.user, **fields)
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, _("The finding is saved."))
-            return redirect("control:finding", pk=pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: findings.update_finding(
+            finding, user=request.user, **{name: data[name] for name in findings.FIELDS}
+        ),
+        _("The finding is saved."),
+        reverse("control:finding", args=[pk]),
+    )
+    if saved is not None:
+        return saved
     return render(request, "control/casework/finding_form.html", {"form": form, "finding": finding})
 
 
 @regulator_staff_required
 @require_POST
 def finding_publish(request, pk):
-    finding = _finding(request, pk)
-    try:
-        findings.publish_finding(finding, user=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("The finding is published; the operator is told by e-mail."))
-    return redirect("control:finding", pk=pk)
+    return presentation.post_action(
+        request,
+        _finding(request, pk),
+        findings.publish_finding,
+        _("The finding is published; the operator is told by e-mail."),
+        reverse("control:finding", args=[pk]),
+    )
 
 
 @regulator_staff_required
 @require_POST
 def finding_evidence(request, pk):
     finding = _finding(request, pk)
-    refusal = None
     form = forms.EvidenceForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            stored = findings.add_evidence(finding, form.cleaned_data["files"], user=request.user)
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(request, _("%(n)d file(s) attached.") % {"n": len(stored)})
-            return redirect(reverse("control:finding", args=[pk]) + "#evidence")
-    return _finding_page(request, finding, status=400, refusal=refusal, evidence_form=form)
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: findings.add_evidence(finding, data["files"], user=request.user),
+        lambda stored: _("%(n)d file(s) attached.") % {"n": len(stored)},
+        reverse("control:finding", args=[pk]) + "#evidence",
+        partial(_finding_page, request, finding, evidence_form=form),
+    )
 
 
 @regulator_staff_required
 @require_POST
 def finding_decide(request, pk):
     finding = _finding(request, pk)
-    refusal = None
     form = forms.DecisionForm(request.POST)
-    if form.is_valid():
-        uphold = request.POST.get("decision") == "uphold"
-        try:
-            findings.decide_finding(finding, user=request.user, uphold=uphold, note=form.cleaned_data["note"])
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(
-                request, _("The finding is upheld.") if uphold else _("The finding is withdrawn.")
-            )
-            return redirect("control:finding", pk=pk)
-    return _finding_page(request, finding, status=400, refusal=refusal, decision_form=form)
+    uphold = request.POST.get("decision") == "uphold"
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: findings.decide_finding(finding, user=request.user, uphold=uphold, note=data["note"]),
+        _("The finding is upheld.") if uphold else _("The finding is withdrawn."),
+        reverse("control:finding", args=[pk]),
+        partial(_finding_page, request, finding, decision_form=form),
+    )
 
 
 # --- Inspection batches ---------------------------------------------------------------------
@@ -217,13 +198,15 @@ def finding_decide(request, pk):
 @regulator_staff_required
 def inspection_upload(request):
     form = forms.BatchUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            batch = batches.start_batch(form.cleaned_data["file"], user=request.user)
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            return redirect("control:inspection_batch", pk=batch.pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: batches.start_batch(data["file"], user=request.user),
+        None,
+        lambda batch: reverse("control:inspection_batch", args=[batch.pk]),
+    )
+    if saved is not None:
+        return saved
     recent = InspectionBatch.objects.select_related("uploaded_by")[:10]
     return render(request, "control/casework/batch_upload.html", {"form": form, "recent": recent})
 
@@ -284,7 +267,9 @@ def _order_page(request, order, *, status=200, refusal=None, **forms_):
         "deadlines": orders.deadline_history(order),
         "extensions": extensions,
         "pending_extension": next((e for e in extensions if e.state == ExtensionState.PENDING), None),
-        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(_files()),
+        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(
+            presentation.files_with_uploader()
+        ),
         "interviews": order.interviews.live().select_related("operator"),
         "timeline": events.timeline(order, request.user),
         "allowed": rules.allowed(orders.ACTIONS, order, request.user),
@@ -351,14 +336,15 @@ def order_new(request):
             {"form": forms.OperatorPickForm(), "what": "order"},
         )
     form = forms.OrderForm(request.POST or None, operator=operator, initial=_order_initial(finding))
-    if request.method == "POST" and form.is_valid():
-        try:
-            order = orders.create_order(user=request.user, operator=operator, **_order_fields(form))
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, _("The order is saved as a draft. Check it, then issue it."))
-            return redirect("control:order", pk=order.pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: orders.create_order(user=request.user, operator=operator, **_order_fields(form)),
+        _("The order is saved as a draft. Check it, then issue it."),
+        lambda order: reverse("control:order", args=[order.pk]),
+    )
+    if saved is not None:
+        return saved
     proposal = None
     if finding is not None and finding.severity:
         proposal = {
@@ -387,14 +373,15 @@ def order_edit(request, pk):
         "deadline": local_date(order.deadline),
     }
     form = forms.OrderForm(request.POST or None, operator=order.operator, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            orders.update_order(order, user=request.user, **_order_fields(form, order))
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, _("The order is saved."))
-            return redirect("control:order", pk=pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: orders.update_order(order, user=request.user, **_order_fields(form, order)),
+        _("The order is saved."),
+        reverse("control:order", args=[pk]),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "control/casework/order_form.html",
@@ -402,38 +389,29 @@ def order_edit(request, pk):
     )
 
 
-def _order_action(request, pk, service, success: str, **kwargs):
-    order = _order(request, pk)
-    try:
-        service(order, user=request.user, **kwargs)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, success)
-    return redirect("control:order", pk=pk)
-
-
 @regulator_staff_required
 @require_POST
 def order_issue(request, pk):
-    return _order_action(
-        request, pk, orders.issue_order, _("The order is issued; the operator is told by e-mail.")
+    return presentation.post_action(
+        request,
+        _order(request, pk),
+        orders.issue_order,
+        _("The order is issued; the operator is told by e-mail."),
+        reverse("control:order", args=[pk]),
     )
 
 
 def _order_form_action(request, pk, form_class, prefix, service, success, field):
     order = _order(request, pk)
-    refusal = None
     form = form_class(request.POST, prefix=prefix)
-    if form.is_valid():
-        try:
-            service(order, user=request.user, **{field: form.cleaned_data[field]})
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(request, success)
-            return redirect("control:order", pk=pk)
-    return _order_page(request, order, status=400, refusal=refusal, **{f"{prefix}_form": form})
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: service(order, user=request.user, **{field: data[field]}),
+        success,
+        reverse("control:order", args=[pk]),
+        partial(_order_page, request, order, **{f"{prefix}_form": form}),
+    )
 
 
 @regulator_staff_required
@@ -509,39 +487,32 @@ def order_withdraw(request, pk):
 def extension_decide(request, pk, extension_pk):
     order = _order(request, pk)
     extension = get_object_or_404(ExtensionRequest, pk=extension_pk, order=order)
-    refusal = None
     form = forms.ExtensionDecisionForm(request.POST, prefix="extension")
-    if form.is_valid():
-        grant = "grant" in request.POST
-        try:
-            if grant:
-                orders.grant_extension(
-                    extension,
-                    user=request.user,
-                    new_date=form.cleaned_data["new_date"],
-                    note=form.cleaned_data["note"],
-                )
-            else:
-                orders.refuse_extension(extension, user=request.user, note=form.cleaned_data["note"])
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(
-                request,
-                _("The extension is granted; the deadline has moved.")
-                if grant
-                else _("The extension is refused."),
+    grant = "grant" in request.POST
+
+    def decide(data):
+        if grant:
+            return orders.grant_extension(
+                extension, user=request.user, new_date=data["new_date"], note=data["note"]
             )
-            return redirect("control:order", pk=pk)
-    return _order_page(request, order, status=400, refusal=refusal, extension_form=form)
+        return orders.refuse_extension(extension, user=request.user, note=data["note"])
+
+    return presentation.post_form(
+        request,
+        form,
+        decide,
+        _("The extension is granted; the deadline has moved.") if grant else _("The extension is refused."),
+        reverse("control:order", args=[pk]),
+        partial(_order_page, request, order, extension_form=form),
+    )
 
 
 def _document_response(request, data: bytes, stem: str):
     if request.GET.get("format") == "pdf":
         if documents.pdf_converter() is None:
             raise Http404(_("PDF cannot be made on this server; download the .docx."))
-        return _download(documents.to_pdf(data), f"{stem}.pdf", "application/pdf")
-    return _download(data, f"{stem}.docx", documents.DOCX_TYPE)
+        return presentation.download(documents.to_pdf(data), f"{stem}.pdf", "application/pdf")
+    return presentation.download(data, f"{stem}.docx", documents.DOCX_TYPE)
 
 
 @regulator_required
@@ -639,16 +610,17 @@ def interview_new(request):
     if request.GET.get("order"):
         initial["orders"] = [request.GET["order"]]
     form = forms.InterviewForm(request.POST or None, operator=operator, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            notice = interviews.create_interview(
-                user=request.user, operator=operator, **_interview_fields(form)
-            )
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, _("The interview notice is saved as a draft. Check it, then issue it."))
-            return redirect("control:interview", pk=notice.pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: interviews.create_interview(
+            user=request.user, operator=operator, **_interview_fields(form)
+        ),
+        _("The interview notice is saved as a draft. Check it, then issue it."),
+        lambda notice: reverse("control:interview", args=[notice.pk]),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "control/casework/interview_form.html",
@@ -666,14 +638,15 @@ def interview_edit(request, pk):
     initial["orders"] = list(notice.orders.values_list("pk", flat=True))
     initial["findings"] = list(notice.findings.values_list("pk", flat=True))
     form = forms.InterviewForm(request.POST or None, operator=notice.operator, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            interviews.update_interview(notice, user=request.user, **_interview_fields(form))
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(request, _("The interview notice is saved."))
-            return redirect("control:interview", pk=pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: interviews.update_interview(notice, user=request.user, **_interview_fields(form)),
+        _("The interview notice is saved."),
+        reverse("control:interview", args=[pk]),
+    )
+    if saved is not None:
+        return saved
     return render(
         request,
         "control/casework/interview_form.html",
@@ -684,14 +657,13 @@ def interview_edit(request, pk):
 @regulator_staff_required
 @require_POST
 def interview_issue(request, pk):
-    notice = _interview(request, pk)
-    try:
-        interviews.issue_interview(notice, user=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("The interview notice is issued; the operator is told by e-mail."))
-    return redirect("control:interview", pk=pk)
+    return presentation.post_action(
+        request,
+        _interview(request, pk),
+        interviews.issue_interview,
+        _("The interview notice is issued; the operator is told by e-mail."),
+        reverse("control:interview", args=[pk]),
+    )
 
 
 @regulator_staff_required
@@ -712,34 +684,30 @@ def interview_withdraw(request, pk):
 @require_POST
 def interview_minutes(request, pk):
     notice = _interview(request, pk)
-    refusal = None
     form = forms.MinutesForm(request.POST)
-    if form.is_valid():
-        try:
-            interviews.record_minutes(notice, user=request.user, minutes=form.cleaned_data["minutes"])
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(request, _("The minutes are recorded. Record the commitments below."))
-            return redirect(reverse("control:interview", args=[pk]) + "#commitments")
-    return _interview_page(request, notice, status=400, refusal=refusal, minutes_form=form)
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: interviews.record_minutes(notice, user=request.user, minutes=data["minutes"]),
+        _("The minutes are recorded. Record the commitments below."),
+        reverse("control:interview", args=[pk]) + "#commitments",
+        partial(_interview_page, request, notice, minutes_form=form),
+    )
 
 
 @regulator_staff_required
 @require_POST
 def commitment_add(request, pk):
     notice = _interview(request, pk)
-    refusal = None
     form = forms.CommitmentForm(request.POST)
-    if form.is_valid():
-        try:
-            interviews.add_commitment(notice, user=request.user, **form.cleaned_data)
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(request, _("The commitment is recorded."))
-            return redirect(reverse("control:interview", args=[pk]) + "#commitments")
-    return _interview_page(request, notice, status=400, refusal=refusal, commitment_form=form)
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: interviews.add_commitment(notice, user=request.user, **data),
+        _("The commitment is recorded."),
+        reverse("control:interview", args=[pk]) + "#commitments",
+        partial(_interview_page, request, notice, commitment_form=form),
+    )
 
 
 def _commitment(request, pk):
@@ -751,30 +719,27 @@ def _commitment(request, pk):
 @require_POST
 def commitment_verify(request, pk):
     commitment = _commitment(request, pk)
-    try:
-        interviews.verify_commitment(commitment, user=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(request, _("The commitment is verified."))
-    return redirect(reverse("control:interview", args=[commitment.interview_id]) + "#commitments")
+    return presentation.post_action(
+        request,
+        commitment,
+        interviews.verify_commitment,
+        _("The commitment is verified."),
+        reverse("control:interview", args=[commitment.interview_id]) + "#commitments",
+    )
 
 
 @regulator_staff_required
 @require_POST
 def commitment_return(request, pk):
     commitment = _commitment(request, pk)
-    form = forms.CommentedForm(request.POST, prefix="return")
-    if not form.is_valid():
-        messages.error(request, _form_errors(form))
-    else:
-        try:
-            interviews.return_commitment(commitment, user=request.user, comment=form.cleaned_data["comment"])
-        except TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(request, _("The commitment is returned to the operator."))
-    return redirect(reverse("control:interview", args=[commitment.interview_id]) + "#commitments")
+    return presentation.post_action(
+        request,
+        commitment,
+        interviews.return_commitment,
+        _("The commitment is returned to the operator."),
+        reverse("control:interview", args=[commitment.interview_id]) + "#commitments",
+        form=forms.CommentedForm(request.POST, prefix="return"),
+    )
 
 
 @regulator_required
@@ -828,24 +793,22 @@ def record_new(request):
             {"form": forms.OperatorPickForm(), "what": "record"},
         )
     form = forms.RecordForm(request.POST or None, request.FILES or None, operator=operator)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            record = records.create_record(
-                user=request.user,
-                operator=operator,
-                orders=data["orders"],
-                interviews=data["interviews"],
-                uploads=data["files"],
-                **{name: data[name] for name in forms.RECORD_FIELDS},
-            )
-        except TransitionRefused as refused:
-            form.add_error(None, str(refused))
-        else:
-            messages.success(
-                request, _("The notice or decision is recorded; the operator sees it in its portal.")
-            )
-            return redirect("control:record", pk=record.pk)
+    saved = presentation.save_form(
+        request,
+        form,
+        lambda data: records.create_record(
+            user=request.user,
+            operator=operator,
+            orders=data["orders"],
+            interviews=data["interviews"],
+            uploads=data["files"],
+            **{name: data[name] for name in forms.RECORD_FIELDS},
+        ),
+        _("The notice or decision is recorded; the operator sees it in its portal."),
+        lambda record: reverse("control:record", args=[record.pk]),
+    )
+    if saved is not None:
+        return saved
     return render(request, "control/casework/record_form.html", {"form": form, "operator": operator})
 
 

@@ -14,24 +14,12 @@ from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
-from supervision.casework.presentation import form_errors
+from supervision.core.actions import attempt, form_errors, post_action  # noqa: F401 — the faces use them from here
 from supervision.core.models import SHANGHAI
 from supervision.reminders import visibility as reminder_visibility
 
 from . import calendars, services
 from .models import CalendarFeed, Meeting
-
-
-def attempt(request, action, success: str | None = None) -> bool:
-    """Run a service call; a refusal becomes an error message, success the ``success`` message."""
-    try:
-        action()
-    except services.MeetingRefused as refused:
-        messages.error(request, str(refused))
-        return False
-    if success:
-        messages.success(request, success)
-    return True
 
 
 def visible_meeting(request, pk) -> Meeting:
@@ -44,20 +32,6 @@ def attach_reminders(request, items) -> None:
     found = reminder_visibility.for_action_items(items, user=request.user)
     for item in items:
         item.reminders = found[item.pk]
-
-
-def post_action(request, obj, service, success: str | None, redirect_to: str, *, form=None, **kwargs):
-    """A button that changes ``obj``: call the service, say how it went, go back to ``redirect_to``.
-
-    A ``form``, when given, must be valid (else its errors are the message and nothing changes);
-    its cleaned data go to the service with ``kwargs``.
-    """
-    if form is not None and not form.is_valid():
-        messages.error(request, form_errors(form))
-    else:
-        data = {**kwargs, **(form.cleaned_data if form is not None else {})}
-        attempt(request, lambda: service(obj, user=request.user, **data), success)
-    return redirect(redirect_to)
 
 
 def form_page(request, obj, form, service, success: str, redirect_to: str, template: str, context: dict):

@@ -25,6 +25,7 @@ from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core.actions import Refused
 from supervision.core.models import OPERATOR_ROLES, Operator, User
 
 from . import recurrence
@@ -48,7 +49,7 @@ HORIZON_MONTHS = 6
 INVITATION, UPDATE, CANCELLATION = "invitation", "update", "cancellation"
 
 
-class MeetingRefused(Exception):
+class MeetingRefused(Refused):
     """A change the rules do not allow; the message says why, in the user's language."""
 
 

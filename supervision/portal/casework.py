@@ -5,14 +5,12 @@ in draft, is a 404. Each action calls one service of ``supervision.casework``, w
 role and the state again and whose refusal is shown as it is.
 """
 
+from functools import partial
+
 from django import forms
-from django.contrib import messages
 from django.core.paginator import Paginator
-from django.db.models import Prefetch
-from django.http import HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
@@ -38,16 +36,10 @@ from supervision.casework.models import (
     RectificationOrder,
     ResponseKind,
 )
-from supervision.casework.rules import TransitionRefused
 from supervision.core.permissions import operator_manager_required, operator_required
 from supervision.reminders import visibility as reminder_visibility
 
 PER_PAGE = 50
-
-
-def _files():
-    # Each file names who uploaded it: fetched with the files, in one query whatever their number.
-    return Prefetch("files", queryset=CaseFile.objects.select_related("uploaded_by"))
 
 
 # --- Forms ----------------------------------------------------------------------------------
@@ -96,10 +88,6 @@ class DoneForm(forms.Form):
 # --- Shared ---------------------------------------------------------------------------------
 
 
-def _errors(form) -> str:
-    return " ".join(str(e) for errors in form.errors.values() for e in errors)
-
-
 @operator_required
 def case_file(request, pk):
     """A file of one of the operator's own visible cases; anything else is a 404."""
@@ -110,12 +98,6 @@ def case_file(request, pk):
 @require_POST
 def comment(request, kind, pk):
     return presentation.post_comment(request, kind, pk, namespace="portal")
-
-
-def _download(data: bytes, name: str) -> HttpResponse:
-    response = HttpResponse(data, content_type=documents.DOCX_TYPE)
-    response["Content-Disposition"] = content_disposition_header(True, name)
-    return response
 
 
 # --- Findings -------------------------------------------------------------------------------
@@ -144,7 +126,9 @@ def _finding_page(request, finding, *, status=200, refusal=None, respond_form=No
         "refusal": refusal,
         "finding": finding,
         "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
-        "responses": finding.responses.select_related("submitted_by").prefetch_related(_files()),
+        "responses": finding.responses.select_related("submitted_by").prefetch_related(
+            presentation.files_with_uploader()
+        ),
         "orders": finding.orders.visible_to(request.user),
         "timeline": events.timeline(finding, request.user),
         "allowed": rules.allowed(findings.ACTIONS, finding, request.user),
@@ -165,23 +149,17 @@ def finding_detail(request, pk):
 @require_POST
 def finding_respond(request, pk):
     finding = _finding(request, pk)
-    refusal = None
     form = RespondForm(request.POST, request.FILES)
-    if form.is_valid():
-        try:
-            findings.respond_to_finding(
-                finding,
-                user=request.user,
-                kind=form.cleaned_data["kind"],
-                text=form.cleaned_data["text"],
-                uploads=form.cleaned_data["files"],
-            )
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(request, _("Your answer is sent; the administration will decide."))
-            return redirect("portal:finding", pk=pk)
-    return _finding_page(request, finding, status=400, refusal=refusal, respond_form=form)
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: findings.respond_to_finding(
+            finding, user=request.user, kind=data["kind"], text=data["text"], uploads=data["files"]
+        ),
+        _("Your answer is sent; the administration will decide."),
+        reverse("portal:finding", args=[pk]),
+        partial(_finding_page, request, finding, respond_form=form),
+    )
 
 
 # --- Orders ---------------------------------------------------------------------------------
@@ -211,7 +189,9 @@ def _order_page(request, order, *, status=200, refusal=None, extension_form=None
         "deadlines": orders.deadline_history(order),
         "extensions": extensions,
         "pending_extension": next((e for e in extensions if e.state == ExtensionState.PENDING), None),
-        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(_files()),
+        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(
+            presentation.files_with_uploader()
+        ),
         "timeline": events.timeline(order, request.user),
         "allowed": rules.allowed(orders.ACTIONS, order, request.user),
         "days_left": order.days_left_now(),
@@ -232,60 +212,49 @@ def order_detail(request, pk):
 @operator_required
 @require_POST
 def order_acknowledge(request, pk):
-    order = _order(request, pk)
-    try:
-        orders.acknowledge_order(order, user=request.user)
-    except TransitionRefused as refused:
-        messages.error(request, str(refused))
-    else:
-        messages.success(
-            request, _("The order is acknowledged. Report the rectification before the deadline.")
-        )
-    return redirect("portal:order", pk=pk)
+    return presentation.post_action(
+        request,
+        _order(request, pk),
+        orders.acknowledge_order,
+        _("The order is acknowledged. Report the rectification before the deadline."),
+        reverse("portal:order", args=[pk]),
+    )
 
 
 @operator_required
 @require_POST
 def order_extension(request, pk):
     order = _order(request, pk)
-    refusal = None
     form = ExtensionForm(request.POST, prefix="extension")
-    if form.is_valid():
-        try:
-            orders.ask_extension(order, user=request.user, **form.cleaned_data)
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(request, _("Your request is sent; the administration will decide."))
-            return redirect("portal:order", pk=pk)
-    return _order_page(request, order, status=400, refusal=refusal, extension_form=form)
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: orders.ask_extension(order, user=request.user, **data),
+        _("Your request is sent; the administration will decide."),
+        reverse("portal:order", args=[pk]),
+        partial(_order_page, request, order, extension_form=form),
+    )
 
 
 @operator_required
 @require_POST
 def order_report(request, pk):
     order = _order(request, pk)
-    refusal = None
     form = ReportForm(request.POST, request.FILES, prefix="report")
-    if form.is_valid():
-        try:
-            orders.submit_report(
-                order, user=request.user, text=form.cleaned_data["text"], uploads=form.cleaned_data["files"]
-            )
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(
-                request, _("Your rectification report is submitted; the administration will verify it.")
-            )
-            return redirect("portal:order", pk=pk)
-    return _order_page(request, order, status=400, refusal=refusal, report_form=form)
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: orders.submit_report(order, user=request.user, text=data["text"], uploads=data["files"]),
+        _("Your rectification report is submitted; the administration will verify it."),
+        reverse("portal:order", args=[pk]),
+        partial(_order_page, request, order, report_form=form),
+    )
 
 
 @operator_required
 def order_document(request, pk):
     order = _order(request, pk)
-    return _download(documents.order_document(order), f"整改通知书-{order.document_no}.docx")
+    return presentation.download(documents.order_document(order), f"整改通知书-{order.document_no}.docx")
 
 
 # --- Interviews -----------------------------------------------------------------------------
@@ -339,42 +308,37 @@ def interview_detail(request, pk):
 @require_POST
 def interview_confirm(request, pk):
     notice = _interview(request, pk)
-    refusal = None
     form = AttendanceForm(request.POST)
-    if form.is_valid():
-        try:
-            interviews.confirm_attendance(notice, user=request.user, attendees=form.cleaned_data["attendees"])
-        except TransitionRefused as refused:
-            refusal = str(refused)
-        else:
-            messages.success(request, _("Attendance is confirmed."))
-            return redirect("portal:interview", pk=pk)
-    return _interview_page(request, notice, status=400, refusal=refusal, attendance_form=form)
+    return presentation.post_form(
+        request,
+        form,
+        lambda data: interviews.confirm_attendance(notice, user=request.user, attendees=data["attendees"]),
+        _("Attendance is confirmed."),
+        reverse("portal:interview", args=[pk]),
+        partial(_interview_page, request, notice, attendance_form=form),
+    )
 
 
 @operator_required
 @require_POST
 def commitment_done(request, pk):
     commitment = get_object_or_404(Commitment.objects.visible_to(request.user), pk=pk)
-    form = DoneForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _errors(form))
-    else:
-        try:
-            interviews.commitment_done(commitment, user=request.user, note=form.cleaned_data["note"])
-        except TransitionRefused as refused:
-            messages.error(request, str(refused))
-        else:
-            messages.success(
-                request, _("The commitment is reported done; the administration will verify it.")
-            )
-    return redirect(reverse("portal:interview", args=[commitment.interview_id]) + "#commitments")
+    return presentation.post_action(
+        request,
+        commitment,
+        interviews.commitment_done,
+        _("The commitment is reported done; the administration will verify it."),
+        reverse("portal:interview", args=[commitment.interview_id]) + "#commitments",
+        form=DoneForm(request.POST),
+    )
 
 
 @operator_required
 def interview_document(request, pk):
     notice = _interview(request, pk)
-    return _download(documents.interview_document(notice), f"约谈通知书-{notice.document_no}.docx")
+    return presentation.download(
+        documents.interview_document(notice), f"约谈通知书-{notice.document_no}.docx"
+    )
 
 
 # --- Notices and decisions ------------------------------------------------------------------
