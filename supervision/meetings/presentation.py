@@ -67,7 +67,13 @@ def meeting_ics(request, pk, *, namespace: str) -> HttpResponse:
 def calendar_address(request, *, namespace: str):
     feed = CalendarFeed.objects.filter(user=request.user).first()
     feed_url = request.build_absolute_uri(calendars.feed_path(feed.token)) if feed else None
-    return render(request, f"{namespace}/meetings/calendar.html", {"feed_url": feed_url, "feed": feed})
+    context = {
+        "feed_url": feed_url,
+        "feed": feed,
+        "reset_url": reverse(f"{namespace}:calendar_reset"),
+        "revoke_url": reverse(f"{namespace}:calendar_revoke"),
+    }
+    return render(request, "meetings/calendar.html", context)
 
 
 def reset_calendar(request, *, namespace: str):

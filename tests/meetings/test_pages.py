@@ -125,3 +125,14 @@ def test_everyone_resets_and_turns_off_their_calendar_address(client, request, f
         [("success", "Your calendar address is turned off.")],
     )
     assert not CalendarFeed.objects.filter(user=user).exists()
+
+
+@pytest.mark.parametrize(("face", "user"), [("control", "leader"), ("portal", "operator_a")])
+def test_the_calendar_page_posts_to_its_own_face(client, request, face, user):
+    client.force_login(request.getfixturevalue(user))
+    html = client.get(reverse(f"{face}:calendar_address")).content.decode()
+    assert f'action="{reverse(f"{face}:calendar_reset")}"' in html  # before an address exists
+    client.post(reverse(f"{face}:calendar_reset"))
+    html = client.get(reverse(f"{face}:calendar_address")).content.decode()
+    assert f'action="{reverse(f"{face}:calendar_reset")}"' in html
+    assert f'action="{reverse(f"{face}:calendar_revoke")}"' in html
