@@ -72,15 +72,6 @@ MAILS = {
 
 _PREFIXES = {InspectionFinding: "finding", RectificationOrder: "order", InterviewNotice: "interview"}
 
-_URLS = {
-    (InspectionFinding, True): "control:finding",
-    (InspectionFinding, False): "portal:finding",
-    (RectificationOrder, True): "control:order",
-    (RectificationOrder, False): "portal:order",
-    (InterviewNotice, True): "control:interview",
-    (InterviewNotice, False): "portal:interview",
-}
-
 
 def object_key(mail: Mail, case, about=None) -> str:
     """``order:12:issued``, ``order:12:extension:3:granted``, ``order:12:report:2:returned``."""
@@ -113,7 +104,9 @@ def recipients(mail: Mail, case) -> list[User]:
 
 
 def _context(mail: Mail, case, recipient: User, key: str) -> dict:
-    url = settings.SITE_URL + reverse(_URLS[(mail.model, recipient.is_regulator)], args=[case.pk])
+    # The case's page in the recipient's face: ``control:order`` for staff, ``portal:order`` for operators.
+    face = "control" if recipient.is_regulator else "portal"
+    url = settings.SITE_URL + reverse(f"{face}:{_PREFIXES[mail.model]}", args=[case.pk])
     context = {
         "case": case,
         "recipient": recipient,

@@ -549,6 +549,8 @@ class InterviewState(models.TextChoices):
 
 # Never seen by the operator: a draft, or a draft withdrawn.
 UNSEEN_INTERVIEW_STATES = [InterviewState.DRAFT, InterviewState.WITHDRAWN]
+# Notified and not yet held: the interview is still ahead (reminders, calendars).
+OPEN_INTERVIEW_STATES = [InterviewState.ISSUED, InterviewState.CONFIRMED]
 
 
 class InterviewQuerySet(OperatorScopedQuerySet):
@@ -619,6 +621,10 @@ class InterviewNotice(WithdrawableDraft):
     def __str__(self) -> str:
         return self.document_no or f"{self.operator.code} {self.scheduled_at:%Y-%m-%d}"
 
+    @property
+    def is_open(self) -> bool:
+        return self.state in OPEN_INTERVIEW_STATES
+
 
 class CommitmentState(models.TextChoices):
     OPEN = "open", _("Open")
@@ -670,8 +676,12 @@ class Commitment(models.Model):
         return self.text[:50]
 
     @property
+    def is_open(self) -> bool:
+        return self.state == CommitmentState.OPEN
+
+    @property
     def is_overdue(self) -> bool:
-        return self.state == CommitmentState.OPEN and self.due_at < timezone.now()
+        return self.is_open and self.due_at < timezone.now()
 
 
 # --- Notices, disclosures, penalties, assessment opinions -----------------------------------

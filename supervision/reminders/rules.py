@@ -305,9 +305,9 @@ class InterviewRule(DatedRule):
     kind = "interview"
 
     def objects(self):
-        from supervision.casework.models import InterviewNotice, InterviewState
+        from supervision.casework.models import OPEN_INTERVIEW_STATES, InterviewNotice
 
-        return InterviewNotice.objects.filter(state__in=[InterviewState.ISSUED, InterviewState.CONFIRMED])
+        return InterviewNotice.objects.filter(state__in=OPEN_INTERVIEW_STATES)
 
     def moment_of(self, obj):
         return obj.scheduled_at

@@ -11,7 +11,7 @@ addresses are not its business).
 """
 
 import datetime as dt
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
 from django.utils import timezone
@@ -48,12 +48,6 @@ def labels() -> dict:
     return {**{code: rule.label for code, rule in RULES.items()}, **outbox.labels()}
 
 
-def _label(occasion: Occasion) -> str:
-    rule = RULES.get(occasion.rule)
-    event = outbox.get(occasion.rule)
-    return rule.label if rule else event.label if event else (occasion.subject or occasion.rule)
-
-
 def _recorded(prefixes: list[str], user) -> dict[str, list[Occasion]]:
     """The occasions of several objects, by prefix, in one query."""
     found: dict[str, list[Occasion]] = {prefix: [] for prefix in prefixes}
@@ -67,12 +61,13 @@ def _recorded(prefixes: list[str], user) -> dict[str, list[Occasion]]:
         .select_related("recipient")
         .order_by("-on_date", "-created_at", "-pk")[: RECORDED_LIMIT * len(prefixes)]
     )
+    names = labels()
     for occasion in rows:
         bucket = found.get(_object_prefix(occasion.object_key))
         if bucket is None:  # a prefix that is not ``kind:pk:`` (a monthly report's key)
             bucket = next((found[p] for p in prefixes if occasion.object_key.startswith(p)), None)
         if bucket is not None and len(bucket) < RECORDED_LIMIT:
-            occasion.rule_label = _label(occasion)
+            occasion.rule_label = names.get(occasion.rule, occasion.subject or occasion.rule)
             bucket.append(occasion)
     return found
 
@@ -135,35 +130,24 @@ def for_order(order, *, user) -> dict:
     return for_object(f"order:{order.pk}:", due_date, "order_deadline", user=user)
 
 
-def _dated(rule_code: str, objects: Iterable, is_open: Callable, *, user) -> dict[int, dict]:
-    """Reminders of objects of a dated rule (interview, meeting, action item, commitment), by pk."""
+def _dated(rule_code: str, objects: Iterable, *, user) -> dict[int, dict]:
+    """Reminders of objects of a dated rule (interview, meeting, action item, commitment), by pk;
+    upcoming dates only while the object ``is_open``."""
     rule = RULES[rule_code]
     objects = list(objects)
-    due_dates = {f"{rule.kind}:{obj.pk}:": rule.date_of(obj) if is_open(obj) else None for obj in objects}
+    due_dates = {f"{rule.kind}:{obj.pk}:": rule.date_of(obj) if obj.is_open else None for obj in objects}
     found = for_objects(due_dates, rule_code, user=user)
     return {obj.pk: found[f"{rule.kind}:{obj.pk}:"] for obj in objects}
 
 
-def _interview_open(notice) -> bool:
-    from supervision.casework.models import InterviewState
-
-    return notice.state in (InterviewState.ISSUED, InterviewState.CONFIRMED)
-
-
-def _commitment_open(commitment) -> bool:
-    from supervision.casework.models import CommitmentState
-
-    return commitment.state == CommitmentState.OPEN
-
-
 def for_interview(notice, *, user) -> dict:
     """An interview's reminders: the day before it, while it is issued or confirmed."""
-    return _dated("interview", [notice], _interview_open, user=user)[notice.pk]
+    return _dated("interview", [notice], user=user)[notice.pk]
 
 
 def for_commitments(commitments, *, user) -> dict[int, dict]:
     """The reminders of an interview's commitments, by pk, in one query; upcoming while open."""
-    return _dated("commitment", commitments, _commitment_open, user=user)
+    return _dated("commitment", commitments, user=user)
 
 
 def for_commitment(commitment, *, user) -> dict:
@@ -172,12 +156,12 @@ def for_commitment(commitment, *, user) -> dict:
 
 def for_meeting(meeting, *, user) -> dict:
     """A meeting's reminders (and other mail recorded about it); upcoming while it is scheduled."""
-    return _dated("meeting", [meeting], lambda m: m.is_open, user=user)[meeting.pk]
+    return _dated("meeting", [meeting], user=user)[meeting.pk]
 
 
 def for_action_items(items, *, user) -> dict[int, dict]:
     """The reminders of several action items, by pk, in one query; upcoming while each is open."""
-    return _dated("action_item", items, lambda item: item.is_open, user=user)
+    return _dated("action_item", items, user=user)
 
 
 def for_action_item(item, *, user) -> dict:
