@@ -6,7 +6,7 @@ from django.utils import timezone
 
 from supervision.analytics import cards
 from supervision.analytics.indicators import INDICATORS, INDICATORS_BY_CODE
-from supervision.casework.models import InterviewNotice, InterviewState, RectificationOrder
+from supervision.casework.models import OPEN_INTERVIEW_STATES, InterviewNotice, RectificationOrder
 from supervision.core.models import Operator, Period, TaskForceMember
 from supervision.core.permissions import regulator_required
 from supervision.core.queries import count_per_row
@@ -53,7 +53,7 @@ def home(request):
         .select_related("operator", "city")[:10],
         "interviews": InterviewNotice.objects.visible_to(request.user)
         .filter(scheduled_at__gte=now)
-        .exclude(state__in=[InterviewState.DRAFT, InterviewState.WITHDRAWN, InterviewState.HELD])
+        .filter(state__in=OPEN_INTERVIEW_STATES)
         .select_related("operator")[:5],
         "meetings": Meeting.objects.filter(starts_at__gte=now, state=MeetingState.SCHEDULED).select_related(
             "series"
