@@ -60,16 +60,12 @@ def _read(field) -> bytes:
         return handle.read()
 
 
-def _briefing_pk(key: str) -> str:
-    return key.split(":")[1]
-
-
 def build(occasion) -> EmailMultiAlternatives:
     """The mail of one occasion: to its manager, in the language active (theirs)."""
     from . import documents
     from .services import file_name
 
-    briefing = Briefing.objects.select_related("period").get(pk=_briefing_pk(occasion.object_key))
+    briefing = Briefing.objects.select_related("period").get(pk=outbox.object_pk(occasion.object_key))
     recipient = occasion.recipient
     docx_name = file_name(briefing, "docx")
     context = {
@@ -86,13 +82,13 @@ def build(occasion) -> EmailMultiAlternatives:
 
 def still_due(key: str) -> bool:
     """A mail about a briefing that no longer exists is dropped."""
-    return Briefing.objects.filter(pk=_briefing_pk(key)).exists()
+    return Briefing.objects.filter(pk=outbox.object_pk(key)).exists()
 
 
 def sent(occasion) -> None:
     """Stamp the manager's delivery as sent."""
     BriefingDelivery.objects.filter(
-        briefing_id=_briefing_pk(occasion.object_key),
+        briefing_id=outbox.object_pk(occasion.object_key),
         recipient_id=occasion.recipient_id,
         sent_at__isnull=True,
     ).update(sent_at=occasion.sent_at or timezone.now())

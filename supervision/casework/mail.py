@@ -133,14 +133,10 @@ def _context(mail: Mail, case, recipient: User, key: str) -> dict:
     return context
 
 
-def _case_pk(key: str) -> str:
-    return key.split(":")[1]
-
-
 def build(code: str, occasion) -> EmailMultiAlternatives:
     """The mail of one occasion: to its recipient, in the language active (theirs)."""
     mail = MAILS[code]
-    case = mail.model.objects.select_related("operator").get(pk=_case_pk(occasion.object_key))
+    case = mail.model.objects.select_related("operator").get(pk=outbox.object_pk(occasion.object_key))
     recipient = occasion.recipient
     context = _context(mail, case, recipient, occasion.object_key)
     return outbox.render_message(f"emails/casework/{code}", context, recipient)
@@ -148,7 +144,7 @@ def build(code: str, occasion) -> EmailMultiAlternatives:
 
 def still_due(code: str, key: str) -> bool:
     """A mail about a case that no longer exists is dropped."""
-    return MAILS[code].model.objects.filter(pk=_case_pk(key)).exists()
+    return MAILS[code].model.objects.filter(pk=outbox.object_pk(key)).exists()
 
 
 def sent(code: str, occasion) -> None:
@@ -159,7 +155,7 @@ def sent(code: str, occasion) -> None:
     """
     mail = MAILS[code]
     with transaction.atomic():
-        case = mail.model.objects.select_for_update().filter(pk=_case_pk(occasion.object_key)).first()
+        case = mail.model.objects.select_for_update().filter(pk=outbox.object_pk(occasion.object_key)).first()
         if case is None:
             return
         address = occasion.recipient.email

@@ -108,7 +108,7 @@ def _url(meeting: Meeting, recipient) -> str:
 
 def build(kind: str, occasion) -> EmailMultiAlternatives:
     """The mail of one occasion: to its recipient, in the language active (theirs)."""
-    meeting = _meeting(occasion.object_key.split(":")[1])
+    meeting = _meeting(outbox.object_pk(occasion.object_key))
     recipient = occasion.recipient
     template = {UPDATE: INVITATION}.get(kind, kind)
     url = _url(meeting, recipient)
@@ -135,7 +135,7 @@ def build(kind: str, occasion) -> EmailMultiAlternatives:
 
 def still_due(key: str) -> bool:
     """A mail about a meeting that no longer exists is dropped."""
-    return Meeting.objects.filter(pk=key.split(":")[1]).exists()
+    return Meeting.objects.filter(pk=outbox.object_pk(key)).exists()
 
 
 def register() -> None:

@@ -84,6 +84,11 @@ def register(
     return KINDS[code]
 
 
+def object_pk(object_key: str) -> str:
+    """The primary key of the object a key names: ``"12"`` of ``order:12:issued``."""
+    return object_key.split(":")[1]
+
+
 def get(code: str) -> EventMail | None:
     return KINDS.get(code)
 
