@@ -10,10 +10,23 @@ import uuid
 
 from django.conf import settings
 from django.db import models
-from django.db.models import BooleanField, Case, DateField, DurationField, ExpressionWrapper, Q, Value, When
+from django.db.models import (
+    BooleanField,
+    Case,
+    CharField,
+    DateField,
+    DurationField,
+    Exists,
+    ExpressionWrapper,
+    OuterRef,
+    Q,
+    Value,
+    When,
+)
 from django.db.models.functions import TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from supervision.core.models import SHANGHAI, City, Operator, OperatorScopedQuerySet, ViolationCategory
@@ -278,6 +291,15 @@ OPEN_ORDER_STATES = [
 ]
 
 
+class DeadlineOutcome(models.TextChoices):
+    """How an order stands against its final deadline (``OrderQuerySet.with_deadline_outcome``)."""
+
+    ON_TIME = "on_time", pgettext_lazy("order deadline outcome", "Rectified on time")
+    LATE = "late", pgettext_lazy("order deadline outcome", "Not rectified on time")
+    PENDING = "pending", _("Awaiting verification")
+    NOT_DUE = "not_due", _("Not yet due")
+
+
 def _deadline_day():
     """The deadline's day in Asia/Shanghai, computed by the database."""
     return TruncDate("deadline", tzinfo=SHANGHAI)
@@ -286,11 +308,14 @@ def _deadline_day():
 class OrderQuerySet(OperatorScopedQuerySet):
     """Orders, with the one definition of "overdue" and "days left" that every page uses.
 
-    Overdue is derived, never stored: an open order (issued, acknowledged, report submitted,
-    returned) whose deadline has passed. Pages, lists, profiles, the briefing, the agenda
-    suggestions and the reminders all ask these methods, with the ``now`` of their request, so
-    they count the same orders; ``RectificationOrder.is_overdue`` is the same rule for one order
-    in hand.
+    Overdue is derived, never stored (DOMAIN.md, "Overdue"): an open order (issued, acknowledged,
+    report submitted, returned) whose deadline (the final one, after granted extensions) has
+    passed and that has no rectification report submitted by that deadline still standing. An
+    order whose report came in on time is awaiting verification, not overdue; if the
+    administration returns that report after the deadline, the order is overdue from the return.
+    Pages, lists, profiles, the briefing, the agenda suggestions and the reminders all ask these
+    methods, with the ``now`` of their request, so they count the same orders;
+    ``RectificationOrder.is_overdue`` asks the same of the database for one order in hand.
     """
 
     def visible_to(self, user):
@@ -310,9 +335,27 @@ class OrderQuerySet(OperatorScopedQuerySet):
         return Q(state__in=OPEN_ORDER_STATES)
 
     @staticmethod
+    def on_time_report(now=None) -> Exists:
+        """Whether the order has a report submitted by its deadline that still stands at ``now``.
+
+        Standing: submitted by ``now`` and not returned by ``now`` (pending or verified). A report
+        returned before ``now`` no longer stands, so the order is overdue from its return once the
+        deadline has passed; asked at an earlier ``now``, the same report still stood.
+        """
+        now = now or timezone.now()
+        return Exists(
+            RectificationReport.objects.filter(
+                Q(order=OuterRef("pk"), submitted_at__lte=OuterRef("deadline")),
+                Q(submitted_at__lte=now),
+                ~Q(decision=ReportDecision.RETURNED, decided_at__lte=now),
+            )
+        )
+
+    @staticmethod
     def overdue_q(now=None) -> Q:
-        """Open orders whose deadline is before ``now``."""
-        return OrderQuerySet.open_q() & Q(deadline__lt=now or timezone.now())
+        """Open orders whose deadline is before ``now`` without a report in time still standing."""
+        now = now or timezone.now()
+        return OrderQuerySet.open_q() & Q(deadline__lt=now) & ~OrderQuerySet.on_time_report(now)
 
     def open(self):
         return self.filter(self.open_q())
@@ -328,6 +371,34 @@ class OrderQuerySet(OperatorScopedQuerySet):
         return self.annotate(
             overdue=Case(
                 When(self.overdue_q(now), then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+
+    def with_deadline_outcome(self, now=None):
+        """Annotate ``outcome``: how the order stands against its final deadline at ``now``.
+
+        The 整改按期完成率 (DOMAIN.md, "Indicators") counts by it; drafts and withdrawn drafts are
+        the caller's to leave out. ``on_time``: a report submitted by the deadline was verified;
+        ``not_due``: otherwise, while the deadline has not passed; ``pending``: a report
+        submitted by the deadline awaits verification; ``late``: no report by the deadline (late
+        as soon as the deadline passes), or the one in time was returned after it.
+        """
+        now = now or timezone.now()
+        verified_in_time = Exists(
+            RectificationReport.objects.filter(
+                order=OuterRef("pk"),
+                submitted_at__lte=OuterRef("deadline"),
+                decision=ReportDecision.VERIFIED,
+                decided_at__lte=now,
+            )
+        )
+        return self.annotate(
+            outcome=Case(
+                When(verified_in_time, then=Value(DeadlineOutcome.ON_TIME)),
+                When(deadline__gte=now, then=Value(DeadlineOutcome.NOT_DUE)),
+                When(self.on_time_report(now), then=Value(DeadlineOutcome.PENDING)),
+                default=Value(DeadlineOutcome.LATE),
+                output_field=CharField(),
             )
         )
 
@@ -423,8 +494,13 @@ class RectificationOrder(WithdrawableDraft):
 
     @property
     def is_overdue(self) -> bool:
-        # The same rule as OrderQuerySet.overdue_q, for one order in hand.
-        return self.is_open and self.deadline < timezone.now()
+        """Overdue now: ``OrderQuerySet.overdue_q``, read from the row's ``overdue`` annotation
+        (``with_overdue``) when it has one, else asked of the database."""
+        if "overdue" in self.__dict__:
+            return self.__dict__["overdue"]
+        if self.pk is None or not self.is_open:
+            return False
+        return type(self).objects.overdue().filter(pk=self.pk).exists()
 
     def days_left_now(self, now=None) -> int | None:
         """Whole days from today to the deadline's day in Asia/Shanghai; None when not open."""

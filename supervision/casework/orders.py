@@ -493,9 +493,15 @@ def escalate_order(order: RectificationOrder, *, user, reason: str) -> Rectifica
 
 
 def days_left_text(days: int, overdue: bool) -> str:
-    """``12 days left``, ``3 days overdue``; on the deadline's day, whether it has passed yet."""
+    """``12 days left``, ``3 days overdue``; on the deadline's day, whether it has passed yet.
+
+    Past its deadline an order is not overdue when its report came in on time: it awaits the
+    administration's verification (``OrderQuerySet.overdue_q``).
+    """
     if days > 0:
         return ngettext("%(n)d day left", "%(n)d days left", days) % {"n": days}
+    if days < 0 and not overdue:
+        return str(ReportDecision.PENDING.label)
     if days < 0:
         return ngettext("%(n)d day overdue", "%(n)d days overdue", -days) % {"n": -days}
     return _("Overdue since today") if overdue else _("Due today")

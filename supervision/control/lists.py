@@ -228,5 +228,10 @@ ORDERS = ListPage(
 @regulator_required
 def orders(request):
     # Days left and overdue: one definition, on the orders' queryset (casework.models).
-    queryset = RectificationOrder.objects.visible_to(request.user).select_related("operator").with_days_left()
+    queryset = (
+        RectificationOrder.objects.visible_to(request.user)
+        .select_related("operator")
+        .with_days_left()
+        .with_overdue()
+    )
     return render_list(request, ORDERS, queryset)

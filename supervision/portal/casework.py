@@ -167,7 +167,12 @@ def finding_respond(request, pk):
 
 @operator_required
 def order_list(request):
-    rows = RectificationOrder.objects.visible_to(request.user).with_days_left().order_by("-issued_at", "-pk")
+    rows = (
+        RectificationOrder.objects.visible_to(request.user)
+        .with_days_left()
+        .with_overdue()
+        .order_by("-issued_at", "-pk")
+    )
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "portal/casework/order_list.html", {"page": page})
 

@@ -147,12 +147,15 @@ class OrderDeadlineRule(Rule):
     """Before an order's deadline, the day after it is missed, then weekly; to the operator
     (and to the case officer once it is missed). An extension moves every date."""
 
-    # Open orders and their deadline's day in Asia/Shanghai: the orders' own definitions
-    # (casework.models.OrderQuerySet), as on every page. A deadline is the end of its day, so an
-    # open order is overdue on every day after ``deadline_day``: "missed" below.
+    # Open orders, their deadline's day in Asia/Shanghai and whether they are overdue: the orders'
+    # own definitions (casework.models.OrderQuerySet), as on every page. After the deadline's day
+    # only an overdue order is reminded of ("missed"): one whose report came in on time awaits
+    # the administration's verification, and its operator gets no "deadline missed" mail.
     @staticmethod
     def orders():
-        return RectificationOrder.objects.open().with_deadline_day()
+        from . import clock
+
+        return RectificationOrder.objects.open().with_deadline_day().with_overdue(clock.now())
 
     def due(self, today, offsets, repeat):
         window = _window(today)
@@ -164,6 +167,8 @@ class OrderDeadlineRule(Rule):
             for day in window:
                 if not self.fires_on(day, due_date, offsets, repeat):
                     continue
+                if day > due_date and not order.overdue:
+                    continue
                 key = f"order:{order.pk}:{due_date.isoformat()}"
                 recipients = list(people.get(order.operator_id, []))
                 if day > due_date and order.case_officer and order.case_officer.email:
@@ -174,7 +179,9 @@ class OrderDeadlineRule(Rule):
     def still_due(self, object_key, on_date) -> bool:
         _kind, pk, deadline = object_key.split(":")
         order = self.orders().filter(pk=pk).first()
-        return bool(order) and order.deadline_day.isoformat() == deadline
+        if not order or order.deadline_day.isoformat() != deadline:
+            return False
+        return on_date <= order.deadline_day or order.overdue
 
     def context(self, object_key):
         _kind, pk, _deadline = object_key.split(":")
@@ -236,7 +243,7 @@ class DigestRule(Rule):
             "operator"
         )
         return {
-            "overdue_orders": open_orders.filter(deadline__lt=now),
+            "overdue_orders": RectificationOrder.objects.overdue(now).select_related("operator"),
             "due_soon_orders": open_orders.filter(deadline__gte=now, deadline__lt=now + dt.timedelta(days=7)),
             "late_reports": _late_reports(clock.today()),
             "new_incidents": Incident.objects.filter(reported_at__gte=yesterday).select_related("operator"),

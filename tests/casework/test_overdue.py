@@ -201,3 +201,190 @@ def test_every_page_counts_the_same_overdue_orders(straddling_orders, client, re
         assert {o.pk for o in portal.context["orders"] if o.overdue} == expected
         assert {o.pk for o in portal.context["orders"]} == {pk["tonight"], *expected}
         assert portal.content.decode().count("border-danger") == 2
+
+
+# --- A report in time: awaiting verification, not overdue (DOMAIN.md "Overdue") ----------------
+
+
+def report(order, operator_user, moment):
+    """The operator acknowledges (if it has not) and submits its rectification report at ``moment``."""
+    from .conftest import upload
+
+    with time_machine.travel(moment, tick=False):
+        order.refresh_from_db()
+        if order.state == "issued":
+            orders.acknowledge_order(order, user=operator_user)
+        orders.submit_report(order, user=operator_user, text="已完成整改", uploads=[upload()])
+
+
+def order_reminders(day: dt.date) -> list[str]:
+    """The deadline reminders the scan sends on ``day`` (09:00 in Jinan), to whom."""
+    from django.core import mail
+
+    from supervision.reminders import services
+
+    mail.outbox.clear()
+    with time_machine.travel(at(day.year, day.month, day.day, 9, 0), tick=False):
+        for occasion_id in services.scan():
+            services.send(occasion_id)
+    return [
+        m.to[0]
+        for m in mail.outbox
+        if m.extra_headers["X-Supervision-Reminder"].startswith("order_deadline")
+        and m.extra_headers["X-Supervision-Reminder"].endswith(day.isoformat())
+    ]
+
+
+def test_an_order_with_its_report_in_time_is_awaiting_verification_not_overdue(
+    order, client, regulator, operator_a
+):
+    from supervision.briefings import figures
+    from supervision.core.models import Period
+
+    report(order, operator_a, at(2026, 12, 5, 22, 0))  # two hours before the deadline
+    with time_machine.travel(at(2026, 12, 8, 9, 0), tick=False):
+        order.refresh_from_db()
+        assert not order.is_overdue
+        assert overdue_ids() == set()
+        annotated = RectificationOrder.objects.with_days_left().with_overdue().get(pk=order.pk)
+        with translation.override("en"):
+            assert days_left(annotated) == "Awaiting verification"
+
+        client.force_login(regulator)
+        home = client.get(reverse("control:home")).context
+        assert list(home["overdue_orders"]) == []
+        assert {op.code: op.overdue_orders for op in home["operators"]}["CMCC"] == 0
+        page = client.get(reverse("control:order", args=[order.pk])).content.decode()
+        assert 'data-testid="overdue"' not in page
+
+        briefing = figures.build(Period.objects.for_month(2026, 11), now=timezone_now())
+        assert briefing["overdue_orders"] == []
+
+        client.force_login(operator_a)
+        assert client.get(reverse("portal:home")).context["overdue_count"] == 0
+
+
+def timezone_now():
+    from django.utils import timezone
+
+    return timezone.now()
+
+
+def test_no_deadline_missed_mail_for_a_report_in_time(order, regulator, operator_a):
+    late = make_order(regulator, operator_a)  # due later: moved to the same deadline, no report
+    RectificationOrder.objects.filter(pk=late.pk).update(deadline=order.deadline)
+    report(order, operator_a, at(2026, 12, 4, 10, 0))
+    RectificationOrder.objects.filter(pk=order.pk).update(case_officer=regulator)
+    # The day after the deadline: the order without a report is chased, the other is not.
+    sent = order_reminders(dt.date(2026, 12, 6))
+    assert sorted(sent) == sorted([operator_a.email, regulator.email])
+    from supervision.reminders.models import Occasion
+
+    after_the_deadline = Occasion.objects.filter(rule="order_deadline", on_date__gt=DEADLINE_DAY)
+    assert not after_the_deadline.filter(object_key__startswith=f"order:{order.pk}:").exists()
+    assert after_the_deadline.filter(object_key__startswith=f"order:{late.pk}:").exists()
+
+
+def test_a_report_returned_after_the_deadline_makes_the_order_overdue_from_the_return(
+    order, regulator, operator_a
+):
+    report(order, operator_a, at(2026, 12, 4, 10, 0))
+    returned_at = at(2026, 12, 9, 15, 0)
+    with time_machine.travel(returned_at, tick=False):
+        assert overdue_ids() == set()
+        orders.return_report(order, user=regulator, comment="请补充培训记录")
+    with time_machine.travel(returned_at + dt.timedelta(seconds=1), tick=False):
+        order.refresh_from_db()
+        assert order.is_overdue
+        assert overdue_ids() == {order.pk}
+        # Asked as of a moment before the return, the report still stood then.
+        before = returned_at - dt.timedelta(minutes=1)
+        assert not RectificationOrder.objects.overdue(before).filter(pk=order.pk).exists()
+    # A corrected report, now late, keeps the order overdue while it awaits verification.
+    report(order, operator_a, at(2026, 12, 10, 10, 0))
+    with time_machine.travel(at(2026, 12, 11, 9, 0), tick=False):
+        assert overdue_ids() == {order.pk}
+    # The weekly "deadline missed" mail goes again (day +8 after the 5th).
+    assert operator_a.email in order_reminders(dt.date(2026, 12, 13))
+
+
+def test_a_report_returned_before_the_deadline_leaves_the_order_overdue_once_it_passes(
+    order, regulator, operator_a
+):
+    report(order, operator_a, at(2026, 12, 2, 10, 0))
+    with time_machine.travel(at(2026, 12, 3, 10, 0), tick=False):
+        orders.return_report(order, user=regulator, comment="整改不到位")
+    with time_machine.travel(at(2026, 12, 5, 23, 0), tick=False):
+        assert overdue_ids() == set()
+    with time_machine.travel(at(2026, 12, 6, 0, 0), tick=False):
+        assert overdue_ids() == {order.pk}
+
+
+# --- How each order stands against its deadline (整改按期完成率) ------------------------------
+
+
+def issued(regulator, deadline_day: dt.date) -> RectificationOrder:
+    with time_machine.travel(at(2026, 11, 28, 10, 0), tick=False):
+        draft = orders.create_order(
+            user=regulator, operator=make_finding(regulator).operator, title="整改通知", requirements="立即整改",
+            findings=[make_finding(regulator)], deadline=end_of_day(deadline_day),
+        )  # fmt: skip
+        return orders.issue_order(draft, user=regulator)
+
+
+def decide(order, regulator, moment, verify: bool):
+    with time_machine.travel(moment, tick=False):
+        order.refresh_from_db()
+        if verify:
+            orders.verify_order(order, user=regulator)
+        else:
+            orders.return_report(order, user=regulator, comment="请补充")
+
+
+def outcomes(now) -> dict[int, str]:
+    return dict(RectificationOrder.objects.with_deadline_outcome(now).values_list("pk", "outcome"))
+
+
+def test_each_order_has_its_deadline_outcome(regulator, operator_a):
+    due, later = dt.date(2026, 12, 5), dt.date(2026, 12, 20)
+    on_time = issued(regulator, due)
+    report(on_time, operator_a, at(2026, 12, 4, 10, 0))
+    decide(on_time, regulator, at(2026, 12, 8, 10, 0), verify=True)  # verified after the deadline
+    pending = issued(regulator, due)
+    report(pending, operator_a, at(2026, 12, 5, 23, 59, 59))  # the deadline itself is in time
+    no_report = issued(regulator, due)
+    returned_late = issued(regulator, due)
+    report(returned_late, operator_a, at(2026, 12, 4, 10, 0))
+    decide(returned_late, regulator, at(2026, 12, 7, 10, 0), verify=False)
+    report(returned_late, operator_a, at(2026, 12, 8, 10, 0))
+    decide(returned_late, regulator, at(2026, 12, 9, 10, 0), verify=True)  # verified, but late
+    late_report = issued(regulator, due)
+    report(late_report, operator_a, at(2026, 12, 6, 0, 0, 1))
+    not_due = issued(regulator, later)
+    not_due_reported = issued(regulator, later)
+    report(not_due_reported, operator_a, at(2026, 12, 9, 10, 0))
+    verified_early = issued(regulator, later)
+    report(verified_early, operator_a, at(2026, 12, 9, 10, 0))
+    decide(verified_early, regulator, at(2026, 12, 10, 10, 0), verify=True)
+
+    assert outcomes(at(2026, 12, 10, 12, 0)) == {
+        on_time.pk: "on_time",
+        pending.pk: "pending",
+        no_report.pk: "late",
+        returned_late.pk: "late",
+        late_report.pk: "late",
+        not_due.pk: "not_due",
+        not_due_reported.pk: "not_due",
+        verified_early.pk: "on_time",
+    }
+    # As of the day after the deadline: the reports in time still awaited verification.
+    day_after = outcomes(at(2026, 12, 6, 9, 0))
+    assert [day_after[o.pk] for o in (on_time, returned_late, no_report, verified_early)] == [
+        "pending",
+        "pending",
+        "late",
+        "not_due",
+    ]
+    # Late as soon as the deadline passes, not the next day.
+    assert outcomes(at(2026, 12, 6, 0, 0))[no_report.pk] == "late"
+    assert outcomes(at(2026, 12, 5, 23, 59, 59))[no_report.pk] == "not_due"
