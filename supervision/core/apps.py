@@ -6,3 +6,11 @@ class CoreConfig(AppConfig):
     name = "supervision.core"
     label = "core"
     verbose_name = _("Reference data and people")
+
+    def ready(self):
+        from django.db.models.signals import pre_save
+
+        from .privacy import mask_instance
+
+        # No full subscriber number is stored in any free text, whoever saves it (privacy.py).
+        pre_save.connect(mask_instance, dispatch_uid="core.privacy.mask_instance")

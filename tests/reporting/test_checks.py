@@ -36,6 +36,7 @@ def test_only_errors_block_and_only_warnings_need_an_explanation():
     assert {c.code for c in every_check() if c.kind == "notice"} == {
         "ledger.msisdn.masked",
         "ledger.text.number_masked",
+        "inspections.text.number_masked",
     }
 
 

@@ -25,6 +25,8 @@ from django.utils.functional import Promise, lazy
 from django.utils.translation import gettext, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core import privacy
+
 ERROR = "error"
 WARNING = "warning"
 NOTICE = "notice"
@@ -59,9 +61,14 @@ class Check:
         return self.code.split(".", 1)[0]
 
     def at(self, row: int | None = None, column: str | None = None, value: Any = None, **params) -> Problem:
-        """The problem this check raises at one place of the file."""
+        """The problem this check raises at one place of the file.
+
+        A message that quotes a value quotes it with its mobile numbers masked: what a user
+        wrote is repeated back, never a full subscriber number (FORMATS.md §2, "Privacy").
+        """
         if value is not None:
-            value = _shorten(str(value))
+            value = _shorten(privacy.mask_text(str(value)))
+        params = {name: privacy.mask_for_message(v) for name, v in params.items()}
         return Problem(self.code, row=row, column=column, value=value, params=params)
 
 
@@ -560,6 +567,11 @@ LEDGER_MSISDN_MASKED = notice(
 LEDGER_TEXT_NUMBER_MASKED = notice(
     "ledger.text.number_masked",
     _("Full mobile numbers in 投诉内容 and 处理结果 are masked on import."),
+    _("The text contained a full mobile number; it was masked to %(masked)s."),
+)
+INSPECTIONS_TEXT_NUMBER_MASKED = notice(
+    "inspections.text.number_masked",
+    _("Full mobile numbers in the text columns are masked on import."),
     _("The text contained a full mobile number; it was masked to %(masked)s."),
 )
 

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core import privacy
+
 from . import checks as C
 from .columns import (
     Column,
@@ -186,7 +188,11 @@ def validate_inspections(
                         row=row_number, column=header[name], value=text, length=len(text), limit=limit
                     )
                 )
-            return text
+            masked = privacy.mask(text)
+            if masked.changed:
+                add(C.INSPECTIONS_TEXT_NUMBER_MASKED.at(row=row_number, column=header[name],
+                                                        masked=masked.numbers[0]))  # fmt: skip
+            return masked.text
 
         visit_date = None
         if required("visit_date"):

@@ -8,12 +8,12 @@ distinct spelling, and exceptions only for invalid cells.
 from __future__ import annotations
 
 import datetime as dt
-import re
-import unicodedata
 from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.utils.translation import gettext_lazy as _
+
+from supervision.core import privacy
 
 from . import checks as C
 from .columns import (
@@ -123,10 +123,8 @@ COLUMNS = [
 FIELDS = [c.field for c in COLUMNS]
 DATE_FIELDS = {"received_on", "resolved_on"}
 
-_MASKED = re.compile(r"1\d{2}\*{4}\d{4}")
-_FULL = re.compile(r"(?:\+?86[\s-]?)?(1[3-9]\d)[\s-]?(\d{4})[\s-]?(\d{4})")
-_IN_TEXT = re.compile(r"(?<!\d)(1[3-9]\d)[\s-]?\d{4}[\s-]?(\d{4})(?!\d)")
-_DIGIT_RUN = re.compile(r"\d{7,}")
+# Already masked numbers are stored as given (the one rule: supervision.core.privacy).
+_MASKED = privacy.MASKED_MSISDN
 
 
 def lookups(reference: Reference) -> dict:
@@ -171,7 +169,6 @@ def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None
     channel_get, category_get = CHANNELS.get, category_lookup.get
     status_get, satisfaction_get = STATUSES.get, SATISFACTION.get
     masked_match = _MASKED.fullmatch
-    in_text = _IN_TEXT.search
     seen: dict[str, int] = {}
     records = result.records
     add = problems.append
@@ -243,8 +240,7 @@ def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None
             if len(summary) > TEXT_MAX:
                 add(checks.too_long.at(row=row_number, column=header["summary"], value=summary,
                                        length=len(summary), limit=TEXT_MAX))  # fmt: skip
-            if in_text(summary):
-                summary = _mask_text(row_number, header["summary"], summary, add)
+            summary = _mask_text(row_number, header["summary"], summary, add)
 
         status = None
         if not status_text:
@@ -261,8 +257,7 @@ def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None
             if len(resolution) > TEXT_MAX:
                 add(checks.too_long.at(row=row_number, column=header["resolution"], value=resolution,
                                        length=len(resolution), limit=TEXT_MAX))  # fmt: skip
-            if in_text(resolution):
-                resolution = _mask_text(row_number, header["resolution"], resolution, add)
+            resolution = _mask_text(row_number, header["resolution"], resolution, add)
         if status == "RESOLVED":
             if not resolved_text:
                 add(C.LEDGER_RESOLVED_ON_REQUIRED.at(row=row_number, column=header["resolved_on"]))
@@ -306,28 +301,21 @@ def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None
     return result
 
 
-def _masked(head: str, tail: str) -> str:
-    return f"{head}****{tail}"
-
-
 def _mask_msisdn(row_number: int, column: str, text: str, add) -> str:
-    """A full mobile number → 138****1234 with a notice; anything else is an error."""
-    normalised = unicodedata.normalize("NFKC", text).strip()
-    if _MASKED.fullmatch(normalised):
-        return normalised
-    full = _FULL.fullmatch(normalised)
-    if full:
-        masked = _masked(full[1], full[3])
-        add(C.LEDGER_MSISDN_MASKED.at(row=row_number, column=column, value=masked))
+    """A full mobile number, however written → 138****1234 with a notice; anything else is an
+    error whose message repeats the value with its digits starred (privacy.obscure_digits)."""
+    masked = privacy.mask_msisdn(text)
+    if masked is not None:
+        if not privacy.is_masked(text):
+            add(C.LEDGER_MSISDN_MASKED.at(row=row_number, column=column, value=masked))
         return masked
-    # The wrong value is repeated in the message: never with a (nearly) full number in it.
-    shown = _DIGIT_RUN.sub(lambda m: m[0][:3] + "*" * (len(m[0]) - 7) + m[0][-4:], normalised)
-    add(C.LEDGER_MSISDN_INVALID.at(row=row_number, column=column, value=shown))
+    add(C.LEDGER_MSISDN_INVALID.at(row=row_number, column=column, value=privacy.obscure_digits(text)))
     return ""
 
 
 def _mask_text(row_number: int, column: str, text: str, add) -> str:
-    first = _IN_TEXT.search(text)
-    masked = _masked(first[1], first[2])
-    add(C.LEDGER_TEXT_NUMBER_MASKED.at(row=row_number, column=column, masked=masked))
-    return _IN_TEXT.sub(lambda m: _masked(m[1], m[2]), text)
+    """The text with every mobile number masked, and a notice naming the first one."""
+    result = privacy.mask(text)
+    if result.changed:
+        add(C.LEDGER_TEXT_NUMBER_MASKED.at(row=row_number, column=column, masked=result.numbers[0]))
+    return result.text
