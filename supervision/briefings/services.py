@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from supervision.core.actions import Refused
 from supervision.core.models import SHANGHAI, DocumentSeries, Operator, Period
-from supervision.core.numbering import next_number
+from supervision.core.numbering import highest_on, next_number
 
 from . import charts, content, documents, figures
 from .models import Briefing, BriefingState
@@ -99,7 +99,7 @@ def next_document_number(at: dt.datetime) -> str:
     seq = next_number(
         DocumentSeries.BRIEFING,
         year,
-        taken=lambda seq: Briefing.objects.filter(document_no=pattern.format(year=year, seq=seq)).exists(),
+        highest=lambda: highest_on([Briefing.objects.all()], "document_no", pattern, year),
     )
     return pattern.format(year=year, seq=seq)
 

@@ -1,16 +1,21 @@
 """Sequence numbers of official documents: one counter per series and year, in ``DocumentSequence``.
 
 Each series (``DocumentSeries``: the casework's orders and interview notices share one, the
-briefings have their own) starts again at 1 every year. A number is taken inside the transaction
-that gives it to a document: the year's row is locked (``select_for_update``) until that
-transaction ends, so two documents issued at once cannot get the same number, and a number is
-never used up by a transaction that rolls back. The callers (``casework.numbers``,
-``briefings.services``) turn the number into the document number they show.
+briefings have their own) starts again at 1 every year. Numbers only go up: a new document takes
+the number after the highest of its series and year, whether that one was taken from the counter
+or already stands on a document that never went through it (the demo data's, an import, one
+typed in by hand), so there is never a gap after the highest nor a number given twice. A number
+is taken inside the transaction that gives it to a document: the year's row is locked
+(``select_for_update``) until that transaction ends, so two documents issued at once cannot get
+the same number, and a number is never used up by a transaction that rolls back. The callers
+(``casework.numbers``, ``briefings.services``) turn the number into the document number they
+show.
 """
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
+from django.db.models import QuerySet
 
 from .models import DocumentSequence
 
@@ -24,24 +29,41 @@ def _row(series: str, year: int) -> DocumentSequence:
         return DocumentSequence.objects.select_for_update().get(series=series, year=year)
 
 
-def _never(seq: int) -> bool:
-    return False
+def _none() -> int:
+    return 0
 
 
 @transaction.atomic
-def next_number(series: str, year: int, *, taken: Callable[[int], bool] = _never) -> int:
+def next_number(series: str, year: int, *, highest: Callable[[], int] = _none) -> int:
     """Take the next sequence number of ``series`` in ``year``; the first of a year is 1.
 
-    ``taken(seq)`` says whether a document already bears that number (imported, typed in by
-    hand); such numbers are skipped. Call inside the transaction that gives the number.
+    ``highest()`` is the highest number of the series and year already on a document (0 when
+    none); it is asked once the year's row is locked, and the number taken is after it and
+    after the counter's. Call inside the transaction that gives the number.
     """
     row = _row(series, year)
-    seq = row.last + 1
-    while taken(seq):
-        seq += 1
+    seq = max(row.last, highest()) + 1
     row.last = seq
     row.save(update_fields=["last"])
     return seq
+
+
+def highest_on(documents: Iterable[QuerySet], field: str, pattern: str, year: int) -> int:
+    """The highest sequence number of ``year`` that a document bears in ``field``, written as
+    ``pattern`` (``"鲁通管〔{year}〕{seq}号"``); 0 when none does.
+
+    The database narrows the rows to the pattern's fixed parts; the sequence between them is
+    read here, as a number (``10`` is after ``9``).
+    """
+    prefix, _sep, suffix = pattern.format(year=year, seq="\0").partition("\0")
+    found = 0
+    for rows in documents:
+        candidates = rows.filter(**{f"{field}__startswith": prefix, f"{field}__endswith": suffix})
+        for value in candidates.values_list(field, flat=True):
+            middle = value[len(prefix) : len(value) - len(suffix)]
+            if middle.isascii() and middle.isdigit():
+                found = max(found, int(middle))
+    return found
 
 
 # --- Moving the apps' former sequence tables here (their migrations) ------------------------------

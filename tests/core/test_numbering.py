@@ -34,10 +34,92 @@ def test_the_first_number_of_a_year_is_one_and_each_year_starts_again(db):
     assert sequences() == {("casework", 2026, 3), ("casework", 2027, 1)}
 
 
-def test_numbers_already_taken_are_skipped(db):
-    assert next_number("briefing", 2026, taken=lambda seq: seq in (1, 2, 4)) == 3
-    assert next_number("briefing", 2026, taken=lambda seq: seq in (1, 2, 4)) == 5
-    assert sequences() == {("briefing", 2026, 5)}
+def test_numbers_only_go_up_after_the_highest_on_a_document(db):
+    # A document numbered 4 that never went through the counter: the next is 5, never 1 to 3.
+    assert next_number("briefing", 2026, highest=lambda: 4) == 5
+    assert next_number("briefing", 2026, highest=lambda: 4) == 6
+    assert sequences() == {("briefing", 2026, 6)}
+
+
+def demo_order(document_no: str):
+    """An order stored as the demo data stores it: numbered, without taking a number."""
+    from supervision.casework.models import RectificationOrder
+    from supervision.core.models import Operator
+
+    return RectificationOrder.objects.create(
+        operator=Operator.objects.get(code="CMCC"), document_no=document_no, title="整改通知",
+        requirements="限期整改", severity="MAJOR", deadline=IN_2026 + dt.timedelta(days=20), state="issued",
+    )  # fmt: skip
+
+
+def demo_interview(document_no: str):
+    from supervision.casework.models import InterviewNotice
+    from supervision.core.models import Operator
+
+    return InterviewNotice.objects.create(
+        operator=Operator.objects.get(code="CUCC"), document_no=document_no, reason="约谈",
+        scheduled_at=IN_2026 + dt.timedelta(days=7), place="省通信管理局", persons_required="分管副总经理",
+        state="issued",
+    )  # fmt: skip
+
+
+def test_the_next_order_follows_the_highest_number_issued_that_year(db):
+    # 1 and 2 through the counter, 3 to 5 as the demo stores them (a notice among them), and
+    # numbers of other years and of the briefings' series, which do not count.
+    demo_order(casework.next_document_number(IN_2026))
+    demo_interview(casework.next_document_number(IN_2026))
+    for seq in (3, 5):
+        demo_order(f"鲁通管〔2026〕{seq}号")
+    demo_interview("鲁通管〔2026〕4号")
+    demo_order("鲁通管〔2027〕40号")
+    demo_order("鲁通管〔2025〕99号")
+    assert casework.next_document_number(IN_2026) == "鲁通管〔2026〕6号"
+    assert casework.next_document_number(IN_2026) == "鲁通管〔2026〕7号"
+    assert sequences() == {(DocumentSeries.CASEWORK, 2026, 7)}
+
+
+def test_ten_comes_after_nine(db):
+    demo_order("鲁通管〔2026〕9号")
+    demo_interview("鲁通管〔2026〕10号")
+    assert casework.next_document_number(IN_2026) == "鲁通管〔2026〕11号"
+
+
+def test_the_next_briefing_follows_the_highest_briefing_number(db):
+    from supervision.briefings.models import Briefing
+    from supervision.core.models import Period
+
+    for seq, month in ((2, 3), (5, 4)):
+        Briefing.objects.create(
+            period=Period.objects.for_month(2026, month), document_no=f"鲁通管通〔2026〕{seq}号"
+        )
+    demo_order("鲁通管〔2026〕30号")  # the orders' series: another counter
+    assert briefings.next_document_number(IN_2026) == "鲁通管通〔2026〕6号"
+
+
+def test_orders_and_notices_issued_one_after_another_never_repeat_a_number(db, regulator):
+    import time_machine
+
+    from supervision.casework import interviews, orders
+    from tests.casework.conftest import make_finding
+
+    demo_order("鲁通管〔2026〕5号")
+    issued = []
+    with time_machine.travel(IN_2026, tick=False):
+        for _n in range(3):
+            finding = make_finding(regulator)
+            draft = orders.create_order(
+                user=regulator, operator=finding.operator, title="整改通知", requirements="限期整改",
+                findings=[finding],
+            )  # fmt: skip
+            issued.append(orders.issue_order(draft, user=regulator).document_no)
+            notice = interviews.create_interview(
+                user=regulator, operator=finding.operator, scheduled_at=IN_2026 + dt.timedelta(days=7),
+                place="省通信管理局", reason="约谈", persons_required="分管副总经理",
+            )  # fmt: skip
+            interviews.issue_interview(notice, user=regulator)
+            notice.refresh_from_db()
+            issued.append(notice.document_no)
+    assert issued == [f"鲁通管〔2026〕{seq}号" for seq in range(6, 12)]
 
 
 def test_briefings_and_orders_count_independently_in_the_same_year(db):
