@@ -649,7 +649,7 @@ class InterviewNotice(WithdrawableDraft):
         Operator, on_delete=models.PROTECT, related_name="interviews", verbose_name=_("operator")
     )
     document_no = models.CharField(_("document number"), max_length=40, unique=True, null=True, blank=True)
-    reason = models.TextField(_("reason"))
+    reason = models.TextField(pgettext_lazy("interview", "reason"))
     scheduled_at = models.DateTimeField(_("date and time"))
     place = models.CharField(_("place"), max_length=200)
     persons_required = models.TextField(_("company persons required"))
@@ -703,7 +703,7 @@ class InterviewNotice(WithdrawableDraft):
 
 
 class CommitmentState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("action item", "Open")
     DONE = "done", _("Reported done")
     VERIFIED = "verified", _("Verified")
 

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from supervision.casework import findings as finding_rules
 from supervision.casework.forms import CaseFilesField, date_input, datetime_input, textarea
@@ -269,7 +269,7 @@ class InterviewForm(forms.Form):
         help_text=gettext_lazy("Beijing time."),
     )
     place = forms.CharField(label=gettext_lazy("Place"), max_length=200)
-    reason = forms.CharField(label=gettext_lazy("Reason"), widget=textarea(4))
+    reason = forms.CharField(label=pgettext_lazy("interview", "Reason"), widget=textarea(4))
     persons_required = forms.CharField(
         label=gettext_lazy("Company persons required"),
         widget=textarea(2),

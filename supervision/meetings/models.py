@@ -13,6 +13,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from supervision.core.models import Operator, OperatorScopedQuerySet
@@ -287,7 +288,7 @@ class AgendaItem(models.Model):
 
 
 class ActionState(models.TextChoices):
-    OPEN = "open", _("Open")
+    OPEN = "open", pgettext_lazy("action item", "Open")
     DONE = "done", _("Done")
 
 
