@@ -314,6 +314,23 @@ FILE_TOO_MANY_ROWS = error(
         "The file has more than %(limit)s data rows, the most accepted in one file. Split it into several files."
     ),
 )
+# Checked on the sheet's XML before the sheet is parsed (reading.py, "Hostile files").
+FILE_SHEET_EXTENT = error(
+    "file.sheet_extent",
+    _("A sheet's cells, and the range it declares, lie within the row and column limits."),
+    _(
+        "Sheet “%(sheet)s” of “%(name)s” reaches %(range)s, beyond the %(rows)s rows and %(columns)s "
+        "columns a sheet may use. Delete the rows and columns outside the table and save it again."
+    ),
+)
+FILE_SHEET_CELLS = error(
+    "file.sheet_cells",
+    _("A sheet's used range holds no more cells than can be read safely."),
+    _(
+        "Sheet “%(sheet)s” of “%(name)s” spans %(range)s, %(cells)s cells; at most %(limit)s cells can "
+        "be read. Delete the empty rows and columns around the table, or split the file."
+    ),
+)
 
 
 # --- Checks every template has ---------------------------------------------------------------
