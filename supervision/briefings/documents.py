@@ -26,6 +26,8 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from supervision.core.text import printable_copy
+
 from . import fonts
 from .content import Chart, Composition, Heading, Paragraph, Table
 
@@ -165,6 +167,7 @@ def render_docx(
     composition: Composition, charts: dict[str, bytes], *, created: dt.datetime | None = None
 ) -> bytes:
     """The briefing as a .docx; ``charts`` holds the PNG of each chart block, by key."""
+    composition = printable_copy(composition)  # stored text may hold what XML cannot carry
     head = composition.head
     doc = Document()
     _docx_setup(doc)
@@ -245,6 +248,7 @@ def render_pdf(
     composition: Composition, charts: dict[str, bytes], *, created: dt.datetime | None = None
 ) -> bytes:
     """The briefing as a PDF with its fonts embedded; ``charts`` as for ``render_docx``."""
+    composition = printable_copy(composition)
     pdf = _pdf_class()(format="A4", unit="mm")
     pdf.set_margins(MARGINS_MM["left"], MARGINS_MM["top"], MARGINS_MM["right"])
     pdf.set_auto_page_break(True, margin=MARGINS_MM["bottom"])

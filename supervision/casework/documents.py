@@ -27,6 +27,7 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
 from supervision.core.models import SHANGHAI
+from supervision.core.text import printable
 
 from .models import InspectionMethod, InterviewNotice, RectificationOrder
 
@@ -114,7 +115,8 @@ def _paragraph(
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     if text:
-        _set_font(paragraph.add_run(text), font, size, bold=bold, color=color)
+        # Every text of a document passes here: what XML cannot carry (a stored \x0b) goes.
+        _set_font(paragraph.add_run(printable(text)), font, size, bold=bold, color=color)
     return paragraph
 
 
@@ -182,7 +184,8 @@ def _contact(document, officer) -> None:
 
 
 def _lines(text: str) -> list[str]:
-    return [line.strip() for line in (text or "").splitlines() if line.strip()]
+    # Cleaned before splitting: splitlines() would take a stray \x0b or \x1f for a line break.
+    return [line.strip() for line in printable(text or "").splitlines() if line.strip()]
 
 
 def _bytes(document) -> bytes:

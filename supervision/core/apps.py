@@ -11,6 +11,10 @@ class CoreConfig(AppConfig):
         from django.db.models.signals import pre_save
 
         from .privacy import mask_instance
+        from .text import printable_instance
 
+        # No control character in any text field (text.py): first, so that the masking sees
+        # a number split by control characters as one.
+        pre_save.connect(printable_instance, dispatch_uid="core.text.printable_instance")
         # No full subscriber number is stored in any free text, whoever saves it (privacy.py).
         pre_save.connect(mask_instance, dispatch_uid="core.privacy.mask_instance")

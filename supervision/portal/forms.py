@@ -5,6 +5,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supervision.core.models import City, Period, TaskForceMember
+from supervision.core.text import PrintableForm
 from supervision.reporting.models import Incident
 
 
@@ -37,7 +38,7 @@ def period_choices():
     return [(p.label, p.label) for p in periods]
 
 
-class MonthlyUploadForm(forms.Form):
+class MonthlyUploadForm(PrintableForm, forms.Form):
     period = forms.ChoiceField(label=gettext_lazy("Period"))
     figures = UploadFileField(
         label=gettext_lazy("Monthly figures (.xlsx or .csv)"),
@@ -63,7 +64,7 @@ class MonthlyUploadForm(forms.Form):
         self.fields["period"].initial = Period.last_complete().label
 
 
-class TypicalCaseForm(forms.Form):
+class TypicalCaseForm(PrintableForm, forms.Form):
     title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
     city = forms.ModelChoiceField(label=gettext_lazy("City"), queryset=City.objects.all())
     what_happened = forms.CharField(
