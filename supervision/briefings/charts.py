@@ -19,7 +19,7 @@ import threading
 from functools import cache
 
 from . import fonts
-from .content import number
+from .content import count, exact, figure
 
 KEYS = ("complaint_rate", "categories", "trend")
 DPI = 200
@@ -69,10 +69,15 @@ def render(key: str, figures: dict) -> bytes:
 
 
 def _bar_labels(ax, bars, values, decimals):
-    # Printed as the tables print them (``content.number``): the same digits everywhere.
+    # Printed as the tables print them (``content.figure``, one rounding): the same digits everywhere.
     ax.bar_label(
-        bars, labels=["" if v is None else number(v, decimals) for v in values], padding=2, fontsize=7
+        bars, labels=["" if v is None else figure(v, decimals) for v in values], padding=2, fontsize=7
     )
+
+
+def _height(value) -> float:
+    """A bar's height: the exact figure as a float for drawing (never printed); a gap if none."""
+    return float("nan") if value is None else float(exact(value))
 
 
 def _complaint_rate(figures: dict) -> bytes:
@@ -87,17 +92,16 @@ def _complaint_rate(figures: dict) -> bytes:
     fig, ax = _figure(2.8)
     positions = range(len(names))
     width = 0.38
-    nan = float("nan")
     bars_before = ax.bar(
         [p - width / 2 for p in positions],
-        [nan if v is None else v for v in previous],
+        [_height(v) for v in previous],
         width,
         label="上月",
         color=PREVIOUS_COLOR,
     )
     bars_now = ax.bar(
         [p + width / 2 for p in positions],
-        [nan if v is None else v for v in current],
+        [_height(v) for v in current],
         width,
         label="本月",
         color=CURRENT_COLOR,
@@ -106,10 +110,10 @@ def _complaint_rate(figures: dict) -> bytes:
     _bar_labels(ax, bars_now, current, row["decimals"])
     province = row["province"]["value"]
     if province is not None:
-        label = f"全省本月 {number(province, row['decimals'])}"
-        ax.axhline(province, color="#404040", linestyle="--", linewidth=1, label=label)
+        label = f"全省本月 {figure(province, row['decimals'])}"
+        ax.axhline(_height(province), color="#404040", linestyle="--", linewidth=1, label=label)
     ax.set_xticks(list(positions), names)
-    _style(ax, "件/万笔携出申请")
+    _style(ax, row["name"])
     ax.legend(frameon=False, ncols=3, loc="upper left", bbox_to_anchor=(0, 1.12))
     return _png(fig)
 
@@ -126,8 +130,8 @@ def _categories(figures: dict) -> bytes:
         [p - height / 2 for p in positions], previous, height, label="上月", color=PREVIOUS_COLOR
     )
     now = ax.barh([p + height / 2 for p in positions], current, height, label="本月", color=CURRENT_COLOR)
-    ax.bar_label(before, labels=[number(v) if v else "" for v in previous], padding=2, fontsize=7)
-    ax.bar_label(now, labels=[number(v) if v else "" for v in current], padding=2, fontsize=7)
+    ax.bar_label(before, labels=[count(v) if v else "" for v in previous], padding=2, fontsize=7)
+    ax.bar_label(now, labels=[count(v) if v else "" for v in current], padding=2, fontsize=7)
     ax.xaxis.get_major_locator().set_params(integer=True)
     ax.set_yticks(list(positions), labels)
     ax.set_xlabel("投诉量（件）")

@@ -2,18 +2,22 @@
 
 One composition for every output: the three cannot say different things. The text is Chinese
 whatever the reader's language: the briefing is the official document the operators and MIIT
-receive. Every number is printed with the dashboard's own filter (``desk.figure``) in the
-Chinese locale, so it reads exactly as the dashboard's Chinese page shows it.
+receive. Every figure prints through ``analytics.rounding`` (四舍五入 on the exact value at the
+indicator's precision, in the Chinese locale) and every change is computed from the unrounded
+values and then rounded (``rounding.change``, said with ``change_words_zh``: 持平 when it rounds
+to zero), so the briefing reads exactly as the dashboard's Chinese page. Indicators are named by
+their one name (``indicators.INDICATORS``, stored with the figures).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from django.utils import translation
 
-from supervision.core.templatetags.desk import figure as _figure
+from supervision.analytics import rounding
 
 AUTHORITY = "山东省通信管理局"
 COPY_TO = "工业和信息化部信息通信管理局"
@@ -35,13 +39,19 @@ ORDER_STATES = {
     "verified": "已验收",
     "escalated": "已升级处理",
 }
+# How an operator's monthly report stands (``figures._reporting``), in the order said.
 REPORT_STATES = {
-    "accepted": "已受理",
-    "returned": "已退回更正",
     "on_time": "按时报送",
     "late": "逾期报送",
+    "returned": "已退回，待重新报送",
     "missing": "未报送",
-    "not_due": "未到报送期限",
+    "not_due": "尚未到报送期限",
+}
+# Why an operator is left out of the province figures.
+LEFT_OUT_REASONS = {
+    "returned": "月报已退回，待重新报送",
+    "missing": "未报送月报",
+    "not_due": "尚未报送月报",
 }
 SECTION_NUMBERS = "一二三四五六七八九十"
 
@@ -69,12 +79,27 @@ def default_texts(month_label: str) -> dict[str, str]:
 # --- Numbers and dates, as the dashboard's Chinese page prints them -----------------------------
 
 
-def number(value, decimals: int = 0) -> str:
-    """A figure as the dashboard prints it (``desk.figure``, Chinese locale); “—” without one."""
+def exact(value) -> Decimal | None:
+    """A stored figure as its exact decimal: new snapshots store text, older ones a float."""
     if value is None:
-        return NO_DATA
+        return None
+    return value if isinstance(value, Decimal) else Decimal(str(value))
+
+
+def figure(value, decimals: int) -> str:
+    """An indicator's figure (``rounding.format_figure``, Chinese locale); “—” without one."""
     with translation.override("zh-hans"):
-        return str(_figure(value, decimals))
+        return rounding.format_figure(exact(value), decimals)
+
+
+def count(value) -> str:
+    """A plain count (applications, complaints, orders), as the dashboard prints one; “—” if none."""
+    return figure(value, 0)
+
+
+def change_words(current, before, decimals: int, unit: str) -> str:
+    """上升0.4个百分点 / 下降0.1 / 持平, from the unrounded values (``rounding.change``); "" if none."""
+    return rounding.change_words_zh(rounding.change(exact(current), exact(before), decimals), decimals, unit)
 
 
 def chinese_month(label: str) -> str:
@@ -205,11 +230,18 @@ def compose(
 
     out.section("总体情况")
     out.add(Paragraph(summary(figures)))
+    like_for_like = left_out_sentence(figures)
+    if like_for_like:
+        out.add(Paragraph(like_for_like))
     out.paragraphs(commentary)
 
     out.section("主要指标及排名")
     out.add(Paragraph(ranking_sentence(figures)))
-    out.add(indicator_table(figures, names), Chart("complaint_rate", "图1  各企业万笔携出申请投诉量"))
+    complaint_rate = _indicator(figures, "complaint_rate")
+    out.add(
+        indicator_table(figures, names),
+        Chart("complaint_rate", f"图1  各企业{complaint_rate['name'] if complaint_rate else '投诉量'}"),
+    )
     out.add(volume_table(figures, names))
 
     out.section("用户投诉情况")
@@ -265,23 +297,30 @@ def _indicator(figures, code) -> dict | None:
     return next((row for row in figures["indicators"] if row["code"] == code), None)
 
 
-def _rate_change(change, decimals, unit) -> str:
-    if change is None:
-        return ""
-    if round(change, decimals) == 0:
-        return "持平"
-    word = "上升" if change > 0 else "下降"
-    amount = number(abs(change), decimals)
-    return f"{word}{amount}{'个百分点' if unit == '%' else unit}"
-
-
 def _count_change(current, before, unit) -> str:
     if current is None or before is None:
         return ""
     difference = current - before
     if difference == 0:
         return "持平"
-    return f"{'增加' if difference > 0 else '减少'}{number(abs(difference))}{unit}"
+    return f"{'增加' if difference > 0 else '减少'}{count(abs(difference))}{unit}"
+
+
+def _unit(row: dict) -> str:
+    return "%" if row["unit"] == "%" else ""
+
+
+def _rate(row: dict, figure_of: dict, *, with_changes=True) -> str:
+    """“携出成功率93.3%，较上月下降0.1个百分点”: an indicator's one name, its figure and its
+    changes (from the unrounded values), as every sentence of the briefing says them."""
+    unit = _unit(row)
+    text = f"{row['name']}{figure(figure_of['value'], row['decimals'])}{unit}"
+    if with_changes:
+        text += _changes(
+            change_words(figure_of["value"], figure_of.get("previous"), row["decimals"], unit),
+            change_words(figure_of["value"], figure_of.get("year_ago"), row["decimals"], unit),
+        )
+    return text
 
 
 def _changes(month_change: str, year_change: str) -> str:
@@ -303,52 +342,69 @@ def summary(figures: dict) -> str:
     if not now.get("port_out_applications") and not now.get("complaints"):
         return f"{month}，各企业尚未报送本月携号转网业务数据和投诉台账。"
     sentences = []
-    if now.get("port_out_applications") is not None:
-        success = _indicator(figures, "port_out_success")
-        rate = success["province"] if success else {}
+    success = _indicator(figures, "port_out_success")
+    if now.get("port_out_applications") is not None and success:
+        applications = now.get("port_out_applications")
         sentences.append(
-            f"{month}，全省各基础电信企业共下发携号转网授权码{number(now.get('auth_code_requests'))}个，"
-            f"受理携出申请{number(now.get('port_out_applications'))}笔"
-            f"{_changes(_count_change(now.get('port_out_applications'), before.get('port_out_applications'), '笔'), _count_change(now.get('port_out_applications'), year_ago.get('port_out_applications'), '笔'))}；"
-            f"携出成功{number(now.get('port_out_completed'))}笔，携出成功率{number(rate.get('value'), success['decimals'])}%"
-            f"{_changes(_rate_change(rate.get('change_month'), success['decimals'], '%'), _rate_change(rate.get('change_year'), success['decimals'], '%'))}。"
+            f"{month}，全省各基础电信企业共下发携号转网授权码{count(now.get('auth_code_requests'))}个，"
+            f"受理携出申请{count(applications)}笔"
+            f"{_changes(_count_change(applications, before.get('port_out_applications'), '笔'), _count_change(applications, year_ago.get('port_out_applications'), '笔'))}；"
+            f"携出成功{count(now.get('port_out_completed'))}笔，{_rate(success, success['province'])}。"
         )
-    complaint_rate = _indicator(figures, "complaint_rate")
-    timely = _indicator(figures, "timely_resolution")
+    complaints = now.get("complaints") or 0
     text = (
-        f"全省共受理携号转网投诉{number(now.get('complaints') or 0)}件"
-        f"{_changes(_count_change(now.get('complaints') or 0, before.get('complaints'), '件'), _count_change(now.get('complaints') or 0, year_ago.get('complaints'), '件'))}"
+        f"全省共受理携号转网投诉{count(complaints)}件"
+        f"{_changes(_count_change(complaints, before.get('complaints'), '件'), _count_change(complaints, year_ago.get('complaints'), '件'))}"
     )
-    if complaint_rate and complaint_rate["province"]["value"] is not None:
-        cr = complaint_rate["province"]
-        text += (
-            f"，每万笔携出申请投诉{number(cr['value'], complaint_rate['decimals'])}件"
-            f"{_changes(_rate_change(cr['change_month'], complaint_rate['decimals'], '件'), _rate_change(cr['change_year'], complaint_rate['decimals'], '件'))}"
-        )
+    for code in ("complaint_rate", "complaints_per_million"):
+        row = _indicator(figures, code)
+        if row and row["province"]["value"] is not None:
+            text += f"，{_rate(row, row['province'])}"
+    timely = _indicator(figures, "timely_resolution")
     if timely and timely["province"]["value"] is not None:
-        text += f"；投诉15日内办结率{number(timely['province']['value'], timely['decimals'])}%"
+        text += f"；{_rate(timely, timely['province'], with_changes=False)}"
     sentences.append(text + "。")
     return "".join(sentences)
 
 
+def left_out_sentence(figures: dict) -> str:
+    """Like for like (DOMAIN.md): which operators the province figures leave out, and why; ""
+    when every operator's report counts."""
+    names = {op["code"]: op["short"] for op in figures["operators"]}
+    left_out = [
+        f"{names.get(row['operator'], row['operator'])}（{LEFT_OUT_REASONS.get(row['status'], '未报送月报')}）"
+        for row in figures["reporting"]
+        if not row.get("counted", True)
+    ]
+    if not left_out:
+        return ""
+    return (
+        "全省携号转网业务量和各项比率指标按同口径计算，仅含本月月报纳入统计的企业，"
+        f"未计入{'、'.join(left_out)}；投诉量按各企业投诉台账统计。"
+    )
+
+
 def ranking_sentence(figures: dict) -> str:
+    """The best and the worst operator of the main indicators: compared on the exact values,
+    printed rounded (two operators may print alike and still rank apart)."""
     names = {op["code"]: op["short"] for op in figures["operators"]}
     parts = []
-    for code in ("port_out_success", "complaint_rate", "timely_resolution"):
+    for code in ("port_out_success", "complaint_rate", "complaints_per_million", "timely_resolution"):
         row = _indicator(figures, code)
         if row is None:
             continue
-        ranked = [(c, v) for c, v in row["operators"].items() if v["rank"] is not None]
-        if len(ranked) < 2:
+        known = [(c, exact(v["value"])) for c, v in row["operators"].items() if v["value"] is not None]
+        if len(known) < 2:
             continue
-        best = min(ranked, key=lambda item: item[1]["rank"])
-        worst = max(ranked, key=lambda item: item[1]["rank"])
-        if best[1]["rank"] == worst[1]["rank"]:
+        higher = row["higher_is_better"]
+        best = max(known, key=lambda item: item[1]) if higher else min(known, key=lambda item: item[1])
+        worst = min(known, key=lambda item: item[1]) if higher else max(known, key=lambda item: item[1])
+        if best[1] == worst[1]:
             continue
-        unit = "%" if row["unit"] == "%" else row["unit"]
+        unit = _unit(row)
         parts.append(
-            f"{row['name']}{names[best[0]]}最好（{number(best[1]['value'], row['decimals'])}{unit}），"
-            f"{names[worst[0]]}最差（{number(worst[1]['value'], row['decimals'])}{unit}）"
+            f"{row['name']}{names[best[0]]}最好（{figure(best[1], row['decimals'])}{unit}），"
+            f"{names[worst[0]]}最差（{figure(worst[1], row['decimals'])}{unit}）"
         )
     if not parts:
         return "本月可供比较的企业数据不足，各项指标见表1。"
@@ -359,11 +415,11 @@ def indicator_table(figures: dict, names: dict) -> Table:
     codes = [op["code"] for op in figures["operators"]]
     rows = []
     for row in figures["indicators"]:
-        unit = "%" if row["unit"] == "%" else row["unit"]
-        cells = [f"{row['name']}（{unit}）", number(row["province"]["value"], row["decimals"])]
+        name = f"{row['name']}（%）" if _unit(row) else row["name"]
+        cells = [name, figure(row["province"]["value"], row["decimals"])]
         for code in codes:
             value = row["operators"][code]
-            text = number(value["value"], row["decimals"])
+            text = figure(value["value"], row["decimals"])
             if value["rank"] is not None:
                 text += f"\n第{value['rank']}名"
             cells.append(text)
@@ -389,16 +445,18 @@ VOLUME_COLUMNS = [
 
 def volume_table(figures: dict, names: dict) -> Table:
     volumes = figures["volumes"]
+    net = _indicator(figures, "net_porting")
+    labels = {"net_porting": f"{net['name']}（笔）"} if net else {}
     rows = []
     for op in figures["operators"]:
         current = volumes["operators"][op["code"]].get("current") or {}
-        rows.append([op["short"], *(number(current.get(key)) for key, _label in VOLUME_COLUMNS)])
+        rows.append([op["short"], *(count(current.get(key)) for key, _label in VOLUME_COLUMNS)])
     province = volumes["province"].get("current") or {}
-    rows.append(["全省", *(number(province.get(key)) for key, _label in VOLUME_COLUMNS)])
+    rows.append(["全省", *(count(province.get(key)) for key, _label in VOLUME_COLUMNS)])
     return Table(
         "volumes",
         "表2  各企业携号转网业务量",
-        ["企业", *(label for _key, label in VOLUME_COLUMNS)],
+        ["企业", *(labels.get(key, label) for key, label in VOLUME_COLUMNS)],
         rows,
         [1.6, *([1.4] * len(VOLUME_COLUMNS))],
     )
@@ -411,8 +469,8 @@ def complaint_sentence(figures: dict) -> str:
     bottom_line = sum(r["current"] for r in rows if r["bottom_line"])
     top = max(rows, key=lambda r: r["current"])
     return (
-        f"按投诉类别看，涉及“六条底线”的投诉{number(bottom_line)}件，"
-        f"其中数量最多的类别为“{top['name']}”（{number(top['current'])}件）。分类情况见表3。"
+        f"按投诉类别看，涉及“六条底线”的投诉{count(bottom_line)}件，"
+        f"其中数量最多的类别为“{top['name']}”（{count(top['current'])}件）。分类情况见表3。"
     )
 
 
@@ -421,9 +479,9 @@ def complaint_table(figures: dict, names: dict) -> Table:
     rows = [
         [
             f"{r['code']} {r['name']}",
-            number(r["current"] or 0),
-            number(r["previous"] or 0),
-            *(number(r["operators"].get(c) or 0) for c in codes),
+            count(r["current"] or 0),
+            count(r["previous"] or 0),
+            *(count(r["operators"].get(c) or 0) for c in codes),
         ]
         for r in figures["complaints"]
     ]
@@ -431,7 +489,7 @@ def complaint_table(figures: dict, names: dict) -> Table:
     total = (volumes["province"].get("current") or {}).get("complaints")
     before = (volumes["province"].get("previous") or {}).get("complaints")
     per_operator = [((volumes["operators"][c].get("current") or {}).get("complaints")) for c in codes]
-    rows.append(["合计", number(total or 0), number(before or 0), *(number(v or 0) for v in per_operator)])
+    rows.append(["合计", count(total or 0), count(before or 0), *(count(v or 0) for v in per_operator)])
     return Table(
         "complaints",
         "表3  携号转网投诉分类情况（件）",
@@ -444,14 +502,18 @@ def complaint_table(figures: dict, names: dict) -> Table:
 def casework_sentence(figures: dict, names: dict) -> str:
     findings = figures["findings"]
     orders = figures["orders"]
-    mystery = _indicator(figures, "mystery_violation")
-    text = f"本月通过明察暗访和第三方体验共发现问题{number(findings['count'])}个"
-    if mystery and mystery["province"]["value"] is not None:
-        text += f"，第三方体验违规率{number(mystery['province']['value'], mystery['decimals'])}%"
-    text += f"；向企业下发整改通知{number(len(orders))}份"
+    text = f"本月通过明察暗访和第三方体验共发现问题{count(findings['count'])}个"
+    for code in ("covert_violation", "mystery_violation"):
+        row = _indicator(figures, code)
+        if row and row["province"]["value"] is not None:
+            text += f"，{_rate(row, row['province'], with_changes=False)}"
+    text += f"；向企业下发整改通知{count(len(orders))}份"
     on_time = _indicator(figures, "rectification_on_time")
     if on_time and on_time["province"]["value"] is not None:
-        text += f"，本月验收的整改按期完成率{number(on_time['province']['value'], on_time['decimals'])}%"
+        province = on_time["province"]
+        text += f"，整改期限在本月的整改事项{_rate(on_time, province, with_changes=False)}"
+        if province.get("pending"):
+            text += f"（另有{count(province['pending'])}份按期报送整改报告、待验收）"
     text += "。"
     if findings["count"] > len(findings["rows"]):
         text += f"表4列出其中{len(findings['rows'])}个。"
@@ -509,7 +571,7 @@ def overdue_sentence(figures: dict, names: dict) -> str:
     for o in overdue:
         counts[o["operator"]] = counts.get(o["operator"], 0) + 1
     who = "、".join(f"{names.get(code, code)}{n}项" for code, n in counts.items())
-    return f"截至{as_of}，逾期未完成整改的事项共{number(len(overdue))}项，其中{who}（见表6）。"
+    return f"截至{as_of}，逾期未完成整改的事项共{count(len(overdue))}项，其中{who}（见表6）。"
 
 
 def overdue_table(overdue: list, names: dict, year: int) -> Table:
@@ -519,7 +581,7 @@ def overdue_table(overdue: list, names: dict, year: int) -> Table:
             names.get(o["operator"], o["operator"]),
             o["title"],
             _iso_date(o["deadline"], year),
-            number(o["days_overdue"]),
+            count(o["days_overdue"]),
             ORDER_STATES.get(o["state"], o["state"]),
         ]
         for o in overdue
@@ -534,16 +596,18 @@ def overdue_table(overdue: list, names: dict, year: int) -> Table:
 
 
 def reporting_sentence(figures: dict, names: dict) -> str:
+    """Who filed the month's report on time, late, not at all, and whose report was returned
+    (DOMAIN.md 报送完整率/按时报送率: a returned report is not "received" until corrected)."""
     groups: dict[str, list[str]] = {}
     for row in figures["reporting"]:
         status = row["status"]
-        if status in ("accepted", "returned"):
-            status = "on_time" if row["on_time"] else "late"
+        if status not in REPORT_STATES:  # a snapshot of an older briefing: accepted, returned…
+            status = "on_time" if row.get("on_time") else "late"
         groups.setdefault(status, []).append(names.get(row["operator"], row["operator"]))
-    order = ["on_time", "late", "missing", "not_due"]
-    parts = [f"{'、'.join(groups[s])}{REPORT_STATES[s]}" for s in order if groups.get(s)]
-    completeness = _indicator(figures, "reporting_completeness")
-    rate = ""
-    if completeness and completeness["province"]["value"] is not None:
-        rate = f"，报送完整率{number(completeness['province']['value'], completeness['decimals'])}%"
-    return f"月度报告报送方面，{'；'.join(parts)}{rate}。"
+    parts = [f"{'、'.join(groups[s])}{REPORT_STATES[s]}" for s in REPORT_STATES if groups.get(s)]
+    rates = ""
+    for code in ("reporting_completeness", "reporting_timeliness"):
+        row = _indicator(figures, code)
+        if row and row["province"]["value"] is not None:
+            rates += f"，{_rate(row, row['province'], with_changes=False)}"
+    return f"月度报告报送方面，{'；'.join(parts)}{rates}。"

@@ -13,7 +13,6 @@ A bounded number of queries whatever the size of the ledger: a few per indicator
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
 from django.utils import timezone, translation
 
@@ -23,20 +22,10 @@ from supervision.analytics.indicators import Value
 from supervision.casework.models import InspectionFinding, RectificationOrder
 from supervision.core.models import SHANGHAI, Operator, Period, ViolationCategory
 from supervision.reporting import completeness
-from supervision.reporting.models import SubmissionState, TypicalCase
+from supervision.reporting.models import MonthlySubmission, TypicalCase
 
-# The indicators as the briefing names them (official wording); an indicator added to
-# ``indicators.INDICATORS`` later appears with its catalogue translation until named here.
-INDICATOR_NAMES = {
-    "port_out_success": "携出成功率",
-    "auth_conversion": "授权码转化率",
-    "complaint_rate": "万笔携出申请投诉量",
-    "timely_resolution": "投诉15日内办结率",
-    "mystery_violation": "第三方体验违规率",
-    "rectification_on_time": "整改按期完成率",
-    "reporting_completeness": "月报报送完整率",
-}
-INDICATOR_UNITS = {"%": "%", "": "件"}
+# How each operator's monthly report stands in the briefing (``_reporting``).
+ON_TIME, LATE, RETURNED, MISSING, NOT_DUE = "on_time", "late", "returned", "missing", "not_due"
 
 # Findings the operators have not seen (drafts) or that were withdrawn are never circulated.
 HIDDEN_FINDING_STATES = ["draft", "withdrawn"]
@@ -44,26 +33,35 @@ FINDINGS_LISTED = 50  # at most this many findings are listed; the count says ho
 TREND_MONTHS = 12
 
 
-def _number(value):
-    if isinstance(value, Decimal):
-        return float(value)
-    return value
+def _exact(value: Value | None) -> str | None:
+    """The exact decimal of a figure, as text (JSON keeps it exact; a float would not)."""
+    exact = value.value if value is not None else None
+    return None if exact is None else str(exact)
 
 
-def _value(value: Value | None) -> float | None:
-    return value.value if value is not None else None
+def _count(value) -> int | str | None:
+    """A count or sum as JSON: an integer stays one, a decimal (subscribers) keeps its digits."""
+    if value is None or isinstance(value, int):
+        return value
+    return int(value) if value == int(value) else str(value)
+
+
+def _complaints(value: Value | None) -> int | None:
+    """A complaint count (``indicators.complaints``): a whole number, or none."""
+    return _count(value.numerator) if value is not None else None
 
 
 def _card(card) -> dict:
+    """One figure of the indicator table: exact values, printed and compared by ``content``
+    (``analytics.rounding``: the change from the unrounded values, then rounded)."""
     current = card.current
     return {
-        "value": card.value,
-        "previous": _value(card.previous),
-        "year_ago": _value(card.year_ago),
-        "change_month": card.change_month,
-        "change_year": card.change_year,
-        "numerator": _number(current.numerator) if current else None,
-        "denominator": _number(current.denominator) if current else None,
+        "value": _exact(current),
+        "previous": _exact(card.previous),
+        "year_ago": _exact(card.year_ago),
+        "numerator": _count(current.numerator) if current else None,
+        "denominator": _count(current.denominator) if current else None,
+        "pending": getattr(current, "pending", None) if current else None,
     }
 
 
@@ -100,15 +98,17 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
     table = []
     for indicator, row in card_rows:
         province, *per_operator = row
+        # Ranked on the exact values (``card.value``): two figures that print alike may differ.
         ranked = ranks([card.value for card in per_operator], indicator.higher_is_better)
         with translation.override("zh-hans"):
-            name = INDICATOR_NAMES.get(indicator.code) or str(indicator.label)
+            name = str(indicator.label)  # the one name, Chinese from the catalogue
         table.append(
             {
                 "code": indicator.code,
                 "name": name,
-                "unit": INDICATOR_UNITS.get(indicator.unit, indicator.unit),
+                "unit": indicator.unit,
                 "decimals": indicator.decimals,
+                "from_reports": indicator.from_reports,
                 "higher_is_better": indicator.higher_is_better,
                 "province": _card(province),
                 "operators": {
@@ -127,12 +127,12 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
         for key in {*sums, *net, *counted}:
             figures = sums.get(key, {})
             result[key] = {
-                "auth_code_requests": figures.get("auth_code_requests"),
-                "port_out_applications": figures.get("port_out_applications"),
-                "port_out_completed": figures.get("port_out_completed"),
-                "port_in_completed": figures.get("port_in_completed"),
-                "net_porting": _value(net.get(key)),
-                "complaints": _value(counted.get(key)),
+                "auth_code_requests": _count(figures.get("auth_code_requests")),
+                "port_out_applications": _count(figures.get("port_out_applications")),
+                "port_out_completed": _count(figures.get("port_out_completed")),
+                "port_in_completed": _count(figures.get("port_in_completed")),
+                "net_porting": _count(net[key].numerator) if key in net else None,
+                "complaints": _count(counted[key].numerator) if key in counted else None,
             }
         return result
 
@@ -153,10 +153,10 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
             "code": c.code,
             "name": c.name_zh,
             "bottom_line": c.is_bottom_line,
-            "current": _value(per_category.get((c.code, month))),
-            "previous": _value(per_category.get((c.code, previous))),
+            "current": _complaints(per_category.get((c.code, month))),
+            "previous": _complaints(per_category.get((c.code, previous))),
             "operators": {
-                op.code: _value(per_operator_category.get((op.code, c.code, month))) for op in operators
+                op.code: _complaints(per_operator_category.get((op.code, c.code, month))) for op in operators
             },
         }
         for c in categories
@@ -168,7 +168,7 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
     trend = {
         "months": [f"{m:%Y-%m}" for m in trend_months],
         "operators": {
-            op.code: [_value(trend_counts.get((op.code, m))) for m in trend_months] for op in operators
+            op.code: [_complaints(trend_counts.get((op.code, m))) for m in trend_months] for op in operators
         },
     }
 
@@ -270,16 +270,32 @@ def _overdue_orders(now: dt.datetime) -> list[dict]:
 
 
 def _reporting(period: Period, operators: list[Operator], now: dt.datetime) -> list[dict]:
-    """Each operator's monthly report for the month: on time, late or missing (``completeness``)."""
+    """Each operator's monthly report for the month, as the indicators count it (DOMAIN.md,
+    报送完整率/按时报送率): a counted report filed on time (its first certified version certified
+    by the due time) or late; a returned one, which counts nowhere until corrected; none yet.
+
+    Counted and on time are the indicators' (``indicators.report_states``,
+    ``reporting_timeliness``); missing against not yet due is the reporting matrix's."""
+    month = period.month
+    states = ind.report_states([month])
+    timely = ind.reporting_timeliness([month], ("operator",))
     cells = completeness.matrix([period], operators, now=now)
     rows = []
     for op in operators:
         cell = cells[(op.pk, period.pk)]
+        state = states.get((op.code, month), ind.NOT_REPORTED)
+        if state == ind.COUNTED:
+            on_time = timely.get((op.code, month))
+            status = ON_TIME if on_time is not None and on_time.numerator else LATE
+        elif state == ind.RETURNED:
+            status = RETURNED
+        else:
+            status = NOT_DUE if cell.status == completeness.Status.NOT_DUE else MISSING
         rows.append(
             {
                 "operator": op.code,
-                "status": cell.status,
-                "on_time": cell.on_time,
+                "status": status,
+                "counted": state == ind.COUNTED,
                 "submitted_at": _local_date(cell.first_submitted_at) if cell.first_submitted_at else None,
             }
         )
@@ -287,11 +303,12 @@ def _reporting(period: Period, operators: list[Operator], now: dt.datetime) -> l
 
 
 def _typical_cases(period: Period) -> list[dict]:
-    """The typical cases of the month's live reports: certified, not replaced by a later version
-    (the versions whose figures the indicators count, ``indicators.live_figures``)."""
+    """The typical cases of the month's counted reports (``MonthlySubmission.objects.counted()``:
+    the versions whose figures the indicators count); a returned report's cases are not quoted."""
     cases = (
-        TypicalCase.objects.filter(submission__period=period, submission__submitted_at__isnull=False)
-        .exclude(submission__state=SubmissionState.SUPERSEDED)
+        TypicalCase.objects.filter(
+            submission__in=MonthlySubmission.objects.counted(), submission__period=period
+        )
         .select_related("submission__operator", "city")
         .order_by("submission__operator__sort_order", "pk")
     )

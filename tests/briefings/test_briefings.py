@@ -8,10 +8,12 @@ import datetime as dt
 import io
 
 import pytest
+import time_machine
 from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 from docx import Document
 from pypdf import PdfReader
 
@@ -25,8 +27,7 @@ from supervision.reminders import services as reminder_services
 from supervision.reminders.models import Occasion
 from supervision.reporting.models import ComplaintRecord, TypicalCase
 from supervision.reporting.summaries import refresh_complaint_counts
-from tests.analytics.test_indicators import SHANGHAI, complaint
-from tests.briefings.builders import OCT, SEP, seed_month
+from tests.briefings.builders import OCT, SEP, SHANGHAI, complaint, seed_month
 from tests.conftest import make_user
 
 NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
@@ -36,6 +37,19 @@ NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
 def media_root(settings, tmp_path):
     """The approved files of these tests go to a temporary folder, not the project's var/media."""
     settings.MEDIA_ROOT = str(tmp_path / "media")
+
+
+@pytest.fixture(autouse=True)
+def clock():
+    """The dashboard's figures depend on the day (15-day windows, deadlines): pinned to NOW."""
+    with time_machine.travel(NOW, tick=False) as traveller:
+        yield traveller
+
+
+def label(code: str) -> str:
+    """An indicator's one Chinese name (``indicators.INDICATORS``, the catalogue)."""
+    with translation.override("zh-hans"):
+        return str(ind.INDICATORS_BY_CODE[code].label)
 
 
 @pytest.fixture
@@ -86,21 +100,25 @@ def test_docx_indicator_table_equals_the_dashboard_cards(draft):
     assert len(table) == 1 + len(rows)
     for (indicator, cards), cells in zip(rows, table[1:], strict=True):
         province, *per_operator = cards
-        assert cells[1] == content.number(province.value, indicator.decimals)
+        assert (
+            cells[1] == content.figure(province.value, indicator.decimals) == indicator.text(province.current)
+        )
         for card, cell in zip(per_operator, cells[2:], strict=True):
             # The figure, then its rank on a second line when there is a figure.
-            assert cell.split("\n")[0] == content.number(card.value, indicator.decimals)
+            assert cell.split("\n")[0] == content.figure(card.value, indicator.decimals)
 
 
 def test_docx_indicator_table_holds_the_hand_computed_figures(draft):
     _data, files = render(draft)
     rows = {r[0]: r[1:] for r in docx_tables(files["docx"])["表1  各企业携号转网服务指标及排名"]}
     # CMCC 900 / 1,000 = 90 %, second; CUCC 291 / 300 = 97 %, first; the province 1,191 / 1,300.
-    assert rows["携出成功率（%）"] == ["91.6", "90.0\n第2名", "97.0\n第1名", "—", "—"]
+    assert rows[f"{label('port_out_success')}（%）"] == ["91.6", "90.0\n第2名", "97.0\n第1名", "—", "—"]
     # Complaints per 10,000 applications: CMCC 3 / 1,000, CUCC 1 / 300, lower is better.
-    assert rows["万笔携出申请投诉量（件）"] == ["30.76", "30.00\n第1名", "33.33\n第2名", "—", "—"]
-    # CMCC resolved two, one within 15 days; CUCC its one within 4 days.
-    assert rows["投诉15日内办结率（%）"] == ["66.6", "50.0\n第2名", "100.0\n第1名", "—", "—"]
+    # 4 × 10,000 / 1,300 = 30.769…: 30.77 (四舍五入; truncating printed 30.76).
+    assert rows[label("complaint_rate")] == ["30.77", "30.00\n第1名", "33.33\n第2名", "—", "—"]
+    # CMCC: two complaints past their window (A3's is open until 15 November), one within 15
+    # days; CUCC its one within 4 days. The province 2 of 3: 66.7 (truncating printed 66.6).
+    assert rows[f"{label('timely_resolution')}（%）"] == ["66.7", "50.0\n第2名", "100.0\n第1名", "—", "—"]
 
 
 def test_docx_complaint_table_equals_the_complaint_indicator(draft):
@@ -110,11 +128,11 @@ def test_docx_complaint_table_equals_the_complaint_indicator(draft):
     by_operator = ind.complaints([OCT], ("operator", "category"))
     rows = {r[0].split()[0]: r[1:] for r in table[1:]}
     for code in ("BL1", "BL2", "SVC"):
-        assert rows[code][0] == content.number(by_category[(code, OCT)].value)
+        assert rows[code][0] == content.count(by_category[(code, OCT)].value)
     assert rows["BL1"] == ["2", "1", "2", "0", "0", "0"]  # CMCC A1, A2; September: A4
     assert rows["BL2"] == ["1", "1", "0", "1", "0", "0"]  # CUCC B1; September: B2
-    assert rows["合计"][0] == content.number(ind.complaints([OCT], ())[(OCT,)].value) == "4"
-    assert rows["SVC"][2] == content.number(by_operator[("CMCC", "SVC", OCT)].value)
+    assert rows["合计"][0] == content.count(ind.complaints([OCT], ())[(OCT,)].value) == "4"
+    assert rows["SVC"][2] == content.count(by_operator[("CMCC", "SVC", OCT)].value)
 
 
 def test_docx_volume_table_equals_the_reported_sums(draft):
@@ -123,11 +141,11 @@ def test_docx_volume_table_equals_the_reported_sums(draft):
     sums = ind.figure_sums([OCT], ("operator",))[("CMCC", OCT)]
     net = ind.net_porting([OCT], ("operator",))[("CMCC", OCT)].value
     assert rows["中国移动"] == [
-        content.number(sums["auth_code_requests"]),
-        content.number(sums["port_out_applications"]),
-        content.number(sums["port_out_completed"]),
-        content.number(sums["port_in_completed"]),
-        content.number(net),
+        content.count(sums["auth_code_requests"]),
+        content.count(sums["port_out_applications"]),
+        content.count(sums["port_out_completed"]),
+        content.count(sums["port_in_completed"]),
+        content.count(net),
         "3",
     ]
     assert rows["中国电信"] == ["—"] * 6
@@ -152,9 +170,10 @@ def test_briefing_lists_the_months_cases_and_leaves_drafts_out(draft):
 def test_summary_gives_the_province_figures_and_their_changes(draft):
     data, _files = render(draft)
     text = content.summary(data)
-    # 1,300 applications against 950 in September; 91.6 % against 875 / 950 = 92.1 %.
+    # 1,300 applications against 950 in September; 1,191 / 1,300 = 91.615 % against 875 / 950 =
+    # 92.105 %: −0.490 points, said 下降0.5 (truncating printed 0.4).
     assert "受理携出申请1300笔，较上月增加350笔" in text
-    assert "携出成功率91.6%，较上月下降0.4个百分点" in text
+    assert f"{label('port_out_success')}91.6%，较上月下降0.5个百分点" in text
     assert "全省共受理携号转网投诉4件，较上月增加2件" in text
 
 
