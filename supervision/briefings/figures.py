@@ -3,8 +3,12 @@
 No indicator is computed here. The indicator table is the home page's cards
 (``analytics.cards.indicator_cards``), the volumes and complaint counts come from the functions
 of ``analytics.indicators``; this module only picks, ranks and names them, so the briefing's
-numbers equal the dashboard's by construction. Names are stored in Chinese (the briefing is a
-Chinese official document) and stored with the figures, so an approved briefing keeps the names
+numbers equal the dashboard's by construction. Figures are stored exact (decimal text), never
+rounded here: ``content`` prints them and their changes through ``analytics.rounding``. Reports
+count as the indicators count them (``MonthlySubmission.objects.counted()``,
+``indicators.report_states``): a returned report gives no figure, no typical case and is not
+"received". Names are the indicators' one name (``INDICATORS``, in Chinese: the briefing is a
+Chinese official document), stored with the figures, so an approved briefing keeps the names
 it was approved with.
 
 A bounded number of queries whatever the size of the ledger: a few per indicator, one per list.
