@@ -24,6 +24,7 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
+from . import rounding
 from .indicators import Value
 
 # Chinese first: the UI speaks Chinese by default and the Latin fonts carry the digits well.
@@ -57,7 +58,7 @@ class Links:
 @dataclass(frozen=True)
 class Point:
     x: str  # a month ("2026-10"), a city or a clause
-    value: float | None
+    value: object  # the exact value (Decimal or int); None: no data
     url: str
     detail: str = ""  # the numbers that make the value, as text: "433 complaints / 70,900 applications"
 
@@ -123,18 +124,33 @@ def month_label(month: dt.date) -> str:
 
 
 def link(path: str, **params) -> str:
-    """``path?name=value&…`` in the order given, leaving out empty values."""
-    query = urlencode({k: v for k, v in params.items() if v})
+    """``path?name=value&…`` in the order given, leaving out empty values; a list repeats."""
+    query = urlencode({k: v for k, v in params.items() if v}, doseq=True)
     return f"{path}?{query}" if query else path
 
 
 # --- Numbers as text ---------------------------------------------------------------------------
 
 
-def _number(value: float | int | None, decimals: int) -> str:
+def _number(value, decimals: int) -> str:
+    """A figure as every surface prints it: 四舍五入 on the exact value (``analytics.rounding``)."""
     if value is None:
         return NO_DATA
-    return f"{value:,.{decimals}f}"
+    return rounding.format_figure(value, decimals)
+
+
+def _y(value) -> float | None:
+    """Where a point sits on the axis (a float is fine for that); its label is ``_number``'s."""
+    return None if value is None else float(value)
+
+
+def _ys(points) -> list:
+    return [_y(p.value) for p in points]
+
+
+def _texts(points, decimals: int, suffix: str = "") -> list[str]:
+    """Pre-rounded labels for the hover text: plotly never formats a float figure itself."""
+    return [f"{_number(p.value, decimals)}{suffix}" if p.value is not None else "" for p in points]
 
 
 # --- Figures -----------------------------------------------------------------------------------
@@ -198,21 +214,20 @@ def _line_figure(
 ) -> dict:
     fig = go.Figure(layout=_layout(title, _("Month"), y_title))
     for s in series:
-        details = "<br>%{text}" if any(p.detail for p in s.points) else ""
+        details = "<br>%{hovertext}" if any(p.detail for p in s.points) else ""
         fig.add_trace(
             go.Scatter(
                 x=[p.x for p in s.points],
-                y=[p.value for p in s.points],
+                y=_ys(s.points),
                 customdata=[p.url for p in s.points],
-                text=[p.detail for p in s.points],
+                text=_texts(s.points, decimals, y_suffix),
+                hovertext=[p.detail for p in s.points],
                 name=s.label,
                 mode="lines+markers",
                 line={"color": s.color, "width": 3 if s.dash else 2, "dash": s.dash or "solid"},
                 marker={"color": s.color, "size": 5},
                 connectgaps=False,
-                hovertemplate=(
-                    f"<b>{s.name}</b><br>%{{x|%Y-%m}}: %{{y:,.{decimals}f}}{y_suffix}{details}<extra></extra>"
-                ),
+                hovertemplate=(f"<b>{s.name}</b><br>%{{x|%Y-%m}}: %{{text}}{details}<extra></extra>"),
             )
         )
     months = len(series[0].points) if series else 0
@@ -293,32 +308,52 @@ def complaints_trend(
 
 
 def complaint_rate_trend(
-    by_operator: dict, province: dict, months: list[dt.date], operators, links: Links
+    by_operator: dict,
+    province: dict,
+    months: list[dt.date],
+    operators,
+    links: Links,
+    counted: dict | None = None,
+    per_million: bool = False,
 ) -> Chart:
-    """Complaints per 10,000 port-out applications per operator, and the province's (dashed)."""
-    detail = _("%(numerator)s complaints / %(denominator)s port-out applications")
+    """每万件携出申请投诉量 (or, ``per_million``, 每百万用户投诉量) per operator, and the
+    province's (dashed), like for like: the province's point lists the complaints of the
+    operators with a counted report that month (``counted``: ``{month: [operator codes]}``)."""
+    if per_million:
+        detail = _("%(numerator)s complaints / %(denominator)s subscribers (10,000)")
+        key, title, y_title = (
+            "complaints_per_million",
+            _("Complaints per million subscribers per operator"),
+            _("Complaints per million subscribers"),
+        )
+    else:
+        detail = _("%(numerator)s complaints / %(denominator)s port-out applications")
+        key, title, y_title = (
+            "complaint_rate",
+            _("Complaint rate per operator"),
+            _("Complaints per 10,000 port-out applications"),
+        )
+    counted = counted or {}
 
-    def points(values, key, **params):
+    def points(values, code=None):
         result = []
         for m in months:
-            value = values.get((*key, m))
+            value = values.get((code, m) if code else (m,))
+            operator = code or counted.get(m) or None
             result.append(
                 Point(
                     month_label(m),
                     value.value if value else None,
-                    link(links.complaints, **params, month=month_label(m)),
+                    link(links.complaints, operator=operator, month=month_label(m)),
                     _rate_detail(value, detail),
                 )
             )
         return result
 
-    series = [
-        Series(op.short_name, op.color, points(by_operator, (op.code,), operator=op.code)) for op in operators
-    ]
-    series.append(Series(_("Province"), PROVINCE_COLOR, points(province, ()), dash="dash"))
-    title = _("Complaint rate per operator")
-    figure = _line_figure(series, title, _("Complaints per 10,000 port-out applications"), decimals=2)
-    return Chart("complaint_rate", title, figure, _table(_("Month"), map(month_label, months), series, 2))
+    series = [Series(op.short_name, op.color, points(by_operator, op.code)) for op in operators]
+    series.append(Series(_("Province"), PROVINCE_COLOR, points(province), dash="dash"))
+    figure = _line_figure(series, title, y_title, decimals=2)
+    return Chart(key, title, figure, _table(_("Month"), map(month_label, months), series, 2))
 
 
 # --- 2. Complaints by category, stacked --------------------------------------------------------
@@ -359,11 +394,12 @@ def complaints_by_category(
         fig.add_trace(
             go.Bar(
                 x=[p.x for p in s.points],
-                y=[p.value for p in s.points],
+                y=_ys(s.points),
                 customdata=[p.url for p in s.points],
+                hovertext=_texts(s.points, 0),
                 name=s.label,
                 marker={"color": s.color, "line": {"width": 0}},
-                hovertemplate=f"<b>{s.name}</b><br>%{{x|%Y-%m}}: %{{y:,}}<extra></extra>",
+                hovertemplate=f"<b>{s.name}</b><br>%{{x|%Y-%m}}: %{{hovertext}}<extra></extra>",
             )
         )
     fig.update_layout(barmode="stack", bargap=0.15)
@@ -378,10 +414,13 @@ def complaints_by_category(
 # --- 3. Port-out success rate per operator -----------------------------------------------------
 
 
-def port_out_success_trend(success: dict, months: list[dt.date], operators, links: Links) -> Chart:
+def port_out_success_trend(
+    success: dict, months: list[dt.date], operators, links: Links, report_urls: dict | None = None
+) -> Chart:
     """Port-outs completed / applications per operator (``indicators.port_out_success_rate``).
 
-    A point leads to the month's figures per city and operator, as the operators reported them.
+    A point leads to that operator's city figures of the month: its counted report
+    (``report_urls``: ``{(operator code, month): url}``), else the month's city table.
     """
     detail = _("%(numerator)s completed / %(denominator)s port-out applications")
     series = []
@@ -393,7 +432,8 @@ def port_out_success_trend(success: dict, months: list[dt.date], operators, link
                 Point(
                     month_label(m),
                     value.value if value else None,
-                    link(links.city_figures, indicator="port_out_success", month=month_label(m)),
+                    (report_urls or {}).get((op.code, m))
+                    or link(links.city_figures, indicator="port_out_success", month=month_label(m)),
                     _rate_detail(value, detail),
                 )
             )
@@ -458,11 +498,11 @@ def city_complaint_rate(by_city: dict, province: dict, month: dt.date, cities, l
     fig = _hbar_figure(title, x_title, _("City"), [p.x for p in points], height=560)
     fig.add_trace(
         go.Bar(
-            x=[p.value for p in points],
+            x=_ys(points),
             y=[p.x for p in points],
             orientation="h",
             customdata=[p.url for p in points],
-            text=[_number(p.value, 2) if p.value is not None else "" for p in points],
+            text=_texts(points, 2),
             hovertext=[p.detail for p in points],
             # Inside the end of the bar, where the province line does not cross it.
             textposition="auto",
@@ -471,7 +511,7 @@ def city_complaint_rate(by_city: dict, province: dict, month: dt.date, cities, l
             cliponaxis=False,
             name=series.label,
             marker={"color": "#6c757d"},
-            hovertemplate="<b>%{y}</b>: %{x:,.2f}<br>%{hovertext}<extra></extra>",
+            hovertemplate="<b>%{y}</b>: %{text}<br>%{hovertext}<extra></extra>",
         )
     )
     province_value = province.get((month,))
@@ -479,8 +519,8 @@ def city_complaint_rate(by_city: dict, province: dict, month: dt.date, cities, l
         rate = province_value.value
         fig.add_shape(
             type="line",
-            x0=rate,
-            x1=rate,
+            x0=float(rate),
+            x1=float(rate),
             y0=0,
             y1=1,
             yref="paper",
@@ -521,14 +561,16 @@ def city_complaint_rate_by_operator(
     for s in series:
         fig.add_trace(
             go.Bar(
-                x=[p.value for p in s.points],
+                x=_ys(s.points),
                 y=[p.x for p in s.points],
                 orientation="h",
                 customdata=[p.url for p in s.points],
+                text=_texts(s.points, 2),
+                textposition="none",
                 hovertext=[p.detail for p in s.points],
                 name=s.label,
                 marker={"color": s.color},
-                hovertemplate=f"<b>{s.name}</b><br>%{{y}}: %{{x:,.2f}}<br>%{{hovertext}}<extra></extra>",
+                hovertemplate=f"<b>{s.name}</b><br>%{{y}}: %{{text}}<br>%{{hovertext}}<extra></extra>",
             )
         )
     fig.update_layout(barmode="group", bargap=0.25, bargroupgap=0.05)
@@ -589,15 +631,15 @@ def inspection_by_clause(
         fig.add_trace(
             go.Bar(
                 x=[p.x for p in s.points],
-                y=[p.value for p in s.points],
+                y=_ys(s.points),
                 customdata=[p.url for p in s.points],
                 hovertext=[p.detail for p in s.points],
-                text=[_number(p.value, 1) if p.value is not None else "" for p in s.points],
+                text=_texts(s.points, 1),
                 textposition="outside",
                 cliponaxis=False,
                 name=s.label,
                 marker={"color": s.color},
-                hovertemplate=f"<b>{s.name}</b><br>%{{x}}: %{{y:.1f}}%<br>%{{hovertext}}<extra></extra>",
+                hovertemplate=f"<b>{s.name}</b><br>%{{x}}: %{{text}}%<br>%{{hovertext}}<extra></extra>",
             )
         )
     fig.update_layout(

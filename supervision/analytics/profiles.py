@@ -24,9 +24,9 @@ from supervision.core.models import City, Operator, Period, TaskForceMember, Vio
 from supervision.reporting import completeness
 from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission, SubmissionState
 
-from . import indicators
+from . import indicators, rounding
 from .anomalies import complaint_spikes, ledger_url, shift_month
-from .cards import drilldown_url  # the dashboard's drill-downs: one definition
+from .cards import drilldown_url, operator_note  # the dashboard's drill-downs: one definition
 from .indicators import INDICATORS, Indicator, Value
 
 MONTHS = 12
@@ -35,7 +35,7 @@ TIMELINE_LIMIT = 30
 
 # Rectification orders and monthly reports belong to an operator, not to a city: these two
 # indicators have no per-city figure.
-NOT_PER_CITY = {"rectification_on_time", "reporting_completeness"}
+NOT_PER_CITY = {"rectification_on_time", "reporting_completeness", "reporting_timeliness"}
 
 
 def control_url(name: str, path: str, *args, **query) -> str:
@@ -79,8 +79,16 @@ class Figure:
     url: str | None = None
 
     @property
-    def number(self) -> float | None:
+    def number(self):
+        """The exact value (``Decimal``); pages print ``text``."""
         return self.value.value if self.value else None
+
+    @property
+    def text(self) -> str:
+        """The figure as every surface prints it (``Indicator.text``: one rounding)."""
+        if self.indicator is not None:
+            return self.indicator.text(self.value)
+        return rounding.format_figure(self.number, 0)
 
     @property
     def has_ratio(self) -> bool:
@@ -289,6 +297,7 @@ def operator_profile(operator: Operator, month: dt.date, now: dt.datetime | None
         (
             m,
             [Figure(i, figures[i.code].get((code, m)), _indicator_url(i, code, m)) for i in INDICATORS],
+            operator_note(INDICATORS[0], operator, m),
         )
         for m in months
     ]
@@ -353,14 +362,8 @@ def city_profile(city: City, month: dt.date) -> dict:
         key = (op.code, code, month)
         row = [Figure(None, complaints.get(key), ledger_url(operator=op.code, city=code, month=label))]
         for i in per_city:
-            url = None
-            if i.code in ("complaint_rate", "timely_resolution"):
-                status = "RESOLVED" if i.code == "timely_resolution" else None
-                url = ledger_url(operator=op.code, city=code, month=label, status=status)
-            elif i.code == "mystery_violation":
-                url = findings_url(operator=op.code, city=code, month=label, method="MYSTERY_SHOPPER")
-            row.append(Figure(i, figures[i.code].get(key), url))
-        operator_rows.append((op, row))
+            row.append(Figure(i, figures[i.code].get(key), drilldown_url(i.code, op.code, month, code)))
+        operator_rows.append((op, row, operator_note(INDICATORS[0], op, month)))
     findings = (
         InspectionFinding.objects.filter(city=city, violation=True)
         .select_related("operator", "clause")

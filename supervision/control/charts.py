@@ -55,6 +55,7 @@ def _month_count(request) -> int:
 
 
 @regulator_required
+@indicators.shared_sums()
 def charts_page(request):
     last = _chosen_month(request)
     count = _month_count(request)
@@ -69,6 +70,11 @@ def charts_page(request):
     # The months each operator reported: a month without ledger counts is zero complaints then.
     reported = [key for key, value in rate_by_operator.items() if value.denominator is not None]
     province_rate = indicators.complaint_rate(months, by=())
+    reports = indicators.counted_reports(months)
+    counted = {}
+    for code, month in sorted(reports):
+        counted.setdefault(month, []).append(code)
+    report_urls = {key: reverse("control:submission", args=[pk]) for key, pk in reports.items()}
     by_city = indicators.complaint_rate([last], by=("city",))
     inspection_months = charts.month_range(last, INSPECTION_MONTHS)
     category_filter = {"operator": selected.code} if selected else {}
@@ -76,7 +82,16 @@ def charts_page(request):
         charts.complaints_trend(
             indicators.complaints(months, by=("operator",)), months, operators, links, reported=reported
         ),
-        charts.complaint_rate_trend(rate_by_operator, province_rate, months, operators, links),
+        charts.complaint_rate_trend(rate_by_operator, province_rate, months, operators, links, counted),
+        charts.complaint_rate_trend(
+            indicators.complaints_per_million(months, by=("operator",)),
+            indicators.complaints_per_million(months, by=()),
+            months,
+            operators,
+            links,
+            counted,
+            per_million=True,
+        ),
         charts.complaints_by_category(
             indicators.complaints(months, by=("category",), **category_filter),
             months,
@@ -85,7 +100,7 @@ def charts_page(request):
             operator=selected,
         ),
         charts.port_out_success_trend(
-            indicators.port_out_success_rate(months, by=("operator",)), months, operators, links
+            indicators.port_out_success_rate(months, by=("operator",)), months, operators, links, report_urls
         ),
         charts.city_complaint_rate(by_city, province_rate, last, cities, links),
         charts.city_complaint_rate_by_operator(

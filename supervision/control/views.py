@@ -3,10 +3,12 @@
 from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from supervision.analytics import cards
 from supervision.analytics.indicators import INDICATORS, INDICATORS_BY_CODE
 from supervision.casework.models import OPEN_INTERVIEW_STATES, InterviewNotice, RectificationOrder
+from supervision.core.exports import FORMATS, TableExporter
 from supervision.core.models import Operator, Period, TaskForceMember
 from supervision.core.permissions import regulator_required
 from supervision.core.queries import count_per_row
@@ -36,6 +38,10 @@ def home(request):
     now = timezone.now()
     period = month_from_request(request)
     operators_in_order, card_rows = cards.indicator_cards(period.month)
+    if request.GET.get("export") in FORMATS:
+        # The figures of the cards as a file: the same values, rounded once (analytics.rounding).
+        exporter = TableExporter(_("indicators-%(month)s") % {"month": period.label})
+        return exporter.response(cards.export_rows(period.month, card_rows), request.GET["export"])
     # Open and overdue: the orders' own definitions (casework.models.OrderQuerySet), as of ``now``.
     operators = Operator.objects.annotate(
         open_orders=count_per_row(RectificationOrder.objects.open()),
@@ -79,11 +85,7 @@ def city_matrix(request):
     """One indicator for one month: the 16 cities × the operators, each cell linking further."""
     period = month_from_request(request)
     indicator = INDICATORS_BY_CODE.get(request.GET.get("indicator") or "port_out_success")
-    if indicator is None or indicator.code in (
-        "reporting_completeness",
-        "rectification_on_time",
-        "mystery_violation",
-    ):
+    if indicator is None or indicator.code not in cards.CITY_INDICATORS:
         raise Http404
     rows = cards.city_matrix(indicator, period)
     return render(

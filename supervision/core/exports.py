@@ -251,3 +251,18 @@ def _write_xlsx(handle, rows: Iterator[list], *, sheet_name: str) -> None:
 def yes_no(yes: str | Promise, no: str | Promise) -> Mapping[bool, str | Promise]:
     """Choices for a boolean column: ``Column(..., choices=yes_no(_("Yes"), _("No")))``."""
     return {True: yes, False: no}
+
+
+class TableExporter(Exporter):
+    """A download of a table already made, not of a queryset: ``response(rows, fmt)`` with the
+    header row first. For figures: each cell is given as it must read (an indicator's figure
+    already rounded by ``analytics.rounding``), so the file says what the page says."""
+
+    def __init__(self, name: str | Promise):
+        super().__init__(name, ())
+
+    def rows(self, queryset) -> Iterator[list]:
+        rows = iter(queryset)
+        yield [str(header) for header in next(rows)]
+        for row in rows:
+            yield [neutralise(_local(str(v) if isinstance(v, Promise) else v)) for v in row]

@@ -19,6 +19,41 @@ class SubmissionState(models.TextChoices):
     SUPERSEDED = "superseded", _("Replaced by a later version")
 
 
+# The states a latest certified version counts in (``SubmissionQuerySet.counted``).
+COUNTED_STATES = [SubmissionState.SUBMITTED, SubmissionState.ACCEPTED]
+
+
+class SubmissionQuerySet(OperatorScopedQuerySet):
+    """Versions of monthly reports, with the one definition of the report that counts."""
+
+    def latest_certified(self):
+        """For each operator and period, its latest version the manager certified."""
+        later = MonthlySubmission.objects.filter(
+            operator=models.OuterRef("operator"),
+            period=models.OuterRef("period"),
+            version__gt=models.OuterRef("version"),
+            submitted_at__isnull=False,
+        )
+        return self.filter(submitted_at__isnull=False).exclude(models.Exists(later))
+
+    def counted(self):
+        """The counted report (DOMAIN.md, "Which report counts"): for each operator and period,
+        its latest certified version, unless the administration returned it. Superseded versions
+        never count; a returned one counts nowhere (no figures, not "received") until a corrected
+        version is certified. Every figure, total and "received" reads this."""
+        return self.latest_certified().filter(state__in=COUNTED_STATES)
+
+    def returned(self):
+        """Latest certified versions the administration returned: named where a figure is missing."""
+        return self.latest_certified().filter(state=SubmissionState.RETURNED)
+
+
+class CityFiguresQuerySet(models.QuerySet):
+    def counted(self):
+        """The city rows of the counted reports (``SubmissionQuerySet.counted``)."""
+        return self.filter(submission__in=MonthlySubmission.objects.counted())
+
+
 class MonthlySubmission(models.Model):
     """One version of an operator's monthly report for one period.
 
@@ -57,7 +92,7 @@ class MonthlySubmission(models.Model):
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     return_comment = models.TextField(_("reason for return"), blank=True)
 
-    objects = OperatorScopedQuerySet.as_manager()
+    objects = SubmissionQuerySet.as_manager()
 
     class Meta:
         ordering = ["-period__month", "operator__sort_order", "-version"]
@@ -104,6 +139,8 @@ class CityFigures(models.Model):
     failed_contract = models.PositiveIntegerField(_("failed: contract period"), null=True, blank=True)
     failed_120_days = models.PositiveIntegerField(_("failed: within 120 days"), null=True, blank=True)
     failed_other = models.PositiveIntegerField(_("failed: other"), null=True, blank=True)
+
+    objects = CityFiguresQuerySet.as_manager()
 
     class Meta:
         ordering = ["city__sort_order"]

@@ -16,12 +16,12 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from supervision.analytics import charts
+from supervision.analytics import charts, rounding
 from supervision.analytics.indicators import Value
 from supervision.casework.models import InspectionFinding
 from supervision.control.charts import _path, drilldown_links
 from supervision.core.models import City, Operator, ViolationCategory
-from supervision.reporting.models import ComplaintMonthly
+from supervision.reporting.models import ComplaintMonthly, MonthlySubmission
 from tests.analytics.test_indicators import report
 
 OCT = dt.date(2026, 10, 1)
@@ -170,7 +170,7 @@ def test_every_operator_trace_has_its_colour_in_every_chart(charts_page):
             if operator:
                 assert item["marker"]["color"] == operator.color, (chart.key, item["name"])
                 checked += 1
-    assert checked == 5 * 4  # every chart but the categories' and the cities' (all operators)
+    assert checked == 6 * 4  # every chart but the categories' and the cities' (all operators)
 
 
 def test_complaint_rate_per_operator_and_province(charts_page):
@@ -180,7 +180,10 @@ def test_complaint_rate_per_operator_and_province(charts_page):
     province = figure["data"][-1]
     assert province["line"]["dash"] == "dash"
     assert province["y"][2] == pytest.approx((7 + 2) / 2000 * 10_000)  # 45.0
-    assert target(province["customdata"][2]) == (reverse("control:complaints"), {"month": "2026-10"})
+    # Like for like: the province's point lists the complaints of the operators it counts.
+    path, query = target(province["customdata"][2])
+    assert path == reverse("control:complaints") and query["month"] == "2026-10"
+    assert province["text"][2] == "45.00"  # pre-rounded: the hover reads this text
 
 
 def test_categories_are_stacked_for_the_province_or_one_operator(charts_page):
@@ -200,14 +203,13 @@ def test_categories_are_stacked_for_the_province_or_one_operator(charts_page):
     )
 
 
-def test_port_out_success_rate_leads_to_the_month_per_city(charts_page):
+def test_port_out_success_rate_leads_to_the_operators_city_figures(charts_page):
     figure = charts_page().context["charts"]["port_out_success"].figure
     line = trace(figure, "中国移动")
     assert line["y"] == [None, pytest.approx(90.0), pytest.approx(1300 / 1400 * 100)]
-    assert target(line["customdata"][1]) == (
-        reverse("control:city_matrix"),
-        {"indicator": "port_out_success", "month": "2026-09"},
-    )
+    assert line["text"][1:] == ["90.0%", "92.9%"]
+    report = MonthlySubmission.objects.counted().get(operator__code="CMCC", period__month=dt.date(2026, 9, 1))
+    assert target(line["customdata"][1]) == (reverse("control:submission", args=[report.pk]), {})
 
 
 def test_cities_are_sorted_by_complaint_rate(charts_page):
@@ -265,7 +267,7 @@ def test_the_table_under_a_chart_holds_the_same_numbers_and_links(charts_page):
     month, cells = chart.table.rows[2]
     assert month == "2026-10"
     assert cells[0].text == "50.00"
-    assert cells[0].detail.startswith("7 ") and "1,400" in cells[0].detail
+    assert cells[0].detail.startswith("7 ") and rounding.format_figure(1400, 0) in cells[0].detail
     assert cells[0].url == chart.figure["data"][0]["customdata"][2]
     assert cells[2].text == "—"
 
@@ -328,8 +330,8 @@ def test_each_figure_is_in_the_page_as_json_and_no_script_is_inline(charts_page)
 
 def test_each_chart_has_a_table_of_its_numbers(charts_page):
     html = charts_page().content.decode()
-    assert html.count('<details class="chart-data">') == 7
-    assert html.count('<table class="table table-sm table-striped w-auto chart-table">') == 7
+    assert html.count('<details class="chart-data">') == 8
+    assert html.count('<table class="table table-sm table-striped w-auto chart-table">') == 8
 
 
 def test_queries_do_not_grow_with_the_months_or_the_complaints(charts_page):
@@ -356,7 +358,7 @@ def test_queries_do_not_grow_with_the_months_or_the_complaints(charts_page):
     with CaptureQueriesContext(connection) as three_years:
         response = charts_page(url)
     assert len(three_years) == len(one_month)
-    assert len(one_month) <= 20
+    assert len(one_month) <= 22
     assert trace(response.context["charts"]["complaints"].figure, "中国电信")["y"][0] == 16 * 3 * 5
 
 

@@ -137,20 +137,21 @@ def get(client, user, url, **params):
 def test_operator_page_shows_its_indicators_per_month(client, regulator, cmcc):
     response = get(client, regulator, reverse("control:operator", args=["CMCC"]), month="2026-10")
     assert response.status_code == 200
-    month, figures = response.context["indicator_rows"][0]
+    month, figures, note = response.context["indicator_rows"][0]
+    assert note == ""  # CMCC's report counts
     assert month == OCTOBER
     by_code = {f.indicator.code: f for f in figures}
     assert by_code["port_out_success"].number == 92.5  # 1,850 of 2,000
     assert by_code["complaint_rate"].number == 80.0  # 16 complaints per 2,000 applications × 10,000
     assert by_code["reporting_completeness"].number == 100.0
-    assert [m for m, _figures in response.context["indicator_rows"]] == [
+    assert [m for m, _figures, _note in response.context["indicator_rows"]] == [
         dt.date(2026, 10, 1),
         *[dt.date(2026, m, 1) for m in range(9, 0, -1)],
         dt.date(2025, 12, 1),
         dt.date(2025, 11, 1),
     ]
     page = response.content.decode()
-    assert "92.5%" in page
+    assert '<span class="figure">92.5</span>%' in page
     assert "1850 / 2000" in page or "1,850 / 2,000" in page
 
 
@@ -212,7 +213,8 @@ def test_city_page_shows_each_operators_figures_in_the_city(client, regulator, c
     assert response.status_code == 200
     codes = ["complaints", *(i.code for i in response.context["indicators"])]
     rows = {
-        op.code: dict(zip(codes, figures, strict=True)) for op, figures in response.context["operator_rows"]
+        op.code: dict(zip(codes, figures, strict=True))
+        for op, figures, _note in response.context["operator_rows"]
     }
     assert rows["CMCC"]["port_out_success"].number == 90.0  # Weifang only: 900 of 1,000
     assert rows["CMCC"]["complaints"].number == 4
@@ -220,7 +222,7 @@ def test_city_page_shows_each_operators_figures_in_the_city(client, regulator, c
     assert rows["CTCC"]["port_out_success"].number is None
     assert "rectification_on_time" not in codes  # orders are not per city
     page = response.content.decode()
-    assert "90.0%" in page
+    assert '<span class="figure">90.0</span>%' in page
     assert f"{reverse('control:complaints')}?operator=CMCC&amp;city=370700&amp;month=2026-10" in page
     assert f"{reverse('control:complaints')}?city=370700" in page
     assert f'href="{reverse("control:operator", args=["CMCC"])}?month=2026-10"' in page
