@@ -120,6 +120,11 @@ def charts_page(request):
             links,
         ),
     ]
+    # Like for like: the province's complaint rates leave out who has no counted report.
+    left_out = indicators.left_out_text(last, operators)
+    for chart in figures:
+        if left_out and chart.key in ("complaint_rate", "complaints_per_million", "cities"):
+            chart.notes.append(f"{charts.month_label(last)}: {left_out}")
     context = {
         "charts": {chart.key: chart for chart in figures},
         "month": charts.month_label(last),

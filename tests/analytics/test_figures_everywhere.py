@@ -131,6 +131,7 @@ def test_charts_carry_the_hand_figures_as_text(staff, world):
     per_million = charts["complaints_per_million"]
     province = next(t for t in per_million.figure["data"] if t["name"] == "全省")
     assert province["text"][-1] == _expected(world)[("complaints_per_million", PROVINCE)]
+    assert any(world.left_out_zh in note for note in rate.notes)
     # The JSON the page hands to the browser holds the same text.
     assert '"94.0%"' in response.content.decode()
 
