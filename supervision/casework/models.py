@@ -29,6 +29,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from supervision.core.files import stored_name
 from supervision.core.models import SHANGHAI, City, Operator, OperatorScopedQuerySet, ViolationCategory
 
 
@@ -80,14 +81,13 @@ def proposed_deadline(severity: str, today: dt.date | None = None) -> dt.datetim
 
 
 def _case_file_path(instance, filename):
-    # Under MEDIA_ROOT, outside the static area, in a folder nobody can guess; the stored name
+    # Under MEDIA_ROOT, outside the static area, under a name nobody can guess; the stored name
     # keeps only the checked extension (the user's file name is kept in the row).
-    extension = filename.rsplit(".", 1)[-1].lower() if "." in filename else "bin"
-    return f"casework/{timezone.now():%Y/%m}/{uuid.uuid4().hex}.{extension}"
+    return stored_name("casework", filename)
 
 
 def _batch_path(instance, filename):
-    return f"casework/batches/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+    return stored_name("casework/batches", filename)
 
 
 class BatchState(models.TextChoices):

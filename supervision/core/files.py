@@ -9,11 +9,14 @@ larger than ``settings.EVIDENCE_MAX_BYTES``. Every form and service that takes s
 from __future__ import annotations
 
 import hashlib
+import re
+import uuid
 from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -76,6 +79,37 @@ def _base_name(name: str) -> str:
     return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
 
 
+# --- Where uploaded files are kept, and under which name they are shown ---------------------
+
+_SAFE_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
+DISPLAY_NAME_LENGTH = 255  # the ``name`` fields beside every file field
+
+
+def stored_name(folder: str, filename: str) -> str:
+    """``folder/2026/11/<random>.xlsx``: where an uploaded file is kept (every ``upload_to``).
+
+    Never the user's name: 84 Chinese characters are 252 bytes, over what a file system allows
+    in one name, and a name can hold anything. The random name also keeps paths unguessable;
+    the extension is kept when it is plain (letters and digits), so the files stay recognisable.
+    """
+    base = _base_name(filename)
+    extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
+    suffix = f".{extension}" if _SAFE_EXTENSION.fullmatch(extension) else ""
+    return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"
+
+
+def display_name(filename: str, limit: int = DISPLAY_NAME_LENGTH) -> str:
+    """The user's file name as a page shows it: its base name, shortened to fit ``limit``
+    characters with its extension kept."""
+    base = _base_name(filename)
+    if len(base) <= limit:
+        return base
+    stem, dot, extension = base.rpartition(".")
+    if not dot or len(extension) >= limit // 2:
+        return base[:limit]
+    return f"{stem[: limit - len(extension) - 2]}….{extension}"
+
+
 def check_case_file(uploaded) -> CheckedFile:
     """Check an uploaded file against the allow-list; raise ``FileRefused`` if it is refused.
 
@@ -129,7 +163,7 @@ def check_case_file(uploaded) -> CheckedFile:
             % {"name": name, "kind": allowed.label, "extension": extension, "expected": allowed.extensions[0]}
         )
     return CheckedFile(
-        name=name[:255],
+        name=display_name(name),
         mime=allowed.mime,
         kind=allowed.kind,
         size=size,

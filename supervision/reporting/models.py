@@ -7,6 +7,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core.files import stored_name
 from supervision.core.models import City, Operator, OperatorScopedQuerySet, Period, ViolationCategory
 
 
@@ -331,9 +332,9 @@ class Incident(models.Model):
 
 
 def _upload_path(instance, filename):
-    # Uploaded files live under MEDIA_ROOT, outside the static area, with a random folder name
-    # so that a path cannot be guessed; views serve them only to users who may see them.
-    return f"uploads/{timezone.now():%Y/%m}/{uuid.uuid4().hex}/{filename}"
+    # Uploaded files live under MEDIA_ROOT, outside the static area, under a random name (never
+    # the user's: see core.files.stored_name); views serve them only to users who may see them.
+    return stored_name("uploads", filename)
 
 
 class UploadKind(models.TextChoices):

@@ -16,6 +16,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core.files import display_name
 from supervision.core.models import City
 
 from . import ingest, submissions
@@ -55,7 +56,7 @@ def start_upload(
             continue
         sha256, data = _digest(uploaded)
         getattr(upload, f"{field}_file").save(uploaded.name, ContentFile(data), save=False)
-        setattr(upload, f"{field}_name", uploaded.name)
+        setattr(upload, f"{field}_name", display_name(uploaded.name))
         setattr(upload, f"{field}_sha256", sha256)
     upload.save()
     return upload
