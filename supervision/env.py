@@ -46,3 +46,26 @@ def env_list(name: str, default: list[str] | None = None) -> list[str]:
     if raw is None:
         return list(default or [])
     return [item.strip() for item in raw.split(",") if item.strip()]
+
+
+# The key a developer's machine uses while DEBUG is on; production must never run with it.
+DEVELOPMENT_SECRET_KEY = "dev-only-insecure-key-never-used-in-production"  # noqa: S105
+SECRET_KEY_MIN_LENGTH = 50
+# Keys copied from a template, a tutorial or this repository are known to everybody.
+_WELL_KNOWN_KEY_PARTS = ("django-insecure", "changeme", "change-me", "change_me", "secret-key", "secretkey")
+
+
+def require_strong_secret_key(key: str) -> None:
+    """Refuse a short or well-known ``SECRET_KEY``: it signs sessions and password-reset links."""
+    lowered = key.lower()
+    if key == DEVELOPMENT_SECRET_KEY or any(part in lowered for part in _WELL_KNOWN_KEY_PARTS):
+        raise ImproperlyConfigured(
+            "SECRET_KEY is a well-known value (a development key, Django's 'django-insecure' key or a "
+            "placeholder such as 'changeme'); set a random key of at least "
+            f'{SECRET_KEY_MIN_LENGTH} characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )
+    if len(key) < SECRET_KEY_MIN_LENGTH or len(set(key)) < 5:
+        raise ImproperlyConfigured(
+            f"SECRET_KEY is too short or too simple: {len(key)} characters; set a random key of at least "
+            f'{SECRET_KEY_MIN_LENGTH} characters, e.g. python -c "import secrets; print(secrets.token_urlsafe(50))".'
+        )

@@ -49,6 +49,7 @@ from supervision.casework.models import (
     proposed_deadline,
 )
 from supervision.casework.rules import TransitionRefused
+from supervision.core import params as query_values
 from supervision.core.models import Operator, User
 from supervision.core.permissions import regulator_required, regulator_staff_required
 from supervision.reminders import visibility as reminder_visibility
@@ -323,10 +324,10 @@ def _order_fields(form, order=None) -> dict:
 @regulator_staff_required
 def order_new(request):
     finding = None
-    if request.GET.get("finding"):
+    if finding_id := query_values.object_id(request, "finding"):
         finding = get_object_or_404(
             InspectionFinding.objects.visible_to(request.user).select_related("operator", "city", "clause"),
-            pk=request.GET["finding"],
+            pk=finding_id,
         )
     operator = finding.operator if finding else _operator_from_request(request)
     if operator is None:
@@ -607,8 +608,8 @@ def interview_new(request):
             {"form": forms.OperatorPickForm(), "what": "interview"},
         )
     initial = {}
-    if request.GET.get("order"):
-        initial["orders"] = [request.GET["order"]]
+    if order_id := query_values.object_id(request, "order"):
+        initial["orders"] = [order_id]
     form = forms.InterviewForm(request.POST or None, operator=operator, initial=initial)
     saved = presentation.save_form(
         request,
@@ -822,10 +823,7 @@ def audit_trail(request):
     model_name = request.GET.get("model", "")
     if model_name not in {name for name, _label in audit.model_choices()}:
         model_name = ""
-    try:
-        user_id = int(request.GET.get("user") or 0) or None
-    except ValueError:
-        user_id = None
+    user_id = query_values.object_id(request, "user")
     rows, next_cursor = audit.page(
         model_name=model_name, user_id=user_id, before=audit.parse_cursor(request.GET.get("before"))
     )

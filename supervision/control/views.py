@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from supervision.analytics import cards
 from supervision.analytics.indicators import INDICATORS, INDICATORS_BY_CODE
 from supervision.casework.models import OPEN_INTERVIEW_STATES, InterviewNotice, RectificationOrder
+from supervision.core import params
 from supervision.core.exports import FORMATS, TableExporter
 from supervision.core.models import Operator, Period, TaskForceMember
 from supervision.core.permissions import regulator_required
@@ -17,14 +18,9 @@ from supervision.reporting.models import Incident, IncidentStatus
 
 
 def month_from_request(request) -> Period:
-    """The month a page shows: ``?month=YYYY-MM``, by default the last complete month."""
-    label = request.GET.get("month")
-    if not label:
-        return Period.last_complete()
-    try:
-        return Period.objects.from_label(label)
-    except ValueError:
-        raise Http404 from None
+    """The month a page shows: ``?month=YYYY-MM``, by default the last complete month; 400 for
+    a value that is not a month; a month without data shows empty and is not created."""
+    return params.period(request)
 
 
 def month_choices(selected: Period, count: int = 36) -> list[Period]:

@@ -1,10 +1,12 @@
 from django.apps import AppConfig
+from django.contrib.admin import apps as admin_apps
 from django.utils.translation import gettext_lazy as _
 
 
 class CoreConfig(AppConfig):
     name = "supervision.core"
     label = "core"
+    default = True
     verbose_name = _("Reference data and people")
 
     def ready(self):
@@ -18,3 +20,10 @@ class CoreConfig(AppConfig):
         pre_save.connect(printable_instance, dispatch_uid="core.text.printable_instance")
         # No full subscriber number is stored in any free text, whoever saves it (privacy.py).
         pre_save.connect(mask_instance, dispatch_uid="core.privacy.mask_instance")
+
+
+class SupervisionAdminConfig(admin_apps.AdminConfig):
+    """Django's admin, on a site that also lets user administrators in (``core.admin``)."""
+
+    default = False
+    default_site = "supervision.core.adminsite.SupervisionAdminSite"

@@ -53,7 +53,7 @@ def navigation(request):
                 ],
             ),
         ]
-        if user.is_staff:
+        if user.is_staff or user.is_user_administrator:
             items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})
     elif user.is_operator_user:
         items = [

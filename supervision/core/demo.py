@@ -781,6 +781,7 @@ class DemoSeeder:
                     full_name=account.full_name,
                     phone=account.phone,
                     is_staff=account.username == "staff",
+                    can_administer_users=account.username == "staff",
                     date_joined=self.now,
                 )
             )

@@ -5,6 +5,7 @@ Reference rows are created by a data migration, so an empty database is usable a
 
 import calendar
 import datetime as dt
+import hashlib
 import zoneinfo
 
 from django.conf import settings
@@ -14,6 +15,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
+from django_otp.models import Device, ThrottlingMixin
 from simple_history.models import HistoricalRecords
 
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
@@ -90,6 +92,11 @@ class PeriodQuerySet(models.QuerySet):
         period, _created = self.get_or_create(month=dt.date(year, month, 1))
         return period
 
+    def lookup(self, year: int, month: int) -> "Period":
+        """The period if it exists, else an unsaved one: reading a month never creates it."""
+        first = dt.date(year, month, 1)
+        return self.filter(month=first).first() or Period(month=first)
+
     def from_label(self, label: str) -> "Period":
         """``"2026-10"`` → the period; raises ValueError on anything else."""
         year, month = Period.parse_label(label)
@@ -126,12 +133,19 @@ class Period(models.Model):
     def is_locked(self) -> bool:
         return self.locked_at is not None
 
+    # The months the desk can speak of: number portability began in 2019; a year outside these
+    # is a typing error (and 0001 or 9999 would break the month arithmetic).
+    FIRST_YEAR = 2000
+    LAST_YEAR = 2099
+
     @staticmethod
     def parse_label(label: str) -> tuple[int, int]:
         try:
             year_s, month_s = label.strip().split("-")
             year, month = int(year_s), int(month_s)
             dt.date(year, month, 1)
+            if not Period.FIRST_YEAR <= year <= Period.LAST_YEAR:
+                raise ValueError
         except (ValueError, AttributeError):
             raise ValueError(
                 _("“%(label)s” is not a period; write it as YYYY-MM, e.g. 2026-10.") % {"label": label}
@@ -195,6 +209,12 @@ class User(AbstractUser):
     )
     # Statutory notices cannot be turned off; the morning digest can.
     receives_digest = models.BooleanField(_("receive the morning digest"), default=True)
+    # A right of its own, not part of any role: the staff role alone does not make a user administrator.
+    can_administer_users = models.BooleanField(
+        _("user administrator"),
+        default=False,
+        help_text=_("May create and change users and reset their two-step log-in. Not given by any role."),
+    )
 
     objects = UserManager()
 
@@ -240,6 +260,16 @@ class User(AbstractUser):
     @property
     def is_operator_manager(self) -> bool:
         return self.role == Role.OPERATOR_MANAGER and self.operator_id is not None
+
+    @property
+    def is_user_administrator(self) -> bool:
+        """Who may administer users: the flag, or a superuser made on the command line."""
+        return self.is_active and (self.can_administer_users or self.is_superuser)
+
+    @property
+    def must_use_two_step_login(self) -> bool:
+        """Administration staff and leadership, where the setting asks for it (off in the demo)."""
+        return settings.REQUIRE_2FA_FOR_ADMINISTRATION and (self.is_regulator or self.is_user_administrator)
 
 
 class OperatorScopedQuerySet(models.QuerySet):
@@ -309,3 +339,48 @@ class DocumentSequence(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_series_display()} {self.year}: {self.last}"
+
+
+class RecoveryCodes(ThrottlingMixin, Device):
+    """A user's single-use recovery codes, as a django-otp device: they stand in for a lost phone.
+
+    Only a digest of each code is kept; the codes are shown once, when they are made.
+    """
+
+    class Meta(Device.Meta):
+        verbose_name = _("recovery codes")
+        verbose_name_plural = _("recovery codes")
+
+    @staticmethod
+    def digest(code: str) -> str:
+        normalised = "".join(code.split()).replace("-", "").upper()
+        return hashlib.sha256(normalised.encode()).hexdigest()
+
+    def verify_token(self, token) -> bool:
+        allowed, _details = self.verify_is_allowed()
+        if not allowed:
+            return False
+        used = self.codes.filter(digest=self.digest(str(token)), used_at__isnull=True).update(
+            used_at=timezone.now()
+        )
+        if used:
+            self.throttle_reset()
+        else:
+            self.throttle_increment()
+        return bool(used)
+
+    def get_throttle_factor(self) -> int:
+        return 1
+
+
+class RecoveryCode(models.Model):
+    device = models.ForeignKey(RecoveryCodes, on_delete=models.CASCADE, related_name="codes")
+    digest = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("recovery code")
+        verbose_name_plural = _("recovery codes")
+
+    def __str__(self) -> str:
+        return f"{self.device.user} #{self.pk}"

@@ -1,0 +1,112 @@
+"""Every bad query value is a 400 or a sensible default, never a 500; a GET writes nothing.
+
+The walk reuses the permission matrix's list of URLs (tests/test_permissions.py), so a new page
+is walked by itself.
+"""
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+import time_machine
+from django.apps import apps
+from django.urls import NoReverseMatch, reverse
+
+from supervision.core.models import Period
+from tests.test_permissions import ALL_URLS, POST_ONLY, URL_KWARGS, _own_objects
+
+HUGE = "99999999999999999999999"
+HOSTILE = [
+    {"month": "0001-01"},
+    {"month": "9999-12"},
+    {"month": "abc"},
+    {"month": "2026-13"},
+    {"page": "-1"},
+    {"page": "99999999999999999999"},
+    {"page": "abc"},
+    {"user": HUGE},
+    {"user": "abc"},
+    {"sort": "__class__"},
+    {"sort": "-__class__,pk"},
+    {"months": HUGE},
+    {"months": "-3"},
+    {"operator": HUGE},
+    {"finding": HUGE},
+    {"order": HUGE},
+    {"before": "garbage"},
+    {"indicator": "__class__"},
+    {"kind": "__class__"},
+    {"state": "__class__"},
+    {"export": "xlsx", "month": "9999-12"},
+]
+# Rows nobody's GET may add; sessions and log-in records are the web's own bookkeeping.
+NOT_COUNTED = {"sessions", "axes", "admin"}
+
+
+def _row_counts():
+    return {
+        model._meta.label: model._default_manager.count()
+        for model in apps.get_models()
+        if model._meta.app_label not in NOT_COUNTED and model._meta.managed
+    }
+
+
+def _get_urls(face):
+    objs = _own_objects()
+    urls = []
+    for name, _pattern in ALL_URLS:
+        if not name.startswith(f"{face}:") or name in POST_ONLY:
+            continue
+        try:
+            urls.append(reverse(name, kwargs=URL_KWARGS.get(name, lambda _objs: {})(objs)))
+        except NoReverseMatch:
+            continue  # a URL missing from the matrix: test_every_url_with_arguments_is_in_the_matrix says so
+    return urls
+
+
+def _walk(client, urls):
+    # Today's page, once, so the last complete month exists before the counting starts.
+    Period.last_complete()
+    client.raise_request_exception = False
+    before = _row_counts()
+    failures, writers = [], []
+    for url in urls:
+        for query in HOSTILE:
+            response = client.get(url, query)
+            if response.status_code >= 500:
+                failures.append(f"{url}?{'&'.join(f'{k}={v}' for k, v in query.items())}")
+        after = _row_counts()
+        if after != before:
+            writers.append((url, {k: after[k] - before[k] for k in after if after[k] != before[k]}))
+            before = after
+    return failures, writers
+
+
+@time_machine.travel(dt.datetime(2026, 11, 20, 10, tzinfo=ZoneInfo("Asia/Shanghai")), tick=False)
+@pytest.mark.parametrize(("face", "role"), [("control", "regulator"), ("portal", "manager_a")])
+def test_hostile_query_values_are_never_a_server_error_and_write_nothing(face, role, client, request, db):
+    client.force_login(request.getfixturevalue(role))
+    failures, writers = _walk(client, _get_urls(face))
+    assert failures == []
+    assert writers == []
+
+
+@pytest.mark.parametrize("label", ["0001-01", "9999-12", "abc", "2026-00"])
+def test_dashboard_refuses_an_impossible_month_with_400(client, regulator, label):
+    client.force_login(regulator)
+    assert client.get("/dashboard/", {"month": label}).status_code == 400
+
+
+def test_dashboard_of_a_month_nobody_reported_creates_no_period(client, regulator):
+    client.force_login(regulator)
+    Period.last_complete()
+    periods = Period.objects.count()
+    response = client.get("/dashboard/", {"month": "2031-05"})
+    assert response.status_code == 200
+    assert "2031-05" in response.content.decode()
+    assert Period.objects.count() == periods
+
+
+def test_audit_trail_of_an_impossible_user_is_400(client, regulator):
+    client.force_login(regulator)
+    assert client.get(reverse("control:audit"), {"user": HUGE}).status_code == 400
