@@ -288,6 +288,9 @@ LOGGING = {
 # at 23:59:59 Asia/Shanghai; a report received within the grace days still counts as on time.
 REPORT_DUE_DAYS_AFTER_MONTH_END = env_int("REPORT_DUE_DAYS_AFTER_MONTH_END", 0, minimum=0)
 REPORT_GRACE_DAYS = env_int("REPORT_GRACE_DAYS", 0, minimum=0)
+# A month's filing window opens on this day of the month (the last day in a shorter month);
+# a monthly report for a period whose window has not opened yet is refused.
+REPORT_WINDOW_OPENS_DAY = env_int("REPORT_WINDOW_OPENS_DAY", 25, minimum=1)
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024, minimum=1024)
 EVIDENCE_MAX_BYTES = env_int(
     "EVIDENCE_MAX_BYTES", 100 * 1024 * 1024, minimum=1024

@@ -19,6 +19,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import SHANGHAI, TaskForceMember
+from supervision.reporting.models import ReportingDecision
 
 from .models import (
     CaseFile,
@@ -43,6 +44,8 @@ AUDITED = [
     NoticeRecord,
     CaseFile,
     TaskForceMember,
+    # Locks, unlocks, acceptances and returns of monthly reports, and per-operator reopenings.
+    ReportingDecision,
 ]
 ACTIONS = {"+": _("created"), "~": _("changed"), "-": _("deleted")}
 PER_PAGE = 50
@@ -106,6 +109,10 @@ def _case_url(model, record) -> str | None:
                 return reverse(name, args=[getattr(record, field)])
     if model is TaskForceMember:
         return reverse("control:task_forces")
+    if model is ReportingDecision:
+        if record.submission_id:
+            return reverse("control:submission", args=[record.submission_id])
+        return reverse("control:reporting")
     return None
 
 
@@ -239,6 +246,8 @@ def page(
 
 
 def _label(model, record) -> str:
+    if model is ReportingDecision:
+        return str(record.get_action_display())
     for name in ("document_no", "title", "name"):
         value = getattr(record, name, None)
         if value:

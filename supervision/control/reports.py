@@ -11,8 +11,19 @@ from django.views.decorators.http import require_POST
 from supervision.core.models import Operator, Period
 from supervision.core.permissions import regulator_required, regulator_staff_required
 from supervision.reporting import completeness, submissions
-from supervision.reporting.models import MonthlySubmission
+from supervision.reporting.models import MonthlySubmission, PeriodReopening
 from supervision.reporting.presentation import compare_context, file_response, submission_context
+
+
+class ReopenForm(forms.Form):
+    operator = forms.ModelChoiceField(label=gettext_lazy("Operator"), queryset=Operator.objects.all())
+    reason = forms.CharField(
+        label=gettext_lazy("Why is the month reopened?"),
+        max_length=500,
+        help_text=gettext_lazy(
+            "The operator may send its report and correct its ledger for this month until you close it again."
+        ),
+    )
 
 
 class ReturnForm(forms.Form):
@@ -33,7 +44,15 @@ def matrix(request):
     periods = [last.previous(n) for n in range(months)]
     operators = list(Operator.objects.all())
     cells = completeness.matrix(periods, operators)
-    rows = [(period, [cells[(op.pk, period.pk)] for op in operators]) for period in periods]
+    reopened: dict[int, list] = {}
+    for reopening in PeriodReopening.objects.filter(period__in=periods, closed_at=None).select_related(
+        "operator", "reopened_by"
+    ):
+        reopened.setdefault(reopening.period_id, []).append(reopening)
+    rows = [
+        (period, [cells[(op.pk, period.pk)] for op in operators], reopened.get(period.pk, []))
+        for period in periods
+    ]
     return render(
         request,
         "control/matrix.html",
@@ -42,6 +61,7 @@ def matrix(request):
             "rows": rows,
             "months": months,
             "legend": completeness.Status.LABELS.items(),
+            "reopen_form": ReopenForm(),
         },
     )
 
@@ -57,6 +77,7 @@ def submission_detail(request, pk):
     submission = _get_submission(request, pk)
     context = submission_context(submission, request.user)
     context["return_form"] = ReturnForm()
+    context["corrections"] = submission.ledger_corrections.select_related("upload__uploaded_by")
     return render(request, "control/submission_detail.html", context)
 
 
@@ -90,6 +111,7 @@ def submission_return(request, pk):
             return redirect("control:submission", pk=pk)
     context = submission_context(submission, request.user)
     context["return_form"] = form
+    context["corrections"] = submission.ledger_corrections.select_related("upload__uploaded_by")
     return render(request, "control/submission_detail.html", context, status=400 if form.errors else 200)
 
 
@@ -113,24 +135,75 @@ def _period(label):
     return get_object_or_404(Period, month__year=year, month__month=month)
 
 
+def _period_decision(request, decide, success):
+    """Run a period decision of ``submissions`` and say what happened; a refusal (e.g. the
+    period is locked already) is shown, not raised. ``success(period)`` is the message."""
+    try:
+        period = decide()
+    except submissions.SubmissionRefused as refused:
+        messages.error(request, str(refused))
+    else:
+        messages.success(request, success(period))
+    return redirect("control:reporting")
+
+
 @regulator_staff_required
 @require_POST
 def period_lock(request, label):
-    period = submissions.lock_period(_period(label), user=request.user)
-    messages.success(
+    return _period_decision(
         request,
-        _("%(period)s is locked: no operator can submit or replace a report for it.")
-        % {"period": period.label},
+        lambda: submissions.lock_period(_period(label), user=request.user),
+        lambda period: (
+            _("%(period)s is locked: no operator can submit or replace a report for it.")
+            % {"period": period.label}
+        ),
     )
-    return redirect("control:reporting")
 
 
 @regulator_staff_required
 @require_POST
 def period_unlock(request, label):
-    period = submissions.unlock_period(_period(label), user=request.user)
-    messages.success(
+    return _period_decision(
         request,
-        _("%(period)s is unlocked: operators can submit reports for it again.") % {"period": period.label},
+        lambda: submissions.unlock_period(_period(label), user=request.user),
+        lambda period: (
+            _("%(period)s is unlocked: operators can submit reports for it again.") % {"period": period.label}
+        ),
     )
-    return redirect("control:reporting")
+
+
+@regulator_staff_required
+@require_POST
+def period_reopen(request, label):
+    period = _period(label)
+    form = ReopenForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the operator and say why the month is reopened."))
+        return redirect("control:reporting")
+    operator = form.cleaned_data["operator"]
+    return _period_decision(
+        request,
+        lambda: (
+            submissions.reopen_for_operator(
+                period, operator, user=request.user, reason=form.cleaned_data["reason"]
+            ).period
+        ),
+        lambda period: (
+            _("%(period)s is reopened for %(operator)s only; it stays locked for the others.")
+            % {"period": period.label, "operator": operator}
+        ),
+    )
+
+
+@regulator_staff_required
+@require_POST
+def period_close(request, label, operator):
+    period = _period(label)
+    operator = get_object_or_404(Operator, code=operator)
+    return _period_decision(
+        request,
+        lambda: submissions.close_reopening(period, operator, user=request.user).period,
+        lambda period: (
+            _("%(period)s is locked again for %(operator)s.") % {"period": period.label, "operator": operator}
+        ),
+    )

@@ -17,6 +17,8 @@ urlpatterns = [
     path("reporting/<int:pk>/compare/<int:other_pk>/", reports.submission_compare, name="submission_compare"),
     path("reporting/periods/<str:label>/lock/", reports.period_lock, name="period_lock"),
     path("reporting/periods/<str:label>/unlock/", reports.period_unlock, name="period_unlock"),
+    path("reporting/periods/<str:label>/reopen/", reports.period_reopen, name="period_reopen"),
+    path("reporting/periods/<str:label>/close/<str:operator>/", reports.period_close, name="period_close"),
     path("", include("supervision.control.urls_profiles")),
     path("", include("supervision.control.urls_lists")),
     path("", include("supervision.control.urls_charts")),

@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 
 from supervision.core.models import City, Period, TaskForceMember
 from supervision.core.text import PrintableForm
+from supervision.reporting import submissions
 from supervision.reporting.models import Incident
 
 
@@ -32,10 +33,10 @@ class UploadFileField(forms.FileField):
         return uploaded
 
 
-def period_choices():
-    last = Period.last_complete()
-    periods = [last.previous(n) for n in range(-1, 12)]
-    return [(p.label, p.label) for p in periods]
+def period_choices(operator):
+    """Only the periods that can take a report now (filing window open, not locked for this
+    operator, not accepted): the rule is ``submissions.periods_taking_reports``."""
+    return [(p.label, p.label) for p in submissions.periods_taking_reports(operator)]
 
 
 class MonthlyUploadForm(PrintableForm, forms.Form):
@@ -58,10 +59,23 @@ class MonthlyUploadForm(PrintableForm, forms.Form):
         label=gettext_lazy("A major problem occurred this month"), required=False
     )
 
-    def __init__(self, *args, **kwargs):
+    def __init__(self, *args, operator, held=None, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices()
-        self.fields["period"].initial = Period.last_complete().label
+        choices = period_choices(operator)
+        self.fields["period"].choices = choices
+        last = Period.last_complete().label
+        self.fields["period"].initial = (
+            last if (last, last) in choices else (choices[0][0] if choices else None)
+        )
+        if not choices:
+            self.fields["period"].help_text = _(
+                "No period can take a report now: the filing window of the current month has not opened, "
+                "and the earlier months are accepted or locked."
+            )
+        # Files kept from an earlier attempt need not be chosen again (a new one replaces them).
+        self.held = held
+        if held is not None and held.figures_file:
+            self.fields["figures"].required = False
 
 
 class TypicalCaseForm(PrintableForm, forms.Form):

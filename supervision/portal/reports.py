@@ -54,32 +54,47 @@ def _start_checks(request, upload):
 
 @operator_required
 def submission_new(request):
-    form = MonthlyUploadForm(request.POST or None, request.FILES or None)
+    held = uploads.held_upload(request.user, request.POST.get("held"))
+    form = MonthlyUploadForm(
+        request.POST or None, request.FILES or None, operator=request.operator, held=held
+    )
     cases = TypicalCaseFormSet(request.POST or None, prefix="cases")
-    if request.method == "POST" and form.is_valid() and cases.is_valid():
-        period = Period.objects.from_label(form.cleaned_data["period"])
-        form_data = {
-            "narrative": form.cleaned_data["narrative"],
-            "major_problem": form.cleaned_data["major_problem"],
-            "typical_cases": [
-                {**c, "city": c["city"].code} for c in cases.cleaned_data if c and not c.get("DELETE")
-            ],
-        }
-        try:
-            upload = uploads.start_upload(
-                kind=UploadKind.MONTHLY,
-                operator=request.operator,
-                user=request.user,
-                period=period,
-                figures=form.cleaned_data["figures"],
-                ledger=form.cleaned_data["ledger"],
-                form_data=form_data,
-            )
-        except submissions.SubmissionRefused as refused:
-            form.add_error("period", str(refused))
-        else:
-            return _start_checks(request, upload)
-    return render(request, "portal/submission_new.html", {"form": form, "cases": cases})
+    if request.method == "POST":
+        form_ok, cases_ok = form.is_valid(), cases.is_valid()
+        if form_ok and cases_ok:
+            period = Period.objects.from_label(form.cleaned_data["period"])
+            form_data = {
+                "narrative": form.cleaned_data["narrative"],
+                "major_problem": form.cleaned_data["major_problem"],
+                "typical_cases": [
+                    {**c, "city": c["city"].code} for c in cases.cleaned_data if c and not c.get("DELETE")
+                ],
+            }
+            try:
+                upload = uploads.start_upload(
+                    kind=UploadKind.MONTHLY,
+                    operator=request.operator,
+                    user=request.user,
+                    period=period,
+                    figures=form.cleaned_data["figures"],
+                    ledger=form.cleaned_data["ledger"],
+                    form_data=form_data,
+                    held=held,
+                )
+            except submissions.SubmissionRefused as refused:
+                form.add_error("period", str(refused))
+            else:
+                return _start_checks(request, upload)
+        # Refused for another reason: keep the files chosen, so they need not be chosen again.
+        cleaned = getattr(form, "cleaned_data", {})
+        held = uploads.hold_files(
+            operator=request.operator,
+            user=request.user,
+            figures=cleaned.get("figures"),
+            ledger=cleaned.get("ledger"),
+            held=held,
+        )
+    return render(request, "portal/submission_new.html", {"form": form, "cases": cases, "held": held})
 
 
 @operator_required
@@ -143,6 +158,7 @@ def upload_detail(request, pk):
             "has_errors": uploads.has_errors(upload),
             "problems": uploads.problem_rows(upload, explanations),
             "figures": uploads.preview_figures(upload),
+            "accepted_changes": uploads.accepted_changes(upload),
             "error": error,
         },
     )

@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from supervision.core.files import stored_name
 from supervision.core.models import City, Operator, OperatorScopedQuerySet, Period, ViolationCategory
@@ -113,6 +114,92 @@ class MonthlySubmission(models.Model):
         return self.submitted_at <= self.period.late_after
 
 
+class PeriodReopening(models.Model):
+    """A lock exception: one operator's month reopened for correction while the period stays
+    locked for the others. Open until the administration closes it again (``closed_at``)."""
+
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("period"))
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="+", verbose_name=_("operator")
+    )
+    reason = models.TextField(_("reason for reopening"))
+    reopened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
+    )
+    reopened_at = models.DateTimeField(_("reopened at"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, blank=True
+    )
+    closed_at = models.DateTimeField(_("locked again at"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-reopened_at"]
+        verbose_name = _("reopened month")
+        verbose_name_plural = _("reopened months")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "operator"],
+                condition=models.Q(closed_at=None),
+                name="one_open_reopening_per_operator_month",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.operator.code} {self.period.label}"
+
+
+class ReportingAction(models.TextChoices):
+    LOCK = "lock", _("Period locked")
+    UNLOCK = "unlock", _("Period unlocked")
+    ACCEPT = "accept", _("Report accepted")
+    RETURN = "return", _("Report returned")
+    REOPEN = "reopen", _("Month reopened for one operator")
+    CLOSE = "close", _("Reopened month closed again")
+
+
+class ReportingDecision(models.Model):
+    """One decision of the administration on monthly reporting, for the audit trail.
+
+    Written by the services in ``submissions`` only; its history row (django-simple-history)
+    is what the audit page lists, with who and when.
+    """
+
+    action = models.CharField(_("decision"), max_length=10, choices=ReportingAction.choices)
+    period = models.ForeignKey(Period, on_delete=models.PROTECT, related_name="+", verbose_name=_("period"))
+    operator = models.ForeignKey(
+        Operator,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("operator"),
+    )
+    submission = models.ForeignKey(
+        "MonthlySubmission",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("monthly submission"),
+    )
+    comment = models.TextField(_("comment"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True, verbose_name=_("by")
+    )
+    decided_at = models.DateTimeField(_("decided at"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-decided_at"]
+        verbose_name = _("reporting decision")
+        verbose_name_plural = _("reporting decisions")
+
+    def __str__(self) -> str:
+        who = self.operator.code if self.operator_id else ""
+        return " ".join(part for part in (self.get_action_display(), self.period.label, who) if part)
+
+
 class CityFigures(models.Model):
     """One city's row of a monthly report (FORMATS.md §1)."""
 
@@ -210,6 +297,8 @@ class LedgerUpload(models.Model):
     rows_added = models.PositiveIntegerField(_("complaints added"), default=0)
     rows_updated = models.PositiveIntegerField(_("complaints updated"), default=0)
     rows_unchanged = models.PositiveIntegerField(_("complaints unchanged"), default=0)
+    # The warnings the checks raised, each with the submitter's explanation.
+    warnings = models.JSONField(_("warnings"), default=list, blank=True)
 
     objects = OperatorScopedQuerySet.as_manager()
 
@@ -291,6 +380,37 @@ class ComplaintRevision(models.Model):
         return f"{self.complaint_id}: {', '.join(self.changes)}"
 
 
+class LedgerCorrection(models.Model):
+    """What one ledger upload changed in a month whose report was already accepted.
+
+    The administration sees it on that report's page, with the submitter's explanation:
+    ``complaints`` is ``[{"complaint_no", "row", "change": "added"|"edited", "fields": [...]}]``.
+    """
+
+    upload = models.ForeignKey(LedgerUpload, on_delete=models.CASCADE, related_name="corrections")
+    submission = models.ForeignKey(
+        MonthlySubmission, on_delete=models.PROTECT, related_name="ledger_corrections"
+    )
+    explanation = models.TextField(_("explanation"), blank=True)
+    complaints = models.JSONField(_("complaints changed"), default=list)
+
+    class Meta:
+        ordering = ["-upload__uploaded_at"]
+        verbose_name = _("ledger change after acceptance")
+        verbose_name_plural = _("ledger changes after acceptance")
+
+    def __str__(self) -> str:
+        return f"{self.submission} ← {self.upload}"
+
+    @property
+    def added(self) -> int:
+        return sum(1 for c in self.complaints if c.get("change") == "added")
+
+    @property
+    def edited(self) -> int:
+        return sum(1 for c in self.complaints if c.get("change") == "edited")
+
+
 class IncidentStatus(models.TextChoices):
     OPEN = "open", _("Open")
     CLOSED = "closed", _("Closed")
@@ -346,6 +466,8 @@ class UploadState(models.TextChoices):
     CHECKING = "checking", _("Being checked")
     CHECKED = "checked", _("Checked")
     CONFIRMED = "confirmed", _("Confirmed and stored")
+    # Files kept while the upload form is corrected (the form was refused for another reason).
+    HELD = "held", _("Kept for the form")
     DISCARDED = "discarded", _("Discarded")
 
 

@@ -4,16 +4,18 @@ Each function runs in a transaction, checks that the change is allowed from the 
 state, and records who and when. Views, the import commands and the reminders all call these.
 """
 
+import datetime as dt
 import secrets
 
+from django.conf import settings
 from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.core.models import Operator, Period
+from supervision.core.models import SHANGHAI, Operator, Period
 
-from .models import MonthlySubmission, SubmissionState
+from .models import MonthlySubmission, PeriodReopening, ReportingAction, ReportingDecision, SubmissionState
 
 # States in which a version still counts as the operator's answer for its period.
 LIVE_STATES = [SubmissionState.AWAITING_CERTIFICATION, SubmissionState.SUBMITTED, SubmissionState.RETURNED]
@@ -23,22 +25,122 @@ class SubmissionRefused(Exception):
     """A change the rules do not allow; the message says why, in the user's language."""
 
 
+def window_opens_at(period: Period) -> dt.datetime:
+    """When a month's filing window opens: the set day of that month (``REPORT_WINDOW_OPENS_DAY``,
+    the month's last day if it is shorter), 00:00 Asia/Shanghai. Reports are due at the month's
+    end, so a report sent earlier could not hold the whole month."""
+    day = min(settings.REPORT_WINDOW_OPENS_DAY, period.last_day.day)
+    return dt.datetime.combine(period.month.replace(day=day), dt.time(0, 0), tzinfo=SHANGHAI)
+
+
+def window_is_open(period: Period, now: dt.datetime | None = None) -> bool:
+    return (now or timezone.now()) >= window_opens_at(period)
+
+
+def open_reopening(operator: Operator, period: Period) -> PeriodReopening | None:
+    """The lock exception in force for the operator's month, if any."""
+    return PeriodReopening.objects.filter(operator=operator, period=period, closed_at=None).first()
+
+
+def is_locked_for(operator: Operator, period: Period) -> bool:
+    """A locked period is locked for every operator except one whose month was reopened."""
+    return period.is_locked and open_reopening(operator, period) is None
+
+
+def is_accepted(operator: Operator, period: Period) -> bool:
+    return MonthlySubmission.objects.filter(
+        operator=operator, period=period, state=SubmissionState.ACCEPTED
+    ).exists()
+
+
+def ensure_window_open(period: Period, now: dt.datetime | None = None) -> None:
+    """Refuse a report for a month whose filing window has not opened yet."""
+    if not window_is_open(period, now):
+        opens = window_opens_at(period)
+        raise SubmissionRefused(
+            _(
+                "The filing window for %(period)s opens on %(date)s; a report for it cannot be "
+                "submitted before then."
+            )
+            % {"period": period.label, "date": f"{opens:%Y-%m-%d}"}
+        )
+
+
 def ensure_period_open(operator: Operator, period: Period) -> None:
-    """Refuse a new version when the period is locked or a version was already accepted."""
-    if period.is_locked:
+    """Refuse a new version when the window has not opened, the period is locked for the
+    operator, or a version was already accepted."""
+    ensure_window_open(period)
+    if is_locked_for(operator, period):
         raise SubmissionRefused(
             _("The period %(period)s is locked; ask the administration to unlock it.")
             % {"period": period.label}
         )
-    if MonthlySubmission.objects.filter(
-        operator=operator, period=period, state=SubmissionState.ACCEPTED
-    ).exists():
+    if is_accepted(operator, period):
         raise SubmissionRefused(
             _(
                 "The administration has already accepted the report for %(period)s; it can no longer be replaced."
             )
             % {"period": period.label}
         )
+
+
+def can_take_report(operator: Operator, period: Period, now: dt.datetime | None = None) -> bool:
+    """Whether a new version can be started now (what the upload form offers)."""
+    try:
+        ensure_window_open(period, now)
+    except SubmissionRefused:
+        return False
+    return not is_locked_for(operator, period) and not is_accepted(operator, period)
+
+
+def periods_taking_reports(
+    operator: Operator, *, months: int = 12, now: dt.datetime | None = None
+) -> list[Period]:
+    """The periods a new version can be started for now, newest first: the current month and the
+    ``months`` before it, whose window is open, not locked for the operator, not accepted."""
+    now = now or timezone.now()
+    current = Period.last_complete(now).previous(-1)
+    candidates = [current.previous(n) for n in range(months + 1)]
+    accepted = set(
+        MonthlySubmission.objects.filter(
+            operator=operator, period__in=candidates, state=SubmissionState.ACCEPTED
+        ).values_list("period_id", flat=True)
+    )
+    reopened = set(
+        PeriodReopening.objects.filter(operator=operator, period__in=candidates, closed_at=None).values_list(
+            "period_id", flat=True
+        )
+    )
+    return [
+        period
+        for period in candidates
+        if window_is_open(period, now)
+        and (not period.is_locked or period.pk in reopened)
+        and period.pk not in accepted
+    ]
+
+
+def ensure_staff(user) -> None:
+    """Only the administration's staff decide on reports and periods; leadership reads.
+
+    ``None`` is the command line (``manage.py``), which runs with the server's rights.
+    """
+    if user is not None and not getattr(user, "is_regulator_staff", False):
+        raise SubmissionRefused(_("Only the administration's staff can do this."))
+
+
+def _record(action: str, period: Period, *, user, operator=None, submission=None, comment="") -> None:
+    """Write the decision to the audit trail (its history row carries who and when)."""
+    decision = ReportingDecision(
+        action=action,
+        period=period,
+        operator=operator,
+        submission=submission,
+        comment=comment,
+        decided_by=user,
+    )
+    decision._history_user = user
+    decision.save()
 
 
 @transaction.atomic
@@ -100,6 +202,7 @@ def certify(submission: MonthlySubmission, *, manager) -> MonthlySubmission:
 
 @transaction.atomic
 def accept(submission: MonthlySubmission, *, user) -> MonthlySubmission:
+    ensure_staff(user)
     submission = MonthlySubmission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != SubmissionState.SUBMITTED:
         raise SubmissionRefused(
@@ -110,12 +213,20 @@ def accept(submission: MonthlySubmission, *, user) -> MonthlySubmission:
     submission.decided_by = user
     submission.decided_at = timezone.now()
     submission.save(update_fields=["state", "decided_by", "decided_at"])
+    _record(
+        ReportingAction.ACCEPT,
+        submission.period,
+        user=user,
+        operator=submission.operator,
+        submission=submission,
+    )
     return submission
 
 
 @transaction.atomic
 def return_to_operator(submission: MonthlySubmission, *, user, comment: str) -> MonthlySubmission:
     """Send a submitted version back with the reason; the operator uploads a new version."""
+    ensure_staff(user)
     submission = MonthlySubmission.objects.select_for_update().get(pk=submission.pk)
     if submission.state != SubmissionState.SUBMITTED:
         raise SubmissionRefused(
@@ -129,18 +240,86 @@ def return_to_operator(submission: MonthlySubmission, *, user, comment: str) -> 
     submission.decided_by = user
     submission.decided_at = timezone.now()
     submission.save(update_fields=["state", "return_comment", "decided_by", "decided_at"])
+    _record(
+        ReportingAction.RETURN,
+        submission.period,
+        user=user,
+        operator=submission.operator,
+        submission=submission,
+        comment=submission.return_comment,
+    )
     return submission
 
 
+@transaction.atomic
 def lock_period(period: Period, *, user) -> Period:
+    """Lock a period against further reports and ledger changes, for every operator."""
+    ensure_staff(user)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if period.is_locked:
+        raise SubmissionRefused(_("%(period)s is locked already.") % {"period": period.label})
     period.locked_at = timezone.now()
     period.locked_by = user
     period.save(update_fields=["locked_at", "locked_by"])
+    _record(ReportingAction.LOCK, period, user=user)
     return period
 
 
+@transaction.atomic
 def unlock_period(period: Period, *, user) -> Period:
+    """Unlock a period; the reopenings of single operators' months end with the lock."""
+    ensure_staff(user)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if not period.is_locked:
+        raise SubmissionRefused(_("%(period)s is not locked.") % {"period": period.label})
     period.locked_at = None
     period.locked_by = None
     period.save(update_fields=["locked_at", "locked_by"])
+    PeriodReopening.objects.filter(period=period, closed_at=None).update(
+        closed_at=timezone.now(), closed_by=user
+    )
+    _record(ReportingAction.UNLOCK, period, user=user)
     return period
+
+
+@transaction.atomic
+def reopen_for_operator(period: Period, operator: Operator, *, user, reason: str) -> PeriodReopening:
+    """A lock exception: reopen one operator's month for correction; it stays locked for the others."""
+    ensure_staff(user)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    if not period.is_locked:
+        raise SubmissionRefused(
+            _("%(period)s is not locked: every operator can still report for it.") % {"period": period.label}
+        )
+    if open_reopening(operator, period) is not None:
+        raise SubmissionRefused(
+            _("%(period)s is already reopened for %(operator)s.")
+            % {"period": period.label, "operator": operator}
+        )
+    if not reason.strip():
+        raise SubmissionRefused(_("Say why the month is reopened: the operator and the audit trail read it."))
+    reopening = PeriodReopening.objects.create(
+        period=period, operator=operator, reason=reason.strip(), reopened_by=user
+    )
+    _record(ReportingAction.REOPEN, period, user=user, operator=operator, comment=reopening.reason)
+    return reopening
+
+
+@transaction.atomic
+def close_reopening(period: Period, operator: Operator, *, user) -> PeriodReopening:
+    """End a lock exception: the operator's month is locked again like the others'."""
+    ensure_staff(user)
+    reopening = (
+        PeriodReopening.objects.select_for_update()
+        .filter(operator=operator, period=period, closed_at=None)
+        .first()
+    )
+    if reopening is None:
+        raise SubmissionRefused(
+            _("%(period)s is not reopened for %(operator)s.") % {"period": period.label, "operator": operator}
+        )
+    reopening.closed_at = timezone.now()
+    reopening.closed_by = user
+    reopening.save(update_fields=["closed_at", "closed_by"])
+    _record(ReportingAction.CLOSE, period, user=user, operator=operator)
+    return reopening

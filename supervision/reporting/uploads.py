@@ -10,6 +10,7 @@ from collections import Counter
 from decimal import Decimal
 
 from django.conf import settings
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.db.models import Count
@@ -43,14 +44,29 @@ def _digest(uploaded) -> tuple[str, bytes]:
 
 @transaction.atomic
 def start_upload(
-    *, kind, operator, user, period=None, figures=None, ledger=None, form_data=None
+    *, kind, operator, user, period=None, figures=None, ledger=None, form_data=None, held=None
 ) -> PendingUpload:
-    """Keep the files and the form aside; checks run next (``run_checks``)."""
+    """Keep the files and the form aside; checks run next (``run_checks``).
+
+    ``held``: files kept from an earlier attempt at the form (``hold_files``); a file chosen
+    again replaces the held one.
+    """
     if kind == UploadKind.MONTHLY:
         submissions.ensure_period_open(operator, period)
-    upload = PendingUpload(
-        kind=kind, operator=operator, period=period, created_by=user, form_data=form_data or {}
-    )
+    if held is not None:
+        upload = held
+        upload.kind, upload.period, upload.form_data = kind, period, form_data or {}
+        upload.state = UploadState.CHECKING
+    else:
+        upload = PendingUpload(
+            kind=kind, operator=operator, period=period, created_by=user, form_data=form_data or {}
+        )
+    _keep_files(upload, figures=figures, ledger=ledger)
+    upload.save()
+    return upload
+
+
+def _keep_files(upload: PendingUpload, *, figures=None, ledger=None) -> None:
     for field, uploaded in (("figures", figures), ("ledger", ledger)):
         if uploaded is None:
             continue
@@ -58,8 +74,31 @@ def start_upload(
         getattr(upload, f"{field}_file").save(uploaded.name, ContentFile(data), save=False)
         setattr(upload, f"{field}_name", display_name(uploaded.name))
         setattr(upload, f"{field}_sha256", sha256)
+
+
+def hold_files(*, operator, user, figures=None, ledger=None, held=None) -> PendingUpload | None:
+    """Keep the files of a form that was refused for another reason, so that the submitter need
+    not choose them again: the form shows them as kept and sends the upload's id back."""
+    if figures is None and ledger is None:
+        return held
+    upload = held or PendingUpload(
+        kind=UploadKind.MONTHLY, operator=operator, created_by=user, state=UploadState.HELD
+    )
+    _keep_files(upload, figures=figures, ledger=ledger)
     upload.save()
     return upload
+
+
+def held_upload(user, upload_id) -> PendingUpload | None:
+    """The files this user's refused form kept, if ``upload_id`` names them."""
+    if not upload_id:
+        return None
+    try:
+        return PendingUpload.objects.filter(
+            pk=upload_id, created_by=user, operator_id=user.operator_id, state=UploadState.HELD
+        ).first()
+    except (ValueError, ValidationError):
+        return None
 
 
 def should_check_in_background(upload: PendingUpload) -> bool:
@@ -120,7 +159,10 @@ def _check(upload: PendingUpload, progress=None):
         progress(10)
         try:
             ledger_result = ingest_store.check_ledger_file(
-                _read(upload.ledger_file), upload.ledger_name, operator=upload.operator
+                _read(upload.ledger_file),
+                upload.ledger_name,
+                operator=upload.operator,
+                period=upload.period if upload.kind == UploadKind.MONTHLY else None,
             )
             problems += [{"file": "ledger", **p.to_dict()} for p in ledger_result.problems]
         except ingest.FileRefused as refused:
@@ -131,7 +173,14 @@ def _check(upload: PendingUpload, progress=None):
             sheet = ingest.read_sheet(_read(upload.figures_file), upload.figures_name)
             history = ingest_store.monthly_history(upload.operator, upload.period)
             counts = _ledger_counts(upload.operator, upload.period, ledger_result)
-            figures_result = ingest.validate_monthly(sheet, history=history, ledger_counts=counts)
+            figures_result = ingest.validate_monthly(
+                sheet,
+                history=history,
+                ledger_counts=counts,
+                operator=upload.operator.code,
+                period=upload.period.month,
+                filed_by=ingest_store.filed_by(upload.period),
+            )
             problems += [{"file": "figures", **p.to_dict()} for p in figures_result.problems]
         except ingest.FileRefused as refused:
             problems.append({"file": "figures", "refused": str(refused)})
@@ -158,6 +207,8 @@ def run_checks(upload_id, progress_every: int = 1) -> PendingUpload:
             "new": len(numbers) - known,
             "known": known,
             "by_status": dict(Counter(r["status"] for r in ledger_result.records)),
+            # What the file adds to or changes in months whose report was accepted.
+            "accepted_changes": ledger_result.accepted_changes,
         }
     upload.problems = problems
     upload.preview = preview
@@ -190,6 +241,9 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
     )
     if upload.state != UploadState.CHECKED:
         raise UploadRefused(_("This upload was already confirmed or discarded."))
+    if has_errors(upload):
+        # The files of a refused upload are not kept: there is nothing to check again.
+        raise UploadRefused(_("The files no longer pass the checks; upload them again."))
     missing = [i for i, _p in warnings_of(upload) if not explanations.get(i, "").strip()]
     if missing:
         raise UploadRefused(
@@ -201,12 +255,19 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
 
     ledger_upload = None
     if ledger_result is not None:
+        ledger_warnings = _explained(upload, explanations, "ledger")
         ledger_upload = ingest_store.store_ledger(
             ledger_result,
             operator=upload.operator,
             user=user,
             file_name=upload.ledger_name,
             sha256=upload.ledger_sha256,
+            warnings=ledger_warnings,
+            explanations={
+                w["params"]["period"]: w["explanation"]
+                for w in ledger_warnings
+                if w["check_code"] == ACCEPTED_MONTH_CHECK and "period" in (w["params"] or {})
+            },
         )
     result = ledger_upload
     if upload.kind == UploadKind.MONTHLY:
@@ -217,13 +278,7 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
             user=user,
             narrative=form.get("narrative", ""),
             major_problem=bool(form.get("major_problem")),
-            warnings=[
-                {
-                    **{k: p.get(k) for k in ("file", "row", "column", "value", "check_code", "params")},
-                    "explanation": explanations[i].strip(),
-                }
-                for i, p in warnings_of(upload)
-            ],  # fmt: skip
+            warnings=_explained(upload, explanations),
         )
         ingest_store.store_monthly(figures_result, submission)
         cities = {c.code: c for c in City.objects.all()}
@@ -256,6 +311,34 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
     upload.state = UploadState.CONFIRMED
     upload.save(update_fields=["state", "submission"])
     return result
+
+
+ACCEPTED_MONTH_CHECK = ingest.checks.LEDGER_PERIOD_ACCEPTED.code
+
+
+def _explained(upload: PendingUpload, explanations: dict[int, str], file: str | None = None) -> list[dict]:
+    """The upload's warnings (of one file, or all), each with the submitter's explanation."""
+    return [
+        {
+            **{k: p.get(k) for k in ("file", "row", "column", "value", "check_code", "params")},
+            "explanation": explanations[i].strip(),
+        }
+        for i, p in warnings_of(upload)
+        if file is None or p.get("file") == file
+    ]
+
+
+def accepted_changes(upload: PendingUpload) -> list[dict]:
+    """For the preview: per accepted month, the complaints the ledger adds or changes in it."""
+    changes = (upload.preview.get("ledger") or {}).get("accepted_changes") or {}
+    return [
+        {
+            "period": label,
+            "added": [c for c in rows if c["change"] == "added"],
+            "edited": [c for c in rows if c["change"] == "edited"],
+        }
+        for label, rows in sorted(changes.items())
+    ]
 
 
 def discard(upload: PendingUpload) -> None:

@@ -3,14 +3,25 @@
 import datetime as dt
 
 import pytest
+import time_machine
 from django.urls import reverse
 from django.utils import translation
 
+from supervision.casework import audit
 from supervision.core.models import Operator, Period
 from supervision.reporting import completeness, submissions
-from supervision.reporting.models import MonthlySubmission, SubmissionState
+from supervision.reporting.models import MonthlySubmission, ReportingDecision, SubmissionState
 
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
+# The matrix shows the months up to the last complete one, and a report can be filed only once
+# its month's window opened: every test runs at 20 November 2026, 10:00 Beijing time.
+NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
 
 
 def submitted(operator_code, label, *, at, version_user=None):
@@ -122,3 +133,76 @@ def test_drafts_are_invisible_to_the_administration(client, regulator, db):
     client.force_login(regulator)
     assert client.get(reverse("control:submission", args=[draft.pk])).status_code == 404
     assert MonthlySubmission.objects.get().state == SubmissionState.DRAFT
+
+
+def test_staff_reopen_one_operators_locked_month_and_close_it_again(client, regulator, db):
+    cmcc, cucc = Operator.objects.get(code="CMCC"), Operator.objects.get(code="CUCC")
+    client.force_login(regulator)
+    client.post(reverse("control:period_lock", args=["2026-10"]))
+    client.post(
+        reverse("control:period_reopen", args=["2026-10"]), {"operator": cmcc.pk, "reason": "台账补报"}
+    )
+    page = client.get(reverse("control:reporting"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    assert f"Reopened for {cmcc.short_name}" in page
+    period = Period.objects.from_label("2026-10")
+    assert submissions.create_version(cmcc, period).version == 1
+    with pytest.raises(submissions.SubmissionRefused):
+        submissions.create_version(cucc, period)
+    client.post(reverse("control:period_close", args=["2026-10", "CMCC"]))
+    with pytest.raises(submissions.SubmissionRefused):
+        submissions.create_version(cmcc, period)
+    assert (
+        "Reopened for"
+        not in client.get(reverse("control:reporting"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
+    )
+
+
+def test_a_reopening_without_a_reason_is_refused_with_a_message(client, regulator, db):
+    client.force_login(regulator)
+    client.post(reverse("control:period_lock", args=["2026-10"]))
+    response = client.post(
+        reverse("control:period_reopen", args=["2026-10"]), {"operator": Operator.objects.get(code="CMCC").pk},
+        HTTP_ACCEPT_LANGUAGE="en", follow=True,
+    )  # fmt: skip
+    assert "Choose the operator and say why the month is reopened." in response.content.decode()
+    assert (
+        submissions.open_reopening(Operator.objects.get(code="CMCC"), Period.objects.from_label("2026-10"))
+        is None
+    )
+
+
+def test_leadership_cannot_lock_unlock_reopen_or_close(client, leader, regulator, db):
+    submissions.lock_period(Period.objects.from_label("2026-10"), user=regulator)
+    client.force_login(leader)
+    cmcc = Operator.objects.get(code="CMCC")
+    assert client.post(reverse("control:period_unlock", args=["2026-10"])).status_code == 403
+    assert client.post(reverse("control:period_lock", args=["2026-09"])).status_code == 403
+    response = client.post(
+        reverse("control:period_reopen", args=["2026-10"]), {"operator": cmcc.pk, "reason": "x"}
+    )
+    assert response.status_code == 403
+    assert client.post(reverse("control:period_close", args=["2026-10", "CMCC"])).status_code == 403
+    assert Period.objects.from_label("2026-10").is_locked
+    assert not Period.objects.from_label("2026-09").is_locked
+
+
+def test_locks_acceptances_returns_and_reopenings_are_in_the_audit_trail(client, regulator, cmcc_on_time):
+    client.force_login(regulator)
+    client.post(reverse("control:submission_return", args=[cmcc_on_time.pk]), {"comment": "投诉数与台账不符"})
+    client.post(reverse("control:period_lock", args=["2026-10"]))
+    client.post(
+        reverse("control:period_reopen", args=["2026-10"]),
+        {"operator": Operator.objects.get(code="CMCC").pk, "reason": "台账补报"},
+    )
+    client.post(reverse("control:period_close", args=["2026-10", "CMCC"]))
+    client.post(reverse("control:period_unlock", args=["2026-10"]))
+    # What the audit page lists (supervision/casework/audit.py), newest first.
+    with translation.override("en"):
+        rows, _next = audit.page()
+        labels = [row.label for row in rows if row.model is ReportingDecision]
+        texts = " ".join(change.new for row in rows for change in row.changes)
+    assert labels == ["Period unlocked", "Reopened month closed again", "Month reopened for one operator",
+                      "Period locked", "Report returned"]  # fmt: skip
+    assert "投诉数与台账不符" in texts and "台账补报" in texts
+    assert {row.user for row in rows if row.model is ReportingDecision} == {regulator}
+    assert reverse("control:submission", args=[cmcc_on_time.pk]) in {row.url for row in rows}

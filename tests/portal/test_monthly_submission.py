@@ -151,8 +151,10 @@ def test_locked_period_refuses_a_new_report(client, samples, operator_a, regulat
     client.force_login(operator_a)
     response = post_report(client, samples)
     assert response.status_code == 200
-    assert "The period 2026-10 is locked" in response.content.decode()
-    assert not PendingUpload.objects.exists()
+    # A locked month is not offered: the form refuses it, and keeps the files chosen.
+    assert f'<option value="{PERIOD}"' not in response.content.decode()
+    assert "is not one of the available choices" in response.content.decode()
+    assert not PendingUpload.objects.exclude(state=UploadState.HELD).exists()
 
 
 def test_background_check_shows_progress_then_the_preview(

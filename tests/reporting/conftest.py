@@ -1,16 +1,19 @@
 """Fixtures for the ingest tests: the sample files, reference data without a database, file
 builders, and the Chinese catalogue compiled from locale/zh_Hans/LC_MESSAGES/ingest_strings.tsv."""
 
+import datetime as dt
 import importlib
 import struct
 from array import array
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings
 from django.test import override_settings
 from django.utils import translation
 
+from supervision.core.models import SHANGHAI
 from supervision.reporting.ingest.reference import Reference
 
 SAMPLES = Path(__file__).parents[2].parent / "shared" / "samples"
@@ -50,6 +53,17 @@ def reference() -> Reference:
             for code, name_zh, name_en, bottom_line, *_descriptions in _reference_data.CATEGORIES
         ),
     )
+
+
+# The instant every test here runs at, whatever today's date: the samples' month (2026-10) is
+# complete and its filing window open; November's window (from the 25th) is not open yet.
+NOW = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture(autouse=True)
+def pinned_clock():
+    with time_machine.travel(NOW, tick=False):
+        yield NOW
 
 
 @pytest.fixture(autouse=True)

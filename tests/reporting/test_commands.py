@@ -383,3 +383,25 @@ def test_import_commands_exit_with_status_one_when_nothing_is_stored(file_at, ca
     )
     assert ComplaintRecord.objects.count() == 1
     assert Operator.objects.get(code="CMCC").complaints.count() == 1
+
+
+def test_import_monthly_report_is_refused_before_the_months_window_opens(samples):
+    _out, _err, error = run(
+        "import_monthly_report", str(samples / CMCC_REPORT), "--operator", "CMCC", "--period", "2026-11"
+    )
+    assert str(error) == (
+        "The filing window for 2026-11 opens on 2026-11-25; a report for it cannot be submitted before then."
+    )
+    assert not MonthlySubmission.objects.exists()
+
+
+def test_import_complaints_refuses_another_operators_file(samples):
+    _out, err, error = run(
+        "import_complaints", str(samples / "complaints_CTCC_2026-10.xlsx"), "--operator", "CMCC"
+    )
+    assert error is not None
+    assert err.splitlines()[0] == (
+        "row 1: The title names 中国电信, but this file is uploaded for 中国移动: it looks like another "
+        "operator's file. Upload your own file."
+    )
+    assert not ComplaintRecord.objects.exists()

@@ -30,6 +30,7 @@ def test_validate_ledger_accepts_the_cmcc_sample_in_utf8_with_bom(sample, refere
     assert len(result.records) == 332
     first = result.records[0]
     assert first == {
+        "row": 2,  # the row number as Excel shows it, for the messages of later checks
         "complaint_no": "CMCC-202610-00001",
         "received_on": dt.date(2026, 10, 17),  # written 2026/10/17
         "city_code": "370100",

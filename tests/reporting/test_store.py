@@ -208,9 +208,11 @@ def test_a_re_upload_without_an_optional_column_keeps_that_field(cmcc):
 
 
 def test_the_same_complaint_number_of_another_operator_is_another_complaint(cmcc):
-    upload_ledger(ledger_csv([ledger_row(1)]), cmcc)
+    # Numbers without an operator's prefix: a CMCC-… number in a CUCC ledger is refused.
+    upload_ledger(ledger_csv([ledger_row(1, 投诉编号="2026100001")]), cmcc)
     upload = upload_ledger(
-        ledger_csv([ledger_row(1, 处理状态="处理中", 办结日期="")]), Operator.objects.get(code="CUCC")
+        ledger_csv([ledger_row(1, 投诉编号="2026100001", 处理状态="处理中", 办结日期="")]),
+        Operator.objects.get(code="CUCC"),
     )
     assert upload.rows_added == 1
     assert sorted(ComplaintRecord.objects.values_list("operator__code", "status")) == [
@@ -222,16 +224,17 @@ def test_the_same_complaint_number_of_another_operator_is_another_complaint(cmcc
 def test_store_ledger_of_a_thousand_rows_takes_a_few_queries(cmcc, django_assert_max_num_queries):
     rows = [ledger_row(n, 处理状态="处理中", 办结日期="", 处理结果="") for n in range(1, 1001)]
     result = check_ledger_file(ledger_csv(rows), "台账.csv", operator=cmcc, today=TODAY)
-    # Two reference tables, the count and scan of stored numbers, the upload, the insert (+ savepoints),
-    # and the recount of the touched months for the dashboard (delete, count, insert, savepoints).
-    with django_assert_max_num_queries(13):
+    # Two reference tables, the count and scan of stored numbers, the locked and accepted months
+    # touched, the upload, the insert (+ savepoints), and the recount of the touched months for
+    # the dashboard (delete, count, insert, savepoints).
+    with django_assert_max_num_queries(14):
         store_ledger(result, operator=cmcc, user=None, file_name="台账.csv", sha256="0" * 64)
     assert ComplaintRecord.objects.count() == 1000
 
     resolved = [ledger_row(n, 办结日期="2026-10-09") for n in range(1, 1001)]
     result = check_ledger_file(ledger_csv(resolved), "台账.csv", operator=cmcc, today=TODAY)
     # … the update and the revisions: still no query per row.
-    with django_assert_max_num_queries(15):
+    with django_assert_max_num_queries(16):
         upload = store_ledger(result, operator=cmcc, user=None, file_name="台账.csv", sha256="0" * 64)
     assert upload.rows_updated == 1000
     assert ComplaintRevision.objects.count() == 1000

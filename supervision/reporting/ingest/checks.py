@@ -631,3 +631,74 @@ INSPECTIONS_FINDING_UNEXPECTED = error(
         "是否发现问题 is 否 (no problem found), so this cell must be empty; clear it or set 是否发现问题 to 是."
     ),
 )
+
+
+# --- Whose file, which month (FORMATS.md, "Rules for every upload") ----------------------------
+
+
+@dataclass(frozen=True)
+class ProvenanceChecks:
+    """The checks of the title rows above the header: the operator and the month they name."""
+
+    other_operator: Check
+    other_month: Check
+    filing_date: Check
+
+
+def _provenance_checks(template: str) -> ProvenanceChecks:
+    return ProvenanceChecks(
+        other_operator=error(
+            f"{template}.title.other_operator",
+            _("The title rows above the header name no operator other than the uploader's."),
+            _(
+                "The title names %(named)s, but this file is uploaded for %(operator)s: it looks like "
+                "another operator's file. Upload your own file."
+            ),
+        ),
+        other_month=warning(
+            f"{template}.title.other_month",
+            _("The title rows above the header name no month other than the chosen period."),
+            _(
+                "The title names the month %(month)s, but the chosen period is %(period)s; please check and explain."
+            ),
+        ),
+        filing_date=warning(
+            f"{template}.filing_date.other_month",
+            _("填报日期, if given above the header, falls in the chosen period (or before its due date)."),
+            _(
+                "填报日期 is %(value)s, which is not in the chosen period %(period)s; please check and explain."
+            ),
+        ),
+    )
+
+
+MONTHLY_PROVENANCE = _provenance_checks("monthly")
+LEDGER_PROVENANCE = _provenance_checks("ledger")
+
+LEDGER_COMPLAINT_NO_OTHER_OPERATOR = error(
+    "ledger.complaint_no.other_operator",
+    _("Complaint numbers do not carry another operator's prefix (CTCC-… in a CMCC ledger)."),
+    _(
+        "The complaint number %(value)s carries the prefix of %(named)s, but this ledger is uploaded for "
+        "%(operator)s: it looks like another operator's complaint."
+    ),
+)
+LEDGER_PERIOD_LOCKED = error(
+    "ledger.period.locked",
+    _("Complaints of a locked period are not added or changed."),
+    _(
+        "Complaint %(value)s belongs to %(period)s, which is locked: it cannot be added or changed. "
+        "Ask the administration to reopen the month for your company."
+    ),
+)
+LEDGER_PERIOD_ACCEPTED = warning(
+    "ledger.period.accepted",
+    _(
+        "A change to the complaints of a month whose report was accepted is explained; the administration "
+        "sees it on that report."
+    ),
+    _(
+        "The report for %(period)s was already accepted: this file adds %(added)s and changes %(edited)s of "
+        "its complaints (rows %(rows)s). Explain why; the administration sees the change on that report."
+    ),
+)

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from supervision.core import privacy
 
 from . import checks as C
+from . import provenance
 from .columns import (
     Column,
     DateParser,
@@ -142,10 +143,26 @@ def lookups(reference: Reference) -> dict:
 class LedgerResult(ValidationResult):
     # One dict per complaint, with ComplaintRecord's field names (city_code, category_code).
     records: list[dict] = field(default_factory=list)
+    # ``{"YYYY-MM": [{"complaint_no", "row", "change", "fields"}]}``: what the file adds to or
+    # changes in months whose report was accepted (set by ``store.check_ledger_periods``).
+    accepted_changes: dict[str, list[dict]] = field(default_factory=dict)
 
 
-def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None = None) -> LedgerResult:
-    """Check a complaint ledger; no database access when ``reference`` is given."""
+def validate_ledger(
+    sheet: Sheet,
+    *,
+    today: dt.date,
+    reference: Reference | None = None,
+    operator: str | None = None,
+    period: dt.date | None = None,
+    filed_by: dt.date | None = None,
+) -> LedgerResult:
+    """Check a complaint ledger; no database access when ``reference`` is given.
+
+    ``operator``: the uploader's operator code, for the whose-file checks (title rows and
+    complaint-number prefixes). ``period``/``filed_by``: the chosen month when the ledger comes
+    with a monthly report, for the which-month checks of the title rows.
+    """
     reference = reference or Reference.load()
     result = LedgerResult()
     problems = result.problems
@@ -158,6 +175,11 @@ def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None
     if over_row_limit(sheet, layout):
         problems.append(C.FILE_TOO_MANY_ROWS.at(limit=f"{settings.UPLOAD_MAX_ROWS:,}"))
         return result
+    provenance.check_title_rows(sheet, layout.header_row, C.LEDGER_PROVENANCE, problems,
+                                reference=reference, operator=operator, period=period,
+                                filed_by=filed_by)  # fmt: skip
+    other_prefix = provenance.complaint_prefix(reference, operator).match if operator else None
+    short_names = provenance.operator_short(reference)
 
     header = {f: layout.header(f) for f in FIELDS}
     present = {f: layout.has(f) for f in FIELDS}
@@ -199,6 +221,10 @@ def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None
                                                    first_row=seen[no]))  # fmt: skip
         else:
             seen[no] = row_number
+        if no and other_prefix is not None and (prefix := other_prefix(no)):
+            add(C.LEDGER_COMPLAINT_NO_OTHER_OPERATOR.at(
+                row=row_number, column=header["complaint_no"], value=no,
+                named=short_names.get(prefix[1].upper(), prefix[1]), operator=short_names.get(operator, operator)))  # fmt: skip
 
         received_on = date_at(row_number, "received_on", received_text) if received_text else None
         if not received_text:
@@ -282,6 +308,7 @@ def validate_ledger(sheet: Sheet, *, today: dt.date, reference: Reference | None
 
         records.append(
             {
+                "row": row_number,
                 "complaint_no": no,
                 "received_on": received_on,
                 "city_code": city_code,

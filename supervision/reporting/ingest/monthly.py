@@ -10,6 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from . import checks as C
+from . import provenance
 from .columns import (
     Column,
     Invalid,
@@ -126,6 +127,9 @@ def validate_monthly(
     history: dict[str, dict[str, list]] | None = None,
     ledger_counts: dict[str, int] | None = None,
     reference: Reference | None = None,
+    operator: str | None = None,
+    period=None,
+    filed_by=None,
 ) -> MonthlyResult:
     """Check a monthly report's figures; no database access when ``reference`` is given.
 
@@ -144,6 +148,16 @@ def validate_monthly(
     if over_row_limit(sheet, layout):
         problems.append(C.FILE_TOO_MANY_ROWS.at(limit=f"{settings.UPLOAD_MAX_ROWS:,}"))
         return result
+    provenance.check_title_rows(
+        sheet,
+        layout.header_row,
+        C.MONTHLY_PROVENANCE,
+        problems,
+        reference=reference,
+        operator=operator,
+        period=period,
+        filed_by=filed_by,
+    )
 
     failure_present = [f for f in FAILURE_FIELDS if layout.has(f)]
     failure_columns_ok = len(failure_present) in (0, len(FAILURE_FIELDS))

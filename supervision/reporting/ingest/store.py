@@ -13,7 +13,7 @@ import hashlib
 from collections import defaultdict
 
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, OuterRef, Q, Subquery
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
@@ -23,12 +23,15 @@ from supervision.reporting.models import (
     CityFigures,
     ComplaintRecord,
     ComplaintRevision,
+    LedgerCorrection,
     LedgerUpload,
     MonthlySubmission,
+    PeriodReopening,
     SubmissionState,
 )
 from supervision.reporting.summaries import refresh_complaint_counts
 
+from . import checks as C
 from .inspections import InspectionResult, validate_inspections
 from .ledger import LedgerResult, validate_ledger
 from .monthly import OUTLIER_FIELDS, OUTLIER_MONTHS, MonthlyResult, validate_monthly
@@ -68,7 +71,15 @@ def check_monthly_file(data: bytes, filename: str, *, operator: Operator, period
         history=monthly_history(operator, period),
         ledger_counts=ledger_counts(operator, period),
         reference=Reference.load(),
+        operator=operator.code,
+        period=period.month,
+        filed_by=filed_by(period),
     )
+
+
+def filed_by(period: Period) -> dt.date:
+    """The last day a 填报日期 may name for the period: the day its report is late after."""
+    return timezone.localtime(period.late_after, SHANGHAI).date()
 
 
 def monthly_history(operator: Operator, period: Period) -> dict[str, dict[str, list]]:
@@ -117,15 +128,141 @@ def ledger_counts(operator: Operator, period: Period) -> dict[str, int]:
 
 
 def check_ledger_file(
-    data: bytes, filename: str, *, operator: Operator, today: dt.date | None = None
+    data: bytes,
+    filename: str,
+    *,
+    operator: Operator,
+    today: dt.date | None = None,
+    period: Period | None = None,
 ) -> LedgerResult:
     """Read and validate a complaint ledger that ``operator`` uploads. Raises ``FileRefused``.
 
     The operator is the uploader's, never taken from the file: a ledger holds only the
-    uploading operator's complaints.
+    uploading operator's complaints, and a file that names another operator is refused.
+    ``period``: the month chosen when the ledger comes with a monthly report. Then the months
+    the file changes are compared with what is locked and accepted (``check_ledger_periods``).
     """
     sheet = read_sheet(data, filename)
-    return validate_ledger(sheet, today=today or today_in_shanghai(), reference=Reference.load())
+    result = validate_ledger(
+        sheet,
+        today=today or today_in_shanghai(),
+        reference=Reference.load(),
+        operator=operator.code,
+        period=period.month if period else None,
+        filed_by=filed_by(period) if period else None,
+    )
+    check_ledger_periods(result, operator)
+    return result
+
+
+def _month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def ledger_month_changes(
+    result: LedgerResult, operator: Operator, existing: dict | None = None, ids: tuple | None = None
+) -> dict[dt.date, list[dict]]:
+    """``{month: [{"complaint_no", "row", "change", "fields"}]}``: the complaints the file adds to
+    or changes in each month of receipt (a moved receipt date changes its old month too).
+
+    Rows that are unchanged are left out: a ledger sent again whole changes nothing.
+    """
+    city_ids, category_ids = ids or (
+        dict(City.objects.values_list("code", "id")),
+        dict(ViolationCategory.objects.values_list("code", "id")),
+    )
+    compared = _compared_fields(result)
+    records = [r for r in result.records if r["complaint_no"] and r["received_on"] is not None]
+    if existing is None:
+        existing = _existing_complaints(operator, [r["complaint_no"] for r in records])
+    months: dict[dt.date, list[dict]] = defaultdict(list)
+    for record in records:
+        values = _record_values(record, city_ids, category_ids)
+        old = existing.get(record["complaint_no"])
+        if old is None:
+            touched, change, fields = {_month(record["received_on"])}, "added", []
+        else:
+            fields = [name for name, i in compared if old[1][i] != values[i]]
+            if not fields:
+                continue
+            touched, change = {_month(old[1][0]), _month(record["received_on"])}, "edited"
+        for month in touched:
+            months[month].append(
+                {
+                    "complaint_no": record["complaint_no"],
+                    "row": record.get("row"),
+                    "change": change,
+                    "fields": fields,
+                }
+            )
+    return months
+
+
+def month_states(operator: Operator, months) -> tuple[set[dt.date], dict[dt.date, MonthlySubmission]]:
+    """Of the given months: those locked for the operator, and the operator's accepted reports.
+
+    One query in the common case (no month locked or accepted), one more for each kind found.
+    """
+    accepted_version = MonthlySubmission.objects.filter(
+        operator=operator, period=OuterRef("pk"), state=SubmissionState.ACCEPTED
+    ).values("pk")[:1]
+    rows = list(
+        Period.objects.filter(month__in=list(months))
+        .annotate(accepted_id=Subquery(accepted_version))
+        .filter(Q(locked_at__isnull=False) | Q(accepted_id__isnull=False))
+        .values_list("pk", "month", "locked_at", "accepted_id")
+    )
+    locked = {pk: month for pk, month, locked_at, _accepted in rows if locked_at is not None}
+    if locked:
+        reopened = PeriodReopening.objects.filter(operator=operator, period__in=list(locked), closed_at=None)
+        for pk in reopened.values_list("period_id", flat=True):
+            del locked[pk]
+    accepted_ids = {accepted_id: month for _pk, month, _locked, accepted_id in rows if accepted_id}
+    accepted = {}
+    if accepted_ids:
+        for submission in MonthlySubmission.objects.filter(pk__in=list(accepted_ids)).select_related(
+            "period", "operator"
+        ):
+            accepted[accepted_ids[submission.pk]] = submission
+    return set(locked.values()), accepted
+
+
+# Rows named in one warning; the preview lists them all.
+_ROWS_NAMED = 20
+
+
+def check_ledger_periods(result: LedgerResult, operator: Operator) -> None:
+    """A ledger cannot change the complaints of a locked month (an error at each row), and a
+    change to a month whose report was accepted needs an explanation (one warning per month).
+    The accepted months' changes are kept on the result for the preview."""
+    changes = ledger_month_changes(result, operator)
+    if not changes:
+        return
+    locked, accepted = month_states(operator, changes)
+    header = result.headers.get("complaint_no") or "投诉编号"
+    for month in sorted(changes):
+        label = f"{month:%Y-%m}"
+        if month in locked:
+            for change in changes[month]:
+                result.problems.append(
+                    C.LEDGER_PERIOD_LOCKED.at(
+                        row=change["row"], column=header, value=change["complaint_no"], period=label
+                    )
+                )
+        elif month in accepted:
+            rows = [str(c["row"]) for c in changes[month] if c["row"]]
+            shown = "、".join(rows[:_ROWS_NAMED]) + ("…" if len(rows) > _ROWS_NAMED else "")
+            result.problems.append(
+                C.LEDGER_PERIOD_ACCEPTED.at(
+                    row=changes[month][0]["row"],
+                    column=header,
+                    period=label,
+                    added=sum(1 for c in changes[month] if c["change"] == "added"),
+                    edited=sum(1 for c in changes[month] if c["change"] == "edited"),
+                    rows=shown,
+                )
+            )
+            result.accepted_changes[label] = changes[month]
 
 
 def check_inspections_file(data: bytes, filename: str, *, today: dt.date | None = None) -> InspectionResult:
@@ -186,8 +323,14 @@ def store_ledger(
     file_name: str,
     sha256: str,
     submission: MonthlySubmission | None = None,
+    warnings: list[dict] | None = None,
+    explanations: dict[str, str] | None = None,
 ) -> LedgerUpload:
     """Add the new complaints of a valid ledger and update the known ones, in one transaction.
+
+    ``warnings``: the warnings with the submitter's explanations, kept on the upload;
+    ``explanations``: ``{"YYYY-MM": text}`` for the months whose report was accepted, kept
+    with what the file changed in them (``LedgerCorrection``) for that report's page.
 
     A known complaint is one with the same operator and complaint number. Each changed one gets
     a ``ComplaintRevision`` ``{field: [old, new]}``; an unchanged one is not touched. An optional
@@ -202,31 +345,21 @@ def store_ledger(
     city_codes = {v: k for k, v in city_ids.items()}
     category_codes = {v: k for k, v in category_ids.items()}
 
-    # A field whose optional column the file does not have is left as it was.
-    compared = [
-        (name, i)
-        for i, (name, column) in enumerate(_LEDGER_FIELDS)
-        if column in result.headers or column not in _OPTIONAL_COLUMNS
-    ]
+    compared = _compared_fields(result)
 
+    # What the file does to locked and accepted months, before anything is written: a locked
+    # month is refused here too (the checks said so already), an accepted one is recorded.
     records = result.records
     existing = _existing_complaints(operator, [r["complaint_no"] for r in records])
+    month_changes = ledger_month_changes(result, operator, existing, (city_ids, category_ids))
+    locked, accepted = month_states(operator, month_changes)
+    if locked:
+        raise NotValid(f"locked periods: {', '.join(f'{m:%Y-%m}' for m in sorted(locked))}")
 
     new_rows, changed = [], []
     unchanged = 0
     for record in records:
-        values = (
-            record["received_on"],
-            city_ids[record["city_code"]],
-            record["channel"],
-            category_ids[record["category_code"]],
-            record["msisdn_masked"],
-            record["summary"],
-            record["status"],
-            record["resolved_on"],
-            record["resolution"],
-            record["satisfaction"],
-        )
+        values = _record_values(record, city_ids, category_ids)
         old = existing.get(record["complaint_no"])
         if old is None:
             new_rows.append((record["complaint_no"], values))
@@ -254,6 +387,18 @@ def store_ledger(
         rows_added=len(new_rows),
         rows_updated=len(changed),
         rows_unchanged=unchanged,
+        warnings=warnings or [],
+    )
+    explanations = explanations or {}
+    LedgerCorrection.objects.bulk_create(
+        LedgerCorrection(
+            upload=upload,
+            submission=accepted[month],
+            explanation=explanations.get(f"{month:%Y-%m}", ""),
+            complaints=month_changes[month],
+        )
+        for month in sorted(accepted)
+        if month in month_changes
     )
     adapt_date = connection.ops.adapt_datefield_value
     _insert(
@@ -294,6 +439,31 @@ def store_ledger(
     touched |= {existing[r["complaint_no"]][1][0] for r in records if r["complaint_no"] in existing}
     refresh_complaint_counts(operator.pk, touched)
     return upload
+
+
+def _compared_fields(result: LedgerResult) -> list[tuple[str, int]]:
+    """The fields an upload compares: an optional column the file does not have is left as it was."""
+    return [
+        (name, i)
+        for i, (name, column) in enumerate(_LEDGER_FIELDS)
+        if column in result.headers or column not in _OPTIONAL_COLUMNS
+    ]
+
+
+def _record_values(record: dict, city_ids: dict, category_ids: dict) -> tuple:
+    """A validated record's values in ``_LEDGER_FIELDS`` order, foreign keys as ids."""
+    return (
+        record["received_on"],
+        city_ids.get(record["city_code"]),
+        record["channel"],
+        category_ids.get(record["category_code"]),
+        record["msisdn_masked"],
+        record["summary"],
+        record["status"],
+        record["resolved_on"],
+        record["resolution"],
+        record["satisfaction"],
+    )
 
 
 def _existing_complaints(operator: Operator, numbers: list[str]) -> dict[str, tuple[int, tuple]]:
