@@ -1,14 +1,105 @@
-"""Fixed users per role, as the tests speak of them: regulator, leader, operator_a, operator_b."""
+"""Fixed users per role, as the tests speak of them: regulator, leader, operator_a, operator_b.
 
+Also the session's clock: ``pytest --at 2027-01-31T23:30+08:00`` runs the tests at that instant
+(``clock_instant``, below).
+"""
+
+import datetime as dt
 from pathlib import Path
 
 import pytest
+import time_machine
 from django.conf import settings as django_settings
 from django.utils import translation
 
-from supervision.core.models import Operator, Role, User
+from supervision.core.models import SHANGHAI, Operator, Role, User
 
 PASSWORD = "Correct-Horse-42"
+
+_AT = pytest.StashKey[dt.datetime]()
+_SESSION_TRAVEL = pytest.StashKey[object]()
+
+
+# --- The clock -------------------------------------------------------------------------------
+
+
+def pytest_addoption(parser):
+    parser.addoption(
+        "--at",
+        metavar="INSTANT",
+        default=None,
+        help=(
+            "run the session with the clock at INSTANT (ISO 8601, e.g. 2027-01-31T23:30+08:00; "
+            "without an offset, Asia/Shanghai): every test starts there and the clock ticks on"
+        ),
+    )
+
+
+def clock_instant(value: str) -> dt.datetime:
+    """``--at``'s value as an aware datetime; a time without an offset is Asia/Shanghai's."""
+    instant = dt.datetime.fromisoformat(value.strip())
+    return instant if instant.tzinfo else instant.replace(tzinfo=SHANGHAI)
+
+
+def pytest_configure(config):
+    """``--at``: the process travels there before anything else runs.
+
+    Before the test database is created (its data migration and everything the first tests
+    store see that date) and before the browser tests' live server starts: time-machine
+    patches the whole process, so the live server's threads, the demo seeding and Celery's
+    eager tasks all read the travelled clock.
+    """
+    value = config.getoption("at", default=None)
+    if not value:
+        return
+    instant = clock_instant(value)
+    traveller = time_machine.travel(instant, tick=True)
+    traveller.start()
+    config.stash[_AT] = instant
+    config.stash[_SESSION_TRAVEL] = traveller
+
+
+def pytest_unconfigure(config):
+    traveller = config.stash.get(_SESSION_TRAVEL, None)
+    if traveller is not None:
+        traveller.stop()
+        del config.stash[_SESSION_TRAVEL]
+
+
+def pytest_report_header(config):
+    instant = config.stash.get(_AT, None)
+    if instant is not None:
+        return f"clock: every test starts at {instant.isoformat()} (--at), and ticks"
+
+
+# Where a test whose outcome depends on the date stands when no ``--at`` is given.
+DEFAULT_INSTANT = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def clock(request):
+    """The clock of a test that depends on the date, ticking: at ``--at``'s instant, or else at
+    DEFAULT_INSTANT, whatever today's date. Its value is that instant: compute expectations from it.
+    """
+    instant = request.config.stash.get(_AT, DEFAULT_INSTANT)
+    with time_machine.travel(instant, tick=True):
+        yield instant
+
+
+@pytest.fixture(autouse=True)
+def _test_starts_at_session_instant(request):
+    """Under ``--at``, each test starts at that instant again (the clock ticks during the test).
+
+    Without it the clock would run on through the session, and tests late in a run started at
+    2027-12-31 23:59 would all be on 1 January 2028: each test is to see the instant chosen.
+    A test that pins its own clock (time_machine.travel) travels on from here.
+    """
+    instant = request.config.stash.get(_AT, None)
+    if instant is None:
+        yield
+        return
+    with time_machine.travel(instant, tick=True):
+        yield
 
 
 def make_user(username, role, operator_code=None, **extra):

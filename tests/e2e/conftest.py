@@ -161,6 +161,24 @@ def _screenshot_on_failure(request, output_path):
         print(f"screenshot of the failure: {target}")
 
 
+# --- The clock -------------------------------------------------------------------------------
+
+
+@pytest.fixture(autouse=True)
+def _browser_test_clock(clock, settings):
+    """Every browser test runs on a pinned clock (tests/conftest.py's ``clock``: ``--at``'s instant,
+    or a fixed day), never on today's date; a test may travel on to an instant of its own.
+
+    time-machine moves the clock of this process, the live server's threads included, not
+    Chromium's: a session cookie whose expiry the server computed from a pinned day in the past
+    would already have expired for the browser, which would then drop it and never be logged in.
+    Here the session cookie lasts until the browser closes (the server still ends the session
+    after SESSION_COOKIE_AGE, by its own clock).
+    """
+    settings.SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+    return clock
+
+
 # --- Database and live server ----------------------------------------------------------------
 
 
@@ -270,8 +288,19 @@ def live_operator_manager(live_user):
 
 
 def click_nav(page, path: str) -> None:
-    """Follow the navigation link to ``path``, opening its drop-down menu first if it is in one."""
+    """Follow the navigation link to ``path``, opening its drop-down menu first if it is in one.
+
+    Waits for what the user waits for: the link in the page (``is_visible`` does not wait, and
+    right after a navigation the menu may not be parsed yet), and the page's scripts loaded
+    before a drop-down is opened (a click on the toggle before Bootstrap's script has run opens
+    nothing, and the link would never become visible).
+    """
+    from playwright.sync_api import expect
+
     link = page.get_by_test_id("nav").locator(f"a[href='{path}']")
+    link.wait_for(state="attached")
     if not link.is_visible():
+        page.wait_for_load_state("load")
         link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/button").click()
+        expect(link).to_be_visible()
     link.click()

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 import pytest
+from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.utils import timezone
 from icalendar import Calendar
@@ -22,6 +23,7 @@ from playwright.sync_api import expect
 from supervision.casework.models import OrderState, RectificationOrder
 from supervision.core.models import SHANGHAI, Operator
 from supervision.meetings.models import ActionItem, ActionState, AgendaState, Meeting
+from supervision.meetings.services import HORIZON_MONTHS
 from supervision.reporting.models import Incident, IncidentStatus
 
 MEETINGS = "/dashboard/meetings/"
@@ -38,6 +40,18 @@ def first_thursday_after(day: dt.date) -> dt.date:
     """The first Thursday of the month after ``day``'s."""
     first = (day.replace(day=1) + dt.timedelta(days=32)).replace(day=1)
     return first + dt.timedelta(days=(3 - first.weekday()) % 7)
+
+
+def monthly_starts(first_day: dt.date, now: dt.datetime) -> list[dt.date]:
+    """The first Thursdays from ``first_day`` whose 14:30 falls within the horizon: the series
+    page lists the occurrences up to HORIZON_MONTHS (six) months from now (at the test's default
+    instant, 20 November 2026 10:00, the six from 3 December 2026 to 6 May 2027)."""
+    horizon = now + relativedelta(months=HORIZON_MONTHS)
+    starts, day = [], first_day
+    while dt.datetime.combine(day, dt.time(14, 30), tzinfo=SHANGHAI) <= horizon:
+        starts.append(day)
+        day = first_thursday_after(day)
+    return starts
 
 
 @pytest.fixture
@@ -106,7 +120,7 @@ def create_monthly_series(page, live_url, first_day: dt.date):
     form.locator("button[type=submit]").click()
     expect(page.get_by_test_id("rrule")).to_have_text("FREQ=MONTHLY;BYDAY=1TH")
     occurrences = page.get_by_test_id("occurrence")
-    expect(occurrences).to_have_count(6)
+    expect(occurrences).to_have_count(len(monthly_starts(first_day, timezone.now())))
     expect(occurrences.first).to_have_attribute("data-start", first_day.isoformat())
 
 
@@ -202,11 +216,13 @@ def mark_action_item_done(page, live_url):
 
 
 def test_a_consultation_meeting_from_series_to_done_action_item(
-    page, live_url, login, people, data, eager_tasks
+    page, live_url, login, people, data, eager_tasks, clock
 ):
     regulator, staff, manager = people
     order, incident = data
-    first_day = first_thursday_after(timezone.localdate(timezone.now(), SHANGHAI))
+    # The clock is pinned (``clock``: 20 November 2026 10:00, or ``--at``): the series starts on
+    # the first Thursday of the next month and the number of meetings follows from that date.
+    first_day = first_thursday_after(timezone.localdate(clock, SHANGHAI))
 
     # 1. Staff create the series, open its next meeting, take two suggestions, publish the agenda.
     log_in(page, login, regulator)

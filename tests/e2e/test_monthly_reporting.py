@@ -12,15 +12,18 @@ the zh-hans catalogue changes independently of this test. Texts asserted in Engl
 msgids taken from the code (the states' labels) or data (city names, the return comment).
 """
 
+import datetime as dt
 import hashlib
 import re
 from pathlib import Path
 
 import openpyxl
 import pytest
+import time_machine
 from django.utils import translation
 from playwright.sync_api import expect
 
+from supervision.core.models import SHANGHAI
 from supervision.reporting.models import MonthlySubmission, SubmissionState
 from tests.e2e.conftest import click_nav
 
@@ -29,6 +32,11 @@ FIGURES = SAMPLES / "monthly_report_CMCC_2026-10.xlsx"
 LEDGER = SAMPLES / "complaints_CMCC_2026-10_utf8bom.csv"
 
 PERIOD = "2026-10"  # the period of the sample files, chosen explicitly in the form
+# The samples' 填报日期 is 2026-10-28 and the ledger's last 办结日期 2026-10-30: the report is sent
+# on 31 October, within the filing window (from the 25th) and by the due time (the month's end);
+# the administration reviews it once the month is over (the matrix shows complete months).
+FILING_DAY = dt.datetime(2026, 10, 31, 10, 0, tzinfo=SHANGHAI)
+REVIEW_DAY = dt.datetime(2026, 11, 3, 10, 0, tzinfo=SHANGHAI)
 CITY_COUNT = 16
 
 NARRATIVE = "本月按要求开展携号转网服务工作，未发生重大问题。"
@@ -51,6 +59,16 @@ def state_label(state: SubmissionState) -> str:
     """The state as the English page shows it (get_state_display)."""
     with translation.override("en"):
         return str(state.label)
+
+
+@pytest.fixture
+def october_clock(clock):
+    """The clock at FILING_DAY, ticking, whatever ``--at`` or today's date says (the test moves it
+    on to REVIEW_DAY): which periods can take a report, whether it is on time, whether the ledger's
+    dates are in the future and which months the matrix shows all follow from the clock, and the
+    sample files are of October 2026."""
+    with time_machine.travel(FILING_DAY, tick=True) as traveller:
+        yield traveller
 
 
 @pytest.fixture
@@ -238,7 +256,7 @@ def accept_report(page):
 
 
 def test_monthly_report_from_upload_to_acceptance(
-    page, live_url, login, people, media_root, samples_present, tmp_path
+    october_clock, page, live_url, login, people, media_root, samples_present, tmp_path
 ):
     staff, manager, regulator = people
 
@@ -268,9 +286,10 @@ def test_monthly_report_from_upload_to_acceptance(
     assert hashlib.sha256(FIGURES.read_bytes()).hexdigest() in receipt  # the file that was sent
     log_out(page, live_url)
 
-    # 3. The administration finds it in the matrix and returns it.
+    # 3. Once October is over, the administration finds it in the matrix and returns it.
+    october_clock.move_to(REVIEW_DAY)
     log_in(page, login, regulator)
-    open_cmcc_cell(page, live_url, status="on_time|late")
+    open_cmcc_cell(page, live_url, status="on_time")
     expect(page).to_have_url(live_url(f"{MATRIX}{v1.pk}/"))
     return_report(page, RETURN_COMMENT)
     log_out(page, live_url)
@@ -301,7 +320,7 @@ def test_monthly_report_from_upload_to_acceptance(
 
     # 5. The administration accepts version 2; version 1 is still there to read, superseded.
     log_in(page, login, regulator)
-    open_cmcc_cell(page, live_url, status="on_time|late")
+    open_cmcc_cell(page, live_url, status="on_time")
     expect(page).to_have_url(live_url(f"{MATRIX}{v2.pk}/"))
     accept_report(page)
     page.get_by_test_id("versions").locator(f"a[href='{MATRIX}{v1.pk}/']").click()
