@@ -82,17 +82,22 @@ def _base_name(name: str) -> str:
 # --- Where uploaded files are kept, and under which name they are shown ---------------------
 
 _SAFE_EXTENSION = re.compile(r"[a-z0-9]{1,10}")
+_PLAIN_NAME = re.compile(r"[A-Za-z0-9_-]{1,40}\.[A-Za-z0-9]{1,10}")
 DISPLAY_NAME_LENGTH = 255  # the ``name`` fields beside every file field
 
 
 def stored_name(folder: str, filename: str) -> str:
     """``folder/2026/11/<random>.xlsx``: where an uploaded file is kept (every ``upload_to``).
 
-    Never the user's name: 84 Chinese characters are 252 bytes, over what a file system allows
-    in one name, and a name can hold anything. The random name also keeps paths unguessable;
-    the extension is kept when it is plain (letters and digits), so the files stay recognisable.
+    Never the user's name as given: 84 Chinese characters are 252 bytes, over what a file system
+    allows in one name, and a name can hold anything. The random name also keeps paths
+    unguessable; the extension is kept when it is plain (letters and digits), so the files stay
+    recognisable. A short plain ASCII name (``ledger-masked.xlsx``, as the site names the files it
+    writes itself) follows the random part whole, so that what it says survives.
     """
     base = _base_name(filename)
+    if _PLAIN_NAME.fullmatch(base):
+        return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}-{base}"
     extension = base.rsplit(".", 1)[-1].lower() if "." in base else ""
     suffix = f".{extension}" if _SAFE_EXTENSION.fullmatch(extension) else ""
     return f"{folder}/{timezone.now():%Y/%m}/{uuid.uuid4().hex}{suffix}"

@@ -16,7 +16,7 @@ from supervision.reporting.models import PendingUpload
 from tests.casework.conftest import PDF, make_finding, make_order
 
 STEM = "山东省携号转网服务投诉台账" * 6 + "第一季度汇总"  # 84 characters
-STORED = re.compile(r"[0-9a-f]{32}\.(xlsx|csv|pdf)")
+STORED = re.compile(r"[0-9a-f]{32}(-[A-Za-z0-9_-]+)?\.(xlsx|csv|pdf)")
 
 
 @pytest.fixture(autouse=True)
@@ -39,6 +39,10 @@ def test_stored_names_are_generated_and_keep_only_a_plain_extension():
     assert re.fullmatch(r"uploads/\d{4}/\d{2}/[0-9a-f]{32}\.xlsx", stored_name("uploads", f"{STEM}.XLSX"))
     assert re.fullmatch(r"uploads/\d{4}/\d{2}/[0-9a-f]{32}", stored_name("uploads", "报告.x/../../etc"))
     assert re.fullmatch(r"uploads/\d{4}/\d{2}/[0-9a-f]{32}", stored_name("uploads", "没有扩展名"))
+    # A short plain name, such as the site gives the masked re-exports it keeps, stays readable.
+    assert re.fullmatch(
+        r"uploads/\d{4}/\d{2}/[0-9a-f]{32}-ledger-masked\.xlsx", stored_name("uploads", "ledger-masked.xlsx")
+    )
 
 
 def test_a_display_name_is_shortened_to_its_field_keeping_the_extension():
