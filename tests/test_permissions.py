@@ -97,6 +97,8 @@ URL_KWARGS = {
     "control:submission_compare": lambda objs: {"pk": objs["second"].pk, "other_pk": objs["first"].pk},
     "control:period_lock": lambda objs: {"label": "2026-10"},
     "control:period_unlock": lambda objs: {"label": "2026-10"},
+    "control:period_reopen": lambda objs: {"label": "2026-10"},
+    "control:period_close": lambda objs: {"label": "2026-10", "operator": "CMCC"},
     "control:complaint": lambda objs: {"pk": objs["complaint"].pk},
     "control:operator": lambda objs: {"code": "CMCC"},
     "control:city": lambda objs: {"code": "370700"},
@@ -109,6 +111,8 @@ POST_ONLY = {
     "control:submission_return",
     "control:period_lock",
     "control:period_unlock",
+    "control:period_reopen",
+    "control:period_close",
 }
 MANAGER_ONLY = {"portal:submission_certify"}
 REGULATOR_STAFF_ONLY = {
@@ -116,6 +120,8 @@ REGULATOR_STAFF_ONLY = {
     "control:submission_return",
     "control:period_lock",
     "control:period_unlock",
+    "control:period_reopen",
+    "control:period_close",
 }
 
 PARTS = [
