@@ -12,6 +12,7 @@ the same number, and a number is never used up by a transaction that rolls back.
 show.
 """
 
+import re
 from collections.abc import Callable, Iterable
 
 from django.db import IntegrityError, transaction
@@ -55,7 +56,8 @@ def highest_on(documents: Iterable[QuerySet], field: str, pattern: str, year: in
     The database narrows the rows to the pattern's fixed parts; the sequence between them is
     read here, as a number (``10`` is after ``9``).
     """
-    prefix, _sep, suffix = pattern.format(year=year, seq="\0").partition("\0")
+    # The sequence's field may carry a format ("{seq:03d}"): it is cut out before formatting.
+    prefix, _sep, suffix = re.sub(r"\{seq(?::[^}]*)?\}", "\0", pattern).format(year=year).partition("\0")
     found = 0
     for rows in documents:
         candidates = rows.filter(**{f"{field}__startswith": prefix, f"{field}__endswith": suffix})
