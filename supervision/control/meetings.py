@@ -155,7 +155,7 @@ class CancelForm(forms.Form):
 class AgendaItemForm(forms.ModelForm):
     class Meta:
         model = AgendaItem
-        fields = ["title", "presenter", "operator", "planned_minutes", "details"]
+        fields = ["title", "presenter", "operator", "shared", "planned_minutes", "details"]
         widgets = {"details": forms.Textarea(attrs={"rows": 2})}
 
     def __init__(self, *args, meeting: Meeting, **kwargs):

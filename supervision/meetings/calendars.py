@@ -69,11 +69,13 @@ def _organizer() -> vCalAddress:
     return organizer
 
 
-def agenda_lines(meeting: Meeting) -> list[str]:
-    """The published agenda as numbered lines (uses ``meeting.agenda`` when prefetched)."""
+def agenda_lines(meeting: Meeting, viewer=None) -> list[str]:
+    """The published agenda as numbered lines, as ``viewer`` reads it (``AgendaItemQuerySet.shown_to``;
+    ``None``: the items shared with every operator). Uses ``meeting.agenda`` when the caller
+    prefetched it, filtered for the same person."""
     items = getattr(meeting, "agenda", None)
     if items is None:
-        items = meeting.agenda_items.filter(state="accepted").select_related("operator")
+        items = meeting.agenda_items.accepted().shown_to(viewer).select_related("operator")
     lines = []
     for number, item in enumerate(items, start=1):
         who = f" — {item.presenter}" if item.presenter else ""
@@ -84,12 +86,12 @@ def agenda_lines(meeting: Meeting) -> list[str]:
     return lines
 
 
-def _description(meeting: Meeting, url: str | None) -> str:
+def _description(meeting: Meeting, url: str | None, viewer=None) -> str:
     parts = []
     if meeting.video_link:
         parts.append(_("Video link: %(link)s") % {"link": meeting.video_link})
     if meeting.agenda_published_at:
-        lines = agenda_lines(meeting)
+        lines = agenda_lines(meeting, viewer)
         if lines:
             parts.append(_("Agenda:") + "\n" + "\n".join(lines))
     if meeting.is_cancelled and meeting.cancel_reason:
@@ -100,9 +102,15 @@ def _description(meeting: Meeting, url: str | None) -> str:
 
 
 def meeting_event(
-    meeting: Meeting, *, url: str | None = None, attendee=None, stamp: dt.datetime | None = None
+    meeting: Meeting,
+    *,
+    url: str | None = None,
+    attendee=None,
+    stamp: dt.datetime | None = None,
+    viewer=None,
 ) -> Event:
-    """The occurrence as a VEVENT, in the active language; ``attendee`` the user it is sent to."""
+    """The occurrence as a VEVENT, in the active language; ``attendee`` the user it is sent to,
+    ``viewer`` the user who reads it (the attendee when not given): the agenda is theirs."""
     event = Event()
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)
@@ -113,7 +121,7 @@ def meeting_event(
     location = meeting.place or meeting.video_link
     if location:
         event.add("location", location)
-    description = _description(meeting, url)
+    description = _description(meeting, url, viewer if viewer is not None else attendee)
     if description:
         event.add("description", description)
     if url:
@@ -139,10 +147,10 @@ def invitation_ics(meeting: Meeting, *, method: str, attendee, url: str | None =
     return calendar.to_ical()
 
 
-def download_ics(meeting: Meeting, url: str | None = None) -> bytes:
-    """The occurrence as a file to import by hand (published, not an invitation)."""
+def download_ics(meeting: Meeting, url: str | None = None, *, viewer=None) -> bytes:
+    """The occurrence as a file to import by hand (published, not an invitation), for ``viewer``."""
     calendar = _calendar("PUBLISH")
-    calendar.add_component(meeting_event(meeting, url=url))
+    calendar.add_component(meeting_event(meeting, url=url, viewer=viewer))
     return calendar.to_ical()
 
 
@@ -172,7 +180,7 @@ def feed_ics(user, *, meetings, interviews=(), orders=(), name: str) -> bytes:
     face = "control" if user.is_regulator else "portal"
     for meeting in meetings:
         url = absolute(reverse(f"{face}:meeting", args=[meeting.pk]))
-        calendar.add_component(meeting_event(meeting, url=url, stamp=stamp))
+        calendar.add_component(meeting_event(meeting, url=url, stamp=stamp, viewer=user))
     for interview in interviews:
         event = Event()
         event.add("uid", f"interview-{interview.pk}@{_domain()}")

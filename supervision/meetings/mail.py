@@ -27,7 +27,7 @@ from supervision.core.models import OPERATOR_ROLES, SHANGHAI, Role, User
 from supervision.reminders import outbox
 
 from . import calendars
-from .models import ActionItem, AgendaItem, AgendaState, Attendee, Meeting
+from .models import ActionItem, AgendaItem, Attendee, Meeting
 from .services import CANCELLATION, INVITATION, UPDATE
 
 MINUTES = "minutes"
@@ -63,13 +63,15 @@ def queue(meeting: Meeting, kind: str) -> list[int]:
     return outbox.record(outbox_code(kind), object_key(meeting, kind), people)
 
 
-def _meeting(meeting_id) -> Meeting:
+def _meeting(meeting_id, recipient) -> Meeting:
+    """The meeting with the agenda ``recipient`` reads (``AgendaItemQuerySet.shown_to``): the mail
+    and its calendar file never name another operator's case."""
     return (
         Meeting.objects.select_related("series")
         .prefetch_related(
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.filter(state=AgendaState.ACCEPTED).select_related("operator"),
+                queryset=AgendaItem.objects.accepted().shown_to(recipient).select_related("operator"),
                 to_attr="agenda",
             ),
             "invitations__operator",
@@ -108,8 +110,8 @@ def _url(meeting: Meeting, recipient) -> str:
 
 def build(kind: str, occasion) -> EmailMultiAlternatives:
     """The mail of one occasion: to its recipient, in the language active (theirs)."""
-    meeting = _meeting(outbox.object_pk(occasion.object_key))
     recipient = occasion.recipient
+    meeting = _meeting(outbox.object_pk(occasion.object_key), recipient)
     template = {UPDATE: INVITATION}.get(kind, kind)
     url = _url(meeting, recipient)
     actions = list(meeting.action_items.all())

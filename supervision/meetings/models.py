@@ -229,6 +229,35 @@ class AgendaState(models.TextChoices):
     DECLINED = "declined", _("Declined")
 
 
+class AgendaItemQuerySet(OperatorScopedQuerySet):
+    """Agenda items, with the one rule of who reads which item.
+
+    ``visible_to`` (the operator's own rows) is what an operator may act on: its proposals. What
+    a person reads on an agenda is ``shown_to``: an item about one operator (its overdue order,
+    its major problem, its complaint spike, its action item, its proposal) is that operator's
+    business, shown to it and to the administration only, unless staff mark it ``shared``; an
+    item of the administration's own (no operator) is shown to everyone invited. The portal's
+    meeting page, the invitations and their calendar files, and the calendar feeds all ask it.
+    """
+
+    def accepted(self):
+        return self.filter(state=AgendaState.ACCEPTED)
+
+    @staticmethod
+    def shown_to_q(user) -> models.Q:
+        """The items ``user`` reads; ``None`` (a calendar file for anyone invited): the items shared
+        with every operator."""
+        if getattr(user, "is_regulator", False):
+            return models.Q()
+        shared = models.Q(operator__isnull=True) | models.Q(shared=True)
+        if getattr(user, "is_operator_user", False):
+            return shared | models.Q(operator=user.operator_id)
+        return shared
+
+    def shown_to(self, user):
+        return self.filter(self.shown_to_q(user))
+
+
 class AgendaItem(models.Model):
     """One item of a meeting's agenda, or an operator's proposal for one."""
 
@@ -247,6 +276,16 @@ class AgendaItem(models.Model):
         blank=True,
         related_name="agenda_items",
         verbose_name=_("operator"),
+    )
+    # An item about one operator is shown to that operator only (and the administration), unless
+    # staff share it with every invited operator (``AgendaItemQuerySet.shown_to``).
+    shared = models.BooleanField(
+        _("shown to every invited operator"),
+        default=False,
+        help_text=_(
+            "An item about one operator's case is shown to that operator and the administration "
+            "only; tick to show it to every invited operator."
+        ),
     )
     planned_minutes = models.PositiveSmallIntegerField(_("planned minutes"), default=10)
     source = models.CharField(
@@ -269,7 +308,7 @@ class AgendaItem(models.Model):
     created_at = models.DateTimeField(_("created at"), default=timezone.now, editable=False)
     history = HistoricalRecords(excluded_fields=["created_at"])
 
-    objects = OperatorScopedQuerySet.as_manager()
+    objects = AgendaItemQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "pk"]

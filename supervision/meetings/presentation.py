@@ -52,7 +52,9 @@ def meeting_ics(request, pk, *, namespace: str) -> HttpResponse:
     """The meeting as a calendar file to download, linking back to its page in the user's face."""
     meeting = visible_meeting(request, pk)
     body = calendars.download_ics(
-        meeting, url=request.build_absolute_uri(reverse(f"{namespace}:meeting", args=[pk]))
+        meeting,
+        url=request.build_absolute_uri(reverse(f"{namespace}:meeting", args=[pk])),
+        viewer=request.user,
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(

@@ -284,12 +284,13 @@ def add_item(
     planned_minutes: int = 10,
     details: str = "",
     operator: Operator | None = None,
+    shared: bool = False,
     source: str = AgendaSource.STAFF,
     suggestion_key: str = "",
     link: str = "",
     user=None,
 ) -> AgendaItem:
-    """An item on the agenda, at its end."""
+    """An item on the agenda, at its end; about one ``operator``, shown to it alone unless ``shared``."""
     meeting = _locked(meeting)
     ensure_open(meeting)
     return AgendaItem.objects.create(
@@ -300,6 +301,7 @@ def add_item(
         planned_minutes=planned_minutes,
         details=details,
         operator=operator,
+        shared=shared,
         source=source,
         state=AgendaState.ACCEPTED,
         suggestion_key=suggestion_key,

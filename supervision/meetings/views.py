@@ -22,7 +22,7 @@ from supervision.casework.models import (
 )
 
 from . import calendars
-from .models import AgendaItem, AgendaState, CalendarFeed, Meeting
+from .models import AgendaItem, CalendarFeed, Meeting
 
 # How far back the feed reaches; calendar programs keep what they have already seen.
 FEED_PAST_DAYS = 92
@@ -42,7 +42,7 @@ def calendar_feed(request, token):
         .prefetch_related(
             Prefetch(
                 "agenda_items",
-                queryset=AgendaItem.objects.filter(state=AgendaState.ACCEPTED),
+                queryset=AgendaItem.objects.accepted().shown_to(user),
                 to_attr="agenda",
             )
         )

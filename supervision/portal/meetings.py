@@ -22,7 +22,6 @@ from supervision.meetings.models import (
     ActionState,
     AgendaItem,
     AgendaSource,
-    AgendaState,
     Attendee,
     Invitation,
     Meeting,
@@ -119,7 +118,8 @@ def meeting_list(request):
 def meeting_detail(request, pk):
     meeting = presentation.visible_meeting(request, pk)
     invitation = _own_invitation(request, meeting)
-    agenda = meeting.agenda_items.filter(state=AgendaState.ACCEPTED).select_related("operator")
+    # Another operator's case is not this operator's business (AgendaItemQuerySet.shown_to).
+    agenda = meeting.agenda_items.accepted().shown_to(request.user).select_related("operator")
     proposals = AgendaItem.objects.visible_to(request.user).filter(
         meeting=meeting, source=AgendaSource.PROPOSAL
     )

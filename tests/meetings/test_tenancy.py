@@ -90,3 +90,69 @@ def test_operators_cannot_reach_the_dashboards_meeting_pages(client, operator_a,
     client.force_login(operator_a)
     assert client.get(reverse("control:meeting", args=[meeting.pk])).status_code == 403
     assert client.post(reverse("control:meeting_agenda_publish", args=[meeting.pk])).status_code == 403
+
+
+# --- Agenda items about one operator's case (issue 12, point 9) ---------------------------------
+
+
+@pytest.fixture
+def case_agenda(meeting, cmcc, operator_a, operator_b, regulator):
+    """A published agenda (after the users exist: they are invited): an item about CMCC's case,
+    one about CMCC shared by staff, a general one."""
+    items = {
+        "private": services.add_item(meeting, title="逾期整改：中国移动烟台客服热线", operator=cmcc),
+        "shared": services.add_item(meeting, title="中国移动经验交流", operator=cmcc, shared=True),
+        "general": services.add_item(meeting, title="通报11月携号转网工作情况"),
+    }
+    services.publish_agenda(meeting)
+    return items
+
+
+def ics_description(content: bytes) -> str:
+    from icalendar import Calendar
+
+    (event,) = Calendar.from_ical(content).walk("VEVENT")
+    return str(event.get("DESCRIPTION", ""))
+
+
+def test_b_never_reads_an_agenda_item_about_as_case_unless_shared(
+    client, meeting, case_agenda, operator_a, operator_b, regulator
+):
+    from supervision.meetings import mail as meeting_mail
+    from supervision.reminders.models import Occasion
+
+    private, shared, general = (case_agenda[k].title for k in ("private", "shared", "general"))
+    client.force_login(operator_b)
+    page = client.get(reverse("portal:meeting", args=[meeting.pk]))
+    assert [item.title for item in page.context["agenda"]] == [shared, general]
+    assert private not in page.content.decode()
+    description = ics_description(client.get(reverse("portal:meeting_ics", args=[meeting.pk])).content)
+    assert shared in description and private not in description
+
+    client.force_login(operator_a)
+    page = client.get(reverse("portal:meeting", args=[meeting.pk]))
+    assert [item.title for item in page.context["agenda"]] == [private, shared, general]
+
+    client.force_login(regulator)
+    assert private in client.get(reverse("control:meeting", args=[meeting.pk])).content.decode()
+
+    # The invitation mail and its calendar file, each in its recipient's version.
+    invitations = Occasion.objects.filter(object_key__startswith=f"meeting:{meeting.pk}:invitation")
+    for user, sees_private in ((operator_b, False), (operator_a, True), (regulator, True)):
+        message = meeting_mail.build("invitation", invitations.get(recipient=user))
+        assert (private in message.body) is sees_private, user
+        assert shared in message.body and general in message.body
+        assert (private in ics_description(message.attachments[0][1])) is sees_private
+
+
+def test_staff_share_an_item_on_the_agenda_form(client, meeting, case_agenda, operator_b, regulator):
+    item = case_agenda["private"]
+    client.force_login(regulator)
+    response = client.post(
+        reverse("control:agenda_item_edit", args=[item.pk]),
+        {"title": item.title, "operator": item.operator_id, "shared": "on", "planned_minutes": "10"},
+    )
+    assert response.status_code == 302
+    client.force_login(operator_b)
+    page = client.get(reverse("portal:meeting", args=[meeting.pk]))
+    assert item.title in [i.title for i in page.context["agenda"]]
