@@ -71,7 +71,9 @@ def texts_with_a_number(draw) -> tuple[str, str]:
 def normalised(text: str) -> str:
     """The text NFKC-normalised, every Unicode digit as its ASCII digit."""
     normal = unicodedata.normalize("NFKC", text)
-    return "".join(str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c for c in normal)
+    return "".join(
+        str(unicodedata.decimal(c)) if unicodedata.decimal(c, None) is not None else c for c in normal
+    )
 
 
 def assert_no_number(number: str, text: str) -> None:
