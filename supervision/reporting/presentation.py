@@ -3,8 +3,10 @@
 Shared by the portal and the dashboard so that both show exactly the same thing.
 """
 
+import os
+
 from django.db.models import Sum
-from django.http import FileResponse
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
@@ -105,5 +107,12 @@ def compare_context(visible, pk, other_pk) -> dict:
 
 
 def file_response(submission_file):
-    """A stored upload, served as an attachment (never inline) to a user already checked."""
-    return FileResponse(submission_file.file.open("rb"), as_attachment=True, filename=submission_file.name)
+    """A kept file of a submission, served as an attachment (never inline) to a user already
+    checked: the masked re-export of the accepted rows (``kept``), never the raw upload; a file
+    that was not (or could not be) kept is a 404."""
+    from .kept import is_kept
+
+    if not submission_file.file or not is_kept(submission_file.file.name):
+        raise Http404
+    stem = os.path.splitext(submission_file.name)[0] or submission_file.kind
+    return FileResponse(submission_file.file.open("rb"), as_attachment=True, filename=f"{stem}.xlsx")

@@ -6,6 +6,7 @@ that nothing reaches the figures or the ledger before the submitter has seen the
 """
 
 import hashlib
+import os
 from collections import Counter
 from decimal import Decimal
 
@@ -17,10 +18,11 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import privacy
 from supervision.core.files import display_name
 from supervision.core.models import City
 
-from . import ingest, submissions
+from . import ingest, kept, submissions
 from .ingest import store as ingest_store
 from .models import (
     ComplaintRecord,
@@ -53,6 +55,8 @@ def start_upload(
     """
     if kind == UploadKind.MONTHLY:
         submissions.ensure_period_open(operator, period)
+    # What the submitter typed waits here until confirmed: masked already (FORMATS.md §2).
+    form_data = privacy.mask_data(form_data or {})
     if held is not None:
         upload = held
         upload.kind, upload.period, upload.form_data = kind, period, form_data or {}
@@ -71,7 +75,9 @@ def _keep_files(upload: PendingUpload, *, figures=None, ledger=None) -> None:
         if uploaded is None:
             continue
         sha256, data = _digest(uploaded)
-        getattr(upload, f"{field}_file").save(uploaded.name, ContentFile(data), save=False)
+        # Stored under a generated name, and only until checked (``_keep_masked``).
+        extension = os.path.splitext(uploaded.name)[1].lower()[:10]
+        getattr(upload, f"{field}_file").save(f"{field}-upload{extension}", ContentFile(data), save=False)
         setattr(upload, f"{field}_name", display_name(uploaded.name))
         setattr(upload, f"{field}_sha256", sha256)
 
@@ -151,6 +157,12 @@ def _jsonable(value):
     return value
 
 
+def _reading_name(field, name: str) -> str:
+    # A kept (masked) re-export is an .xlsx, whatever the user uploaded: read it as one.
+    same = os.path.splitext(field.name)[1].lower() == os.path.splitext(name)[1].lower()
+    return name if same and not kept.is_kept(field.name) else os.path.basename(field.name)
+
+
 def _check(upload: PendingUpload, progress=None):
     """Read and validate the upload's files; returns (figures result, ledger result, problems)."""
     progress = progress or (lambda percent: None)
@@ -160,7 +172,7 @@ def _check(upload: PendingUpload, progress=None):
         try:
             ledger_result = ingest_store.check_ledger_file(
                 _read(upload.ledger_file),
-                upload.ledger_name,
+                _reading_name(upload.ledger_file, upload.ledger_name),
                 operator=upload.operator,
                 period=upload.period if upload.kind == UploadKind.MONTHLY else None,
             )
@@ -170,7 +182,9 @@ def _check(upload: PendingUpload, progress=None):
     progress(50)
     if upload.figures_file:
         try:
-            sheet = ingest.read_sheet(_read(upload.figures_file), upload.figures_name)
+            sheet = ingest.read_sheet(
+                _read(upload.figures_file), _reading_name(upload.figures_file, upload.figures_name)
+            )
             history = ingest_store.monthly_history(upload.operator, upload.period)
             counts = _ledger_counts(upload.operator, upload.period, ledger_result)
             figures_result = ingest.validate_monthly(
@@ -214,8 +228,43 @@ def run_checks(upload_id, progress_every: int = 1) -> PendingUpload:
     upload.preview = preview
     upload.state = UploadState.CHECKED
     upload.progress = 100
-    upload.save(update_fields=["problems", "preview", "state", "progress"])
+    _keep_masked(upload, figures_result, ledger_result)
+    upload.save(update_fields=["problems", "preview", "state", "progress", "figures_file", "ledger_file"])
     return upload
+
+
+def _keep_masked(upload: PendingUpload, figures_result, ledger_result) -> None:
+    """Replace the raw files by masked re-exports of the accepted rows, or by nothing.
+
+    FORMATS.md, "Files kept": raw uploads are deleted once checked. A file with errors cannot be
+    confirmed, so nothing of it is kept; the problems found stay on the upload for the preview.
+    """
+    refused = has_errors(upload)
+    for name, result, build in (
+        ("figures", figures_result, lambda r: kept.monthly_workbook(r.rows)),
+        ("ledger", ledger_result, lambda r: kept.ledger_workbook(r.records)),
+    ):
+        field = getattr(upload, f"{name}_file")
+        if not field or kept.is_kept(field.name):
+            continue
+        raw, storage = field.name, field.storage
+        if refused or result is None:
+            setattr(upload, f"{name}_file", "")
+        else:
+            field.save(kept.kept_name(name), ContentFile(build(result)), save=False)
+        storage.delete(raw)
+
+
+def _delete_files(upload: PendingUpload) -> None:
+    """Forget the upload's files; on disk once the transaction is committed."""
+    paths = []
+    for name in ("figures", "ledger"):
+        field = getattr(upload, f"{name}_file")
+        if field:
+            paths.append((field.storage, field.name))
+            setattr(upload, f"{name}_file", "")
+    upload.save(update_fields=["figures_file", "ledger_file"])
+    transaction.on_commit(lambda: [storage.delete(path) for storage, path in paths])
 
 
 def has_errors(upload: PendingUpload) -> bool:
@@ -282,13 +331,14 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
         )
         ingest_store.store_monthly(figures_result, submission)
         cities = {c.code: c for c in City.objects.all()}
+        # bulk_create skips the pre_save masking: the texts are masked here (privacy.mask_text).
         TypicalCase.objects.bulk_create(
             TypicalCase(
                 submission=submission,
-                title=case["title"],
+                title=privacy.mask_text(case["title"]),
                 city=cities[case["city"]],
-                what_happened=case["what_happened"],
-                handling=case["handling"],
+                what_happened=privacy.mask_text(case["what_happened"]),
+                handling=privacy.mask_text(case["handling"]),
             )
             for case in form.get("typical_cases", [])
         )
@@ -310,6 +360,9 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
         result = submission
     upload.state = UploadState.CONFIRMED
     upload.save(update_fields=["state", "submission"])
+    if upload.kind == UploadKind.LEDGER:
+        # A ledger on its own is kept as its stored complaints; no file of it is served.
+        _delete_files(upload)
     return result
 
 
@@ -321,7 +374,7 @@ def _explained(upload: PendingUpload, explanations: dict[int, str], file: str | 
     return [
         {
             **{k: p.get(k) for k in ("file", "row", "column", "value", "check_code", "params")},
-            "explanation": explanations[i].strip(),
+            "explanation": privacy.mask_text(explanations[i].strip()),
         }
         for i, p in warnings_of(upload)
         if file is None or p.get("file") == file
@@ -346,6 +399,7 @@ def discard(upload: PendingUpload) -> None:
         raise UploadRefused(_("A confirmed upload cannot be discarded."))
     upload.state = UploadState.DISCARDED
     upload.save(update_fields=["state"])
+    _delete_files(upload)
 
 
 def problem_rows(upload: PendingUpload, explanations: dict[int, str] | None = None) -> list[dict]:

@@ -1,0 +1,87 @@
+"""What is kept of an upload: a masked re-export of the accepted rows, never the raw file.
+
+FORMATS.md, "Files kept": the file an operator uploaded may hold full subscriber numbers (in
+用户号码, in 投诉内容, anywhere); the validators mask them in what they return. Once the checks have
+run, the raw upload is replaced by an .xlsx written from the validated rows, with the template's
+headers, so that what the site keeps, re-checks on confirmation and serves to the
+administration is exactly what it stores, masked. The raw file is deleted at once.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from decimal import Decimal
+
+import xlsxwriter
+
+from .ingest import ledger as ledger_template
+from .ingest import monthly as monthly_template
+
+# The stored name of a kept file: a generated name, whatever the operator called the upload.
+KEPT_SUFFIX = "-masked.xlsx"
+
+# Where a template column's value sits in a validated record, when not under the column's field.
+_RECORD_KEYS = {"city": "city_code", "category": "category_code", "msisdn": "msisdn_masked"}
+
+
+def kept_name(kind: str) -> str:
+    """``ledger-masked.xlsx``: the kept file's name on disk (its folder is random)."""
+    return f"{kind}{KEPT_SUFFIX}"
+
+
+def is_kept(path: str) -> bool:
+    """Whether a stored path is a masked re-export (and not a raw upload)."""
+    return bool(path) and path.endswith(KEPT_SUFFIX)
+
+
+def _cell(value):
+    if value is None:
+        return ""
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    if isinstance(value, Decimal):
+        return str(value)
+    return value
+
+
+def _workbook(columns, rows: list[dict]) -> bytes:
+    buffer = io.BytesIO()
+    workbook = xlsxwriter.Workbook(
+        buffer,
+        {
+            "in_memory": True,
+            # Text stays text: a summary starting with "=" is never written as a formula.
+            "strings_to_formulas": False,
+            "strings_to_urls": False,
+            "strings_to_numbers": False,
+        },
+    )
+    sheet = workbook.add_worksheet()
+    bold = workbook.add_format({"bold": True})
+    for c, column in enumerate(columns):
+        sheet.set_column(c, c, column.width)
+        sheet.write_string(0, c, column.header, bold)
+    for r, row in enumerate(rows, start=1):
+        for c, column in enumerate(columns):
+            value = _cell(row.get(_RECORD_KEYS.get(column.field, column.field)))
+            if value == "":
+                continue
+            if isinstance(value, bool):
+                sheet.write_string(r, c, "是" if value else "否")
+            elif isinstance(value, int | float):
+                sheet.write_number(r, c, value)
+            else:
+                sheet.write_string(r, c, str(value))
+    workbook.close()
+    return buffer.getvalue()
+
+
+def ledger_workbook(records: list[dict]) -> bytes:
+    """The accepted complaints as a ledger with the template's headers; numbers masked."""
+    return _workbook(ledger_template.COLUMNS, records)
+
+
+def monthly_workbook(rows: list[dict]) -> bytes:
+    """The accepted city rows as a monthly report with the template's headers."""
+    return _workbook(monthly_template.COLUMNS, rows)
