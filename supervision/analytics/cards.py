@@ -12,9 +12,10 @@ from urllib.parse import urlencode
 
 from django.urls import reverse
 
+from supervision.core import rounding
 from supervision.core.models import Operator
 
-from . import indicators, rounding
+from . import indicators
 from .indicators import INDICATORS, Indicator, Value, shared_sums
 
 PROVINCE = None  # the key of the province-wide column

@@ -24,7 +24,8 @@ from urllib.parse import urlencode
 import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
-from . import rounding
+from supervision.core import rounding
+
 from .indicators import Value
 
 # Chinese first: the UI speaks Chinese by default and the Latin fonts carry the digits well.
@@ -133,7 +134,7 @@ def link(path: str, **params) -> str:
 
 
 def _number(value, decimals: int) -> str:
-    """A figure as every surface prints it: 四舍五入 on the exact value (``analytics.rounding``)."""
+    """A figure as every surface prints it: 四舍五入 on the exact value (``core.rounding``)."""
     if value is None:
         return NO_DATA
     return rounding.format_figure(value, decimals)

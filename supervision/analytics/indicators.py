@@ -7,7 +7,7 @@ province, ``("operator",)``, ``("city",)``, ``("operator", "city")``, and for co
 
 The dashboard, the exports and the monthly briefing call these functions; none of them
 computes an indicator itself, and each prints a figure through ``Indicator.text`` (one rounding,
-``analytics.rounding``). The rules, as DOMAIN.md states them:
+``core.rounding``). The rules, as DOMAIN.md states them:
 
 - Figures come from the *counted report* of each operator and month
   (``MonthlySubmission.objects.counted()``: the latest certified version not returned).
@@ -43,6 +43,7 @@ from supervision.casework.models import (
     InspectionMethod,
     RectificationOrder,
 )
+from supervision.core import rounding
 from supervision.core.models import SHANGHAI
 from supervision.reporting.models import (
     COUNTED_STATES,
@@ -53,8 +54,6 @@ from supervision.reporting.models import (
     MonthlySubmission,
     SubmissionState,
 )
-
-from . import rounding
 
 TIMELY_DAYS = 15
 

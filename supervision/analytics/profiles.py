@@ -20,11 +20,12 @@ from supervision.casework.models import (
     InterviewNotice,
     RectificationOrder,
 )
+from supervision.core import rounding
 from supervision.core.models import City, Operator, Period, TaskForceMember, ViolationCategory
 from supervision.reporting import completeness
 from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission, SubmissionState
 
-from . import indicators, rounding
+from . import indicators
 from .anomalies import complaint_spikes, ledger_url, shift_month
 from .cards import drilldown_url, operator_note  # the dashboard's drill-downs: one definition
 from .indicators import INDICATORS, Indicator, Value

@@ -2,7 +2,7 @@
 
 One composition for every output: the three cannot say different things. The text is Chinese
 whatever the reader's language: the briefing is the official document the operators and MIIT
-receive. Every figure prints through ``analytics.rounding`` (四舍五入 on the exact value at the
+receive. Every figure prints through ``core.rounding`` (四舍五入 on the exact value at the
 indicator's precision, in the Chinese locale) and every change is computed from the unrounded
 values and then rounded (``rounding.change``, said with ``change_words_zh``: 持平 when it rounds
 to zero), so the briefing reads exactly as the dashboard's Chinese page. Indicators are named by
@@ -17,7 +17,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from supervision.analytics import rounding
+from supervision.core import rounding
 
 AUTHORITY = "山东省通信管理局"
 COPY_TO = "工业和信息化部信息通信管理局"

@@ -4,7 +4,7 @@ No indicator is computed here. The indicator table is the home page's cards
 (``analytics.cards.indicator_cards``), the volumes and complaint counts come from the functions
 of ``analytics.indicators``; this module only picks, ranks and names them, so the briefing's
 numbers equal the dashboard's by construction. Figures are stored exact (decimal text), never
-rounded here: ``content`` prints them and their changes through ``analytics.rounding``. Reports
+rounded here: ``content`` prints them and their changes through ``core.rounding``. Reports
 count as the indicators count them (``MonthlySubmission.objects.counted()``,
 ``indicators.report_states``): a returned report gives no figure, no typical case and is not
 "received". Names are the indicators' one name (``INDICATORS``, in Chinese: the briefing is a
@@ -57,7 +57,7 @@ def _complaints(value: Value | None) -> int | None:
 
 def _card(card) -> dict:
     """One figure of the indicator table: exact values, printed and compared by ``content``
-    (``analytics.rounding``: the change from the unrounded values, then rounded)."""
+    (``core.rounding``: the change from the unrounded values, then rounded)."""
     current = card.current
     return {
         "value": _exact(current),

@@ -256,7 +256,7 @@ def yes_no(yes: str | Promise, no: str | Promise) -> Mapping[bool, str | Promise
 class TableExporter(Exporter):
     """A download of a table already made, not of a queryset: ``response(rows, fmt)`` with the
     header row first. For figures: each cell is given as it must read (an indicator's figure
-    already rounded by ``analytics.rounding``), so the file says what the page says."""
+    already rounded by ``core.rounding``), so the file says what the page says."""
 
     def __init__(self, name: str | Promise):
         super().__init__(name, ())

@@ -16,9 +16,9 @@ from django.utils import translation
 from docx import Document
 
 from supervision.analytics import indicators as ind
-from supervision.analytics import rounding
 from supervision.analytics.cards import indicator_cards
 from supervision.briefings import figures, services
+from supervision.core import rounding
 from supervision.core.models import Operator
 from tests.briefings.builders import NOV, NOV_NOW, seed_november
 from tests.briefings.test_briefings import docx_tables, pdf_text

@@ -16,10 +16,11 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import translation
 
-from supervision.analytics import charts, rounding
+from supervision.analytics import charts
 from supervision.analytics.indicators import Value
 from supervision.casework.models import InspectionFinding
 from supervision.control.charts import _path, drilldown_links
+from supervision.core import rounding
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintMonthly, MonthlySubmission
 from tests.analytics.test_indicators import report

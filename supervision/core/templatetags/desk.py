@@ -2,14 +2,14 @@
 
 from django import template
 
-from supervision.analytics import rounding
+from supervision.core import rounding
 
 register = template.Library()
 
 
 @register.filter
 def figure(value, decimals=1):
-    """A number rounded half up (四舍五入, ``analytics.rounding``) with fixed decimals and
+    """A number rounded half up (四舍五入, ``core.rounding``) with fixed decimals and
     thousands separators; “—” when there is no figure. An indicator ``Value`` prints its exact value."""
     if hasattr(value, "numerator") and hasattr(value, "scale"):  # an indicator Value
         value = value.value

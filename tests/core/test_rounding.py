@@ -4,7 +4,7 @@ from decimal import Decimal
 
 from django.utils import translation
 
-from supervision.analytics.rounding import (
+from supervision.core.rounding import (
     change,
     change_words_zh,
     exact,
