@@ -18,12 +18,14 @@ from django.db.models import (
     DurationField,
     Exists,
     ExpressionWrapper,
+    F,
     OuterRef,
     Q,
+    Subquery,
     Value,
     When,
 )
-from django.db.models.functions import TruncDate
+from django.db.models.functions import Coalesce, TruncDate
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
@@ -305,6 +307,14 @@ def _deadline_day():
     return TruncDate("deadline", tzinfo=SHANGHAI)
 
 
+def _days_from(today: dt.date, moment) -> ExpressionWrapper:
+    """Whole days from ``today`` to the day of ``moment`` (an expression) in Asia/Shanghai."""
+    return ExpressionWrapper(
+        TruncDate(moment, tzinfo=SHANGHAI) - Value(today, output_field=DateField()),
+        output_field=DurationField(),
+    )
+
+
 class OrderQuerySet(OperatorScopedQuerySet):
     """Orders, with the one definition of "overdue" and "days left" that every page uses.
 
@@ -357,6 +367,33 @@ class OrderQuerySet(OperatorScopedQuerySet):
         now = now or timezone.now()
         return OrderQuerySet.open_q() & Q(deadline__lt=now) & ~OrderQuerySet.on_time_report(now)
 
+    @staticmethod
+    def overdue_since(now=None):
+        """When an overdue order became overdue (an expression): the return of the report that
+        came in by the deadline, when the administration returned it after the deadline
+        ("overdue from the return"); otherwise the deadline. Meaningful for the orders
+        ``overdue_q`` selects; days overdue count from it."""
+        now = now or timezone.now()
+        returned_late = (
+            RectificationReport.objects.filter(
+                order=OuterRef("pk"),
+                submitted_at__lte=OuterRef("deadline"),
+                decision=ReportDecision.RETURNED,
+                decided_at__gt=OuterRef("deadline"),
+                decided_at__lte=now,
+            )
+            .order_by("-decided_at")
+            .values("decided_at")[:1]
+        )
+        return Coalesce(Subquery(returned_late), F("deadline"), output_field=models.DateTimeField())
+
+    @staticmethod
+    def awaiting_verification_q(now=None) -> Q:
+        """Open orders whose report came in by the deadline and still stands at ``now``: the
+        operator has done its part and waits for the administration's verification. Never
+        overdue, and no deadline reminder is due for them (before the deadline or after)."""
+        return OrderQuerySet.open_q() & Q(OrderQuerySet.on_time_report(now))
+
     def open(self):
         return self.filter(self.open_q())
 
@@ -406,20 +443,36 @@ class OrderQuerySet(OperatorScopedQuerySet):
         """Annotate ``deadline_day``: the deadline's day in Asia/Shanghai."""
         return self.annotate(deadline_day=_deadline_day())
 
+    def with_awaiting_verification(self, now=None):
+        """Annotate ``awaiting_verification`` (``awaiting_verification_q``) at ``now``."""
+        return self.annotate(
+            awaiting_verification=Case(
+                When(self.awaiting_verification_q(now), then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+
     def with_days_left(self, now=None):
         """Annotate ``days_left``: whole days from today to the deadline's day, Asia/Shanghai.
 
-        Negative when the deadline has passed (days overdue); ``None`` for orders that are not
-        open (drafts, withdrawn drafts, verified, escalated), for which a count of days means nothing. Computed by
-        the database so that a list can be sorted by it.
+        The one count of days left and days overdue. Negative when the order is overdue: minus
+        the days since it became overdue (``overdue_since``: the deadline's day, or the day its
+        report in time was returned after the deadline). An order awaiting verification past
+        its deadline has a negative count too, but is not overdue: the pages show its state.
+        ``None`` for orders that are not open (drafts, withdrawn drafts, verified, escalated),
+        for which a count of days means nothing. Computed by the database so that a list can
+        be sorted by it.
         """
-        today = timezone.localdate(now or timezone.now(), SHANGHAI)
-        days = ExpressionWrapper(
-            _deadline_day() - Value(today, output_field=DateField()),
-            output_field=DurationField(),
-        )
+        now = now or timezone.now()
+        today = timezone.localdate(now, SHANGHAI)
         return self.annotate(
-            days_left=Case(When(self.open_q(), then=days), default=None, output_field=DurationField())
+            days_left=Case(
+                When(self.overdue_q(now), then=_days_from(today, self.overdue_since(now))),
+                When(self.open_q(), then=_days_from(today, F("deadline"))),
+                default=None,
+                output_field=DurationField(),
+            )
         )
 
 
@@ -502,11 +555,29 @@ class RectificationOrder(WithdrawableDraft):
             return False
         return type(self).objects.overdue().filter(pk=self.pk).exists()
 
+    @property
+    def is_awaiting_verification(self) -> bool:
+        """Its report in time awaits verification (``OrderQuerySet.awaiting_verification_q``),
+        from the row's annotation when it has one, else asked of the database."""
+        if "awaiting_verification" in self.__dict__:
+            return self.__dict__["awaiting_verification"]
+        if self.pk is None or not self.is_open:
+            return False
+        return type(self).objects.filter(OrderQuerySet.awaiting_verification_q(), pk=self.pk).exists()
+
     def days_left_now(self, now=None) -> int | None:
-        """Whole days from today to the deadline's day in Asia/Shanghai; None when not open."""
-        if not self.is_open:
+        """``OrderQuerySet.with_days_left`` for this order (asked of the database); None when
+        not open."""
+        if self.pk is None or not self.is_open:
             return None
-        return (local_date(self.deadline) - timezone.localdate(now or timezone.now(), SHANGHAI)).days
+        value = (
+            type(self)
+            .objects.filter(pk=self.pk)
+            .with_days_left(now)
+            .values_list("days_left", flat=True)
+            .first()
+        )
+        return value.days if value is not None else None
 
 
 class DeadlineKind(models.TextChoices):

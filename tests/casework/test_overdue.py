@@ -388,3 +388,48 @@ def test_each_order_has_its_deadline_outcome(regulator, operator_a):
     # Late as soon as the deadline passes, not the next day.
     assert outcomes(at(2026, 12, 6, 0, 0))[no_report.pk] == "late"
     assert outcomes(at(2026, 12, 5, 23, 59, 59))[no_report.pk] == "not_due"
+
+
+# --- Days overdue: from the deadline, or from the return (DOMAIN.md "Overdue") ----------------
+
+
+def test_days_overdue_count_from_the_return_of_a_report_in_time(order, client, regulator, operator_a):
+    """Due 5 December; the report of the 4th is returned on the 9th: overdue from the 9th, so on
+    the 11th it is 2 days overdue (not 6), on every page; an order without a report, 6."""
+    from supervision.analytics.profiles import operator_profile
+    from supervision.briefings import figures
+    from supervision.core.models import Operator, Period
+
+    with time_machine.travel(at(2026, 11, 28, 11, 0), tick=False):
+        silent = make_order(regulator, operator_a)  # moved to the same deadline, never reported
+    RectificationOrder.objects.filter(pk=silent.pk).update(deadline=order.deadline)
+    report(order, operator_a, at(2026, 12, 4, 10, 0))
+    with time_machine.travel(at(2026, 12, 9, 15, 0), tick=False):
+        orders.return_report(order, user=regulator, comment="请补充培训记录")
+    with time_machine.travel(at(2026, 12, 9, 16, 0), tick=False):
+        order.refresh_from_db()
+        assert order.days_left_now() == 0
+        with translation.override("en"):
+            assert days_left(order) == "Overdue since today"
+
+    now = at(2026, 12, 11, 9, 0)
+    with time_machine.travel(now, tick=False):
+        order.refresh_from_db()
+        silent.refresh_from_db()
+        annotated = {o.pk: o.days_left.days for o in RectificationOrder.objects.with_days_left()}
+        assert annotated == {order.pk: -2, silent.pk: -6}
+        assert (order.days_left_now(), silent.days_left_now()) == (-2, -6)
+        with translation.override("en"):
+            assert days_left(order) == "2 days overdue"
+            assert days_left(silent) == "6 days overdue"
+
+        briefing = figures.build(Period.objects.for_month(2026, 11), now=now)
+        assert {o["id"]: o["days_overdue"] for o in briefing["overdue_orders"]} == {order.pk: 2, silent.pk: 6}
+
+        profile = operator_profile(Operator.objects.get(code="CMCC"), dt.date(2026, 11, 1), now=now)
+        assert {o.order.pk: o.days_overdue for o in profile["open_orders"]} == {order.pk: 2, silent.pk: 6}
+
+        client.force_login(regulator)
+        listed = client.get(reverse("control:orders"), {"overdue": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
+        rows = {row.record.pk: row.get_cell("days_left") for row in listed.context["table"].paginated_rows}
+        assert rows == {order.pk: "2 days overdue", silent.pk: "6 days overdue"}
