@@ -147,15 +147,23 @@ class OrderDeadlineRule(Rule):
     """Before an order's deadline, the day after it is missed, then weekly; to the operator
     (and to the case officer once it is missed). An extension moves every date."""
 
-    # Open orders, their deadline's day in Asia/Shanghai and whether they are overdue: the orders'
-    # own definitions (casework.models.OrderQuerySet), as on every page. After the deadline's day
-    # only an overdue order is reminded of ("missed"): one whose report came in on time awaits
-    # the administration's verification, and its operator gets no "deadline missed" mail.
+    # Open orders, their deadline's day in Asia/Shanghai, whether they are overdue and whether
+    # they await verification: the orders' own definitions (casework.models.OrderQuerySet), as on
+    # every page. An order whose report came in by the deadline and stands awaits the
+    # administration's verification: its operator is reminded of nothing, neither the deadline
+    # coming nor "deadline missed" (the order page shows no reminder to come). After the
+    # deadline's day only an overdue order is reminded of ("missed").
     @staticmethod
     def orders():
         from . import clock
 
-        return RectificationOrder.objects.open().with_deadline_day().with_overdue(clock.now())
+        now = clock.now()
+        return (
+            RectificationOrder.objects.open()
+            .with_deadline_day()
+            .with_overdue(now)
+            .with_awaiting_verification(now)
+        )
 
     def due(self, today, offsets, repeat):
         window = _window(today)
@@ -163,6 +171,8 @@ class OrderDeadlineRule(Rule):
         orders = self.orders().filter(deadline_day__gte=horizon_low).select_related("case_officer")
         people = _recipients_of({o.operator_id for o in orders})
         for order in orders:
+            if order.awaiting_verification:
+                continue
             due_date = order.deadline_day
             for day in window:
                 if not self.fires_on(day, due_date, offsets, repeat):
@@ -179,7 +189,7 @@ class OrderDeadlineRule(Rule):
     def still_due(self, object_key, on_date) -> bool:
         _kind, pk, deadline = object_key.split(":")
         order = self.orders().filter(pk=pk).first()
-        if not order or order.deadline_day.isoformat() != deadline:
+        if not order or order.deadline_day.isoformat() != deadline or order.awaiting_verification:
             return False
         return on_date <= order.deadline_day or order.overdue
 

@@ -123,10 +123,13 @@ def local_date(moment):
 
 
 def for_order(order, *, user) -> dict:
-    """The deadline reminders of an order: sent, and the next ones while it stays open."""
+    """The deadline reminders of an order: sent, and the next ones while it stays open. None is
+    upcoming while it awaits verification (its report came in by the deadline and stands): the
+    rule reminds it of nothing then, before the deadline or after (``OrderDeadlineRule``)."""
     from supervision.casework.models import OPEN_ORDER_STATES
 
-    due_date = local_date(order.deadline) if order.state in OPEN_ORDER_STATES else None
+    reminded = order.state in OPEN_ORDER_STATES and not order.is_awaiting_verification
+    due_date = local_date(order.deadline) if reminded else None
     return for_object(f"order:{order.pk}:", due_date, "order_deadline", user=user)
 
 

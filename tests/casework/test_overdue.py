@@ -433,3 +433,41 @@ def test_days_overdue_count_from_the_return_of_a_report_in_time(order, client, r
         listed = client.get(reverse("control:orders"), {"overdue": "yes"}, HTTP_ACCEPT_LANGUAGE="en")
         rows = {row.record.pk: row.get_cell("days_left") for row in listed.context["table"].paginated_rows}
         assert rows == {order.pk: "2 days overdue", silent.pk: "6 days overdue"}
+
+
+# --- Awaiting verification: no reminder to come (the page and the scan agree) ------------------
+
+
+def upcoming(order, user, moment) -> list[dt.date]:
+    from supervision.reminders import visibility
+
+    with time_machine.travel(moment, tick=False):
+        order.refresh_from_db()
+        return visibility.for_order(order, user=user)["upcoming"]
+
+
+def test_an_order_awaiting_verification_has_no_reminder_to_come(order, client, regulator, operator_a):
+    """Due 5 December: the report of 30 November awaits verification, so neither the "due
+    tomorrow" reminder of the 4th nor a "deadline missed" one is planned or sent; once the
+    report is returned (before the deadline) the reminders are planned again."""
+    assert upcoming(order, operator_a, at(2026, 11, 30, 9, 0))[:2] == [
+        dt.date(2026, 12, 4),
+        dt.date(2026, 12, 6),
+    ]
+    report(order, operator_a, at(2026, 11, 30, 10, 0))
+    assert upcoming(order, operator_a, at(2026, 12, 1, 9, 0)) == []
+    assert upcoming(order, regulator, at(2026, 12, 8, 9, 0)) == []
+    with time_machine.travel(at(2026, 12, 8, 9, 0), tick=False):
+        client.force_login(operator_a)
+        page = client.get(reverse("portal:order", args=[order.pk])).content.decode()
+        assert 'data-testid="upcoming"' not in page
+    assert order_reminders(dt.date(2026, 12, 4)) == []
+    assert order_reminders(dt.date(2026, 12, 6)) == []
+
+    with time_machine.travel(at(2026, 12, 2, 10, 0), tick=False):
+        order.refresh_from_db()
+        orders.return_report(order, user=regulator, comment="整改不到位")
+    assert upcoming(order, operator_a, at(2026, 12, 3, 9, 0))[:2] == [
+        dt.date(2026, 12, 4),
+        dt.date(2026, 12, 6),
+    ]
