@@ -278,7 +278,10 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
 class OpenOrder:
     order: RectificationOrder
     days_left: int  # negative: overdue by that many days
-    overdue: bool  # past its deadline (0 days left and overdue: the deadline passed earlier today)
+    overdue: bool  # past its deadline (0 days left and overdue: overdue since earlier today)
+    # Its report came in by the deadline and awaits verification: not overdue, and past the
+    # deadline the page shows that state, not a count of days.
+    awaiting_verification: bool = False
 
     @property
     def days_overdue(self) -> int:
@@ -312,8 +315,12 @@ def operator_profile(operator: Operator, month: dt.date, now: dt.datetime | None
     # Days left and overdue: the orders' own definitions (casework.models.OrderQuerySet).
     orders = RectificationOrder.objects.filter(operator=operator)
     open_orders = [
-        OpenOrder(o, o.days_left.days, o.overdue)
-        for o in orders.open().with_days_left(now).with_overdue(now).order_by("deadline", "pk")[:LIST_LIMIT]
+        OpenOrder(o, o.days_left.days, o.overdue, o.awaiting_verification)
+        for o in orders.open()
+        .with_days_left(now)
+        .with_overdue(now)
+        .with_awaiting_verification(now)
+        .order_by("deadline", "pk")[:LIST_LIMIT]
     ]
 
     return {

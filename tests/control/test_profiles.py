@@ -314,4 +314,34 @@ def test_an_order_due_earlier_today_is_overdue_without_a_day_count(client, regul
     )
     response = get(client, regulator, reverse("control:operator", args=["CTCC"]), month="2026-10")
     assert [(o.overdue, o.days_left) for o in response.context["open_orders"]] == [(True, 0)]
-    assert "deadline passed today" in response.content.decode()
+    assert "Overdue since today" in response.content.decode()
+
+
+def test_an_order_awaiting_verification_shows_its_state_not_negative_days(client, regulator, operator_a):
+    """Its report came in by the deadline (3 days ago) and awaits verification: not overdue, and
+    the page says so instead of "-3 days left"."""
+    from supervision.casework.models import RectificationReport
+
+    order = RectificationOrder.objects.create(
+        operator=Operator.objects.get(code="CMCC"),
+        title="整改通知",
+        requirements="限期整改",
+        severity="MAJOR",
+        deadline=NOW - dt.timedelta(days=3),
+        state=OrderState.REPORT_SUBMITTED,
+        issued_at=NOW - dt.timedelta(days=20),
+    )
+    RectificationReport.objects.create(
+        order=order, number=1, text="已整改", submitted_by=operator_a, submitted_at=NOW - dt.timedelta(days=4)
+    )
+    response = get(client, regulator, reverse("control:operator", args=["CMCC"]), month="2026-10")
+    [item] = response.context["open_orders"]
+    assert (item.overdue, item.awaiting_verification) == (False, True)
+    assert response.context["overdue_count"] == 0
+    page = response.content.decode()
+    assert 'data-testid="awaiting-verification">Awaiting verification<' in page
+    assert "-3 day" not in page and "table-danger" not in page
+    client.force_login(operator_a)
+    portal = client.get(reverse("portal:order", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="zh-hans")
+    days = portal.content.decode().split('data-testid="days-left">')[1].split("<")[0]
+    assert days == "待验收"
