@@ -35,7 +35,7 @@ def home(request):
     period = month_from_request(request)
     operators_in_order, card_rows = cards.indicator_cards(period.month)
     if request.GET.get("export") in FORMATS:
-        # The figures of the cards as a file: the same values, rounded once (analytics.rounding).
+        # The figures of the cards as a file: the same values, rounded once (core.rounding).
         exporter = TableExporter(_("indicators-%(month)s") % {"month": period.label})
         return exporter.response(cards.export_rows(period.month, card_rows), request.GET["export"])
     # Open and overdue: the orders' own definitions (casework.models.OrderQuerySet), as of ``now``.

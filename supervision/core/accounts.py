@@ -39,12 +39,30 @@ def has_two_step_login(user) -> bool:
     return user_has_device(user, confirmed=True)
 
 
-def second_step_needed(user) -> bool:
-    """A signed-in user who has not yet given a code: required for administration (by the
-    setting), and for anybody who has turned two-step log-in on."""
+# Whether the signed-in user had an authenticator when this session began (set at log-in), so
+# that the pages need not look the devices up on every request; the two-step pages check again.
+TWO_STEP_SESSION_KEY = "two_step_login_on"
+
+
+def remember_two_step_login(sender, request, user, **kwargs) -> None:
+    """On log-in (``user_logged_in``): note in the session whether a second step is owed."""
+    if request is not None and hasattr(request, "session"):
+        request.session[TWO_STEP_SESSION_KEY] = has_two_step_login(user)
+
+
+def second_step_page(request) -> str | None:
+    """Where a signed-in user who has not yet given a code must go, or None: the code page for
+    anybody who has turned two-step log-in on, the enrolment page for administration users who
+    must use it (by the setting) and have no authenticator yet."""
+    user = request.user
     if not user.is_authenticated or user.is_verified():
-        return False
-    return user.must_use_two_step_login or has_two_step_login(user)
+        return None
+    on = request.session.get(TWO_STEP_SESSION_KEY)
+    if on is None:  # a session from before the note was kept
+        on = request.session[TWO_STEP_SESSION_KEY] = has_two_step_login(user)
+    if on:
+        return "two_step_verify"
+    return "two_step_setup" if user.must_use_two_step_login else None
 
 
 def new_totp_key() -> str:

@@ -10,8 +10,10 @@ class CoreConfig(AppConfig):
     verbose_name = _("Reference data and people")
 
     def ready(self):
+        from django.contrib.auth.signals import user_logged_in
         from django.db.models.signals import pre_save
 
+        from .accounts import remember_two_step_login
         from .privacy import mask_instance
         from .text import printable_instance
 
@@ -20,6 +22,8 @@ class CoreConfig(AppConfig):
         pre_save.connect(printable_instance, dispatch_uid="core.text.printable_instance")
         # No full subscriber number is stored in any free text, whoever saves it (privacy.py).
         pre_save.connect(mask_instance, dispatch_uid="core.privacy.mask_instance")
+        # Whether the second step of the log-in is owed, noted once per session (accounts.py).
+        user_logged_in.connect(remember_two_step_login, dispatch_uid="core.accounts.two_step")
 
 
 class SupervisionAdminConfig(admin_apps.AdminConfig):

@@ -39,10 +39,10 @@ class TwoStepLoginMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        from .accounts import has_two_step_login, second_step_needed
+        from .accounts import second_step_page
 
-        if second_step_needed(request.user) and not self._exempt(request):
-            target = "two_step_verify" if has_two_step_login(request.user) else "two_step_setup"
+        target = second_step_page(request)
+        if target is not None and not self._exempt(request):
             return redirect(f"{reverse(target)}?{urlencode({'next': request.get_full_path()})}")
         return self.get_response(request)
 

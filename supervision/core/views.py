@@ -143,6 +143,10 @@ class CodeForm(forms.Form):
 def two_step_verify(request):
     """The second step: a code from the authenticator, or one recovery code."""
     if not accounts.has_two_step_login(request.user):
+        # The authenticator was removed (reset by a user administrator) since the log-in.
+        request.session[accounts.TWO_STEP_SESSION_KEY] = False
+        if not request.user.must_use_two_step_login:
+            return redirect(_next_url(request))
         return redirect(f"{reverse('two_step_setup')}?{urlencode({'next': _next_url(request)})}")
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
