@@ -29,7 +29,7 @@ from docx.shared import Cm, Pt, RGBColor
 from supervision.core.text import printable_copy
 
 from . import fonts
-from .content import Chart, Composition, Heading, Paragraph, Table
+from .content import Chart, Composition, Heading, Paragraph, Table, title
 
 # fontTools logs each step of subsetting a font at INFO, glyph lists included: pages per PDF.
 logging.getLogger("fontTools").setLevel(logging.WARNING)
@@ -385,3 +385,9 @@ def _pdf_body(pdf, composition: Composition, charts: dict[str, bytes], created) 
     text(f"抄送：{head.copy_to}。", size=14, indent=False, height=10)
     pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
     return bytes(pdf.output())
+
+
+def file_name(briefing, extension: str) -> str:
+    """The briefing's file name, as downloaded and attached: its number (or draft label) and title."""
+    prefix = briefing.document_no or f"草稿{briefing.period.label}-v{briefing.version}"
+    return f"{prefix} {title(briefing.period.label)}.{extension}"

@@ -19,6 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from supervision.core.models import Role, User
 from supervision.reminders import outbox
 
+from . import documents
 from .models import Briefing, BriefingDelivery
 
 TEMPLATE = "emails/briefings/circulated"
@@ -62,12 +63,9 @@ def _read(field) -> bytes:
 
 def build(occasion) -> EmailMultiAlternatives:
     """The mail of one occasion: to its manager, in the language active (theirs)."""
-    from . import documents
-    from .services import file_name
-
     briefing = Briefing.objects.select_related("period").get(pk=outbox.object_pk(occasion.object_key))
     recipient = occasion.recipient
-    docx_name = file_name(briefing, "docx")
+    docx_name = documents.file_name(briefing, "docx")
     context = {
         "briefing": briefing,
         "recipient": recipient,
@@ -76,7 +74,7 @@ def build(occasion) -> EmailMultiAlternatives:
     }
     message = outbox.render_message(TEMPLATE, context, recipient)
     message.attach(docx_name, _read(briefing.docx_file), documents.DOCX_TYPE)
-    message.attach(file_name(briefing, "pdf"), _read(briefing.pdf_file), documents.PDF_TYPE)
+    message.attach(documents.file_name(briefing, "pdf"), _read(briefing.pdf_file), documents.PDF_TYPE)
     return message
 
 

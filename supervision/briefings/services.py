@@ -22,7 +22,7 @@ from supervision.core.actions import Refused
 from supervision.core.models import SHANGHAI, DocumentSeries, Operator, Period
 from supervision.core.numbering import highest_on, next_number
 
-from . import charts, content, documents, figures
+from . import charts, content, documents, figures, mail
 from .models import Briefing, BriefingState
 
 TEXT_FIELDS = ("opening", "commentary", "requirements")
@@ -82,11 +82,6 @@ def render(briefing: Briefing, data: dict | None = None, kinds=("docx", "pdf")) 
     created = briefing.approved_at or timezone.now()
     makers = {"docx": documents.render_docx, "pdf": documents.render_pdf}
     return {kind: makers[kind](composition, images, created=created) for kind in kinds}
-
-
-def file_name(briefing: Briefing, extension: str) -> str:
-    prefix = briefing.document_no or f"草稿{briefing.period.label}-v{briefing.version}"
-    return f"{prefix} {content.title(briefing.period.label)}.{extension}"
 
 
 # --- Numbers -------------------------------------------------------------------------------------
@@ -166,8 +161,8 @@ def approve(briefing: Briefing, *, user, now: dt.datetime | None = None) -> Brie
     briefing.approved_by, briefing.approved_at = user, now
     files = render(briefing, briefing.figures)
     docx, pdf = files["docx"], files["pdf"]
-    briefing.docx_file.save(file_name(briefing, "docx"), ContentFile(docx), save=False)
-    briefing.pdf_file.save(file_name(briefing, "pdf"), ContentFile(pdf), save=False)
+    briefing.docx_file.save(documents.file_name(briefing, "docx"), ContentFile(docx), save=False)
+    briefing.pdf_file.save(documents.file_name(briefing, "pdf"), ContentFile(pdf), save=False)
     briefing.docx_sha256 = hashlib.sha256(docx).hexdigest()
     briefing.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     briefing._history_user = user
@@ -182,8 +177,6 @@ def circulate(briefing: Briefing, *, user) -> Briefing:
     The e-mails are recorded in the reminders' outbox in this transaction (``mail.queue``) and go
     out from the worker once it has committed.
     """
-    from . import mail
-
     _staff(user)
     briefing = _lock(briefing)
     _require(

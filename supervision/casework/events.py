@@ -16,6 +16,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
 from supervision.core.models import SHANGHAI
+from supervision.reminders import outbox
 
 from .models import (
     CaseEvent,
@@ -104,9 +105,9 @@ def _field_names(model, names) -> str:
 
 
 def _mail_label(code: str) -> str:
-    from .mail import MAILS  # the mail module imports this one
-
-    mail = MAILS.get(code)
+    # Every casework mail is registered with the outbox as "casework.<code>" (casework.mail,
+    # from AppConfig.ready): its label is read there.
+    mail = outbox.get(f"casework.{code}")
     return str(mail.label) if mail else code
 
 

@@ -28,8 +28,9 @@ from supervision.reminders import outbox
 
 from . import calendars
 from .models import ActionItem, AgendaItem, Attendee, Meeting
-from .services import CANCELLATION, INVITATION, UPDATE
 
+# The kinds of meeting mail (services queues them; each has its templates here).
+INVITATION, UPDATE, CANCELLATION = "invitation", "update", "cancellation"
 MINUTES = "minutes"
 LABELS = {
     INVITATION: _("Meeting invitation"),

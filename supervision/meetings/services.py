@@ -28,7 +28,8 @@ from django.utils.translation import gettext as _
 from supervision.core.actions import Refused
 from supervision.core.models import OPERATOR_ROLES, Operator, User
 
-from . import recurrence
+from . import mail, recurrence
+from .mail import CANCELLATION, INVITATION, UPDATE
 from .models import (
     ActionItem,
     ActionState,
@@ -45,8 +46,6 @@ from .models import (
 
 # Occurrences exist as rows this far ahead; the daily task extends the horizon.
 HORIZON_MONTHS = 6
-
-INVITATION, UPDATE, CANCELLATION = "invitation", "update", "cancellation"
 
 
 class MeetingRefused(Refused):
@@ -72,8 +71,6 @@ def _locked(meeting: Meeting) -> Meeting:
 
 def _queue_mail(meeting: Meeting, kind: str) -> None:
     """Record the mail in the reminders' outbox, in this transaction: sent once it commits."""
-    from . import mail  # the mail module imports this one
-
     mail.queue(meeting, kind)
 
 
