@@ -69,7 +69,10 @@ def _recipients_of(operator_ids) -> dict[int, list[User]]:
 
 
 class MonthlyReportRule(Rule):
-    """Before and after a monthly report's due day, to the operator's staff and managers."""
+    """Before and after a monthly report's due day, to the operator's staff and managers, until
+    the month has a counted report (``MonthlySubmission.objects.counted``, DOMAIN.md "Which
+    report counts"): a report the administration returned counts nowhere, so its operator is
+    reminded, and told it was returned, until a corrected version is certified."""
 
     def _period_keys(self, today):
         # The month that ends soonest, and the earlier months that may still be late.
@@ -81,10 +84,10 @@ class MonthlyReportRule(Rule):
 
     def due(self, today, offsets, repeat):
         periods = self._period_keys(today)
-        submitted = set(
-            MonthlySubmission.objects.filter(period__in=periods, submitted_at__isnull=False).values_list(
-                "operator_id", "period_id"
-            )
+        counted = set(
+            MonthlySubmission.objects.counted()
+            .filter(period__in=periods)
+            .values_list("operator_id", "period_id")
         )
         operators = list(Operator.objects.all())
         people = _recipients_of([o.pk for o in operators])
@@ -94,7 +97,7 @@ class MonthlyReportRule(Rule):
                 if not self.fires_on(day, due_date, offsets, repeat):
                     continue
                 for operator in operators:
-                    if (operator.pk, period.pk) in submitted:
+                    if (operator.pk, period.pk) in counted:
                         continue
                     for user in people.get(operator.pk, []):
                         yield Due(f"report:{operator.code}:{period.label}", user, day)
@@ -102,14 +105,19 @@ class MonthlyReportRule(Rule):
     def still_due(self, object_key, on_date) -> bool:
         _kind, code, label = object_key.split(":")
         year, month = Period.parse_label(label)
-        return not MonthlySubmission.objects.filter(
-            operator__code=code, period__month=dt.date(year, month, 1), submitted_at__isnull=False
-        ).exists()
+        return (
+            not MonthlySubmission.objects.counted()
+            .filter(operator__code=code, period__month=dt.date(year, month, 1))
+            .exists()
+        )
 
     def context(self, object_key):
         _kind, code, label = object_key.split(":")
         period = Period.objects.from_label(label)
-        return {"operator": Operator.objects.get(code=code), "period": period, "due_at": period.due_at}
+        operator = Operator.objects.get(code=code)
+        # The version the administration returned, when that is why the month has no report.
+        returned = MonthlySubmission.objects.returned().filter(operator=operator, period=period).first()
+        return {"operator": operator, "period": period, "due_at": period.due_at, "returned": returned}
 
 
 class LateReportsRule(Rule):

@@ -67,6 +67,44 @@ def test_a_submitted_report_stops_its_reminders(cbn_staff):
     assert len(mail.outbox) == 1
 
 
+def test_a_returned_report_is_chased_until_a_corrected_version_is_certified(cbn_staff, regulator, settings):
+    """A returned report counts nowhere (DOMAIN.md "Which report counts"): its operator is
+    reminded, told it was returned and why, until a corrected version is certified."""
+    settings.REPORT_DUE_DAYS_AFTER_MONTH_END = 0
+    cbn_staff.language = "en"
+    cbn_staff.save()
+    october = Period.objects.from_label("2026-10")
+
+    def report_mails(day):
+        with at(2026, 11, day):
+            return [
+                h for h in scan_and_send() if h.startswith("report_due") and h.endswith(f"2026-11-{day:02d}")
+            ]
+
+    with at(2026, 10, 30):
+        first = submissions.submit(submissions.create_version(cbn_staff.operator, october))
+    assert report_mails(1) == []
+    with at(2026, 11, 2, 10):
+        submissions.return_to_operator(first, user=regulator, comment="潍坊市数据与台账不符")
+    assert report_mails(3) == ["report_due/report:CBN:2026-10/2026-11-03"]
+    [returned] = [
+        m
+        for m in mail.outbox
+        if m.extra_headers["X-Supervision-Reminder"] == "report_due/report:CBN:2026-10/2026-11-03"
+    ]
+    assert (
+        returned.subject
+        == "Returned: the monthly porting report for 2026-10 must be corrected and submitted again"
+    )
+    assert "returned by the administration on 2026-11-02" in returned.body
+    assert "潍坊市数据与台账不符" in returned.body
+    with at(2026, 11, 4):
+        ids = [i for i in services.scan() if Occasion.objects.get(pk=i).rule == "report_due"]
+        submissions.submit(submissions.create_version(cbn_staff.operator, october))
+        assert {services.send(i) for i in ids} == {"dropped"}
+    assert report_mails(5) == []
+
+
 def test_an_occasion_recorded_before_the_report_arrived_is_dropped(cbn_staff):
     with at(2026, 10, 28):
         ids = services.scan()
