@@ -1,13 +1,16 @@
 """Who has reported: the completeness and timeliness of monthly reports, operator × month.
 
-One aggregate query for the whole matrix; the dashboard's completeness indicator and the
-reminders read the same function.
+Which report counts is the model's one rule (``MonthlySubmission.objects.counted``, DOMAIN.md
+"Which report counts"), as for 报送完整率 / 按时报送率: a month is received when it has a
+counted report (accepted, or on time / late by its first certified version), returned when its
+latest certified version was returned, missing (or not yet due) otherwise. Three queries for the
+whole matrix; the reporting page, the operator page, the briefing and the reminders read it.
 """
 
 import datetime as dt
 from dataclasses import dataclass
 
-from django.db.models import Max, Min, Q
+from django.db.models import Min
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -56,31 +59,33 @@ class Cell:
 def matrix(periods: list[Period], operators: list[Operator], now: dt.datetime | None = None) -> dict:
     """``{(operator_id, period_id): Cell}`` for every operator and period given."""
     now = now or timezone.now()
-    rows = (
-        MonthlySubmission.objects.filter(
-            period__in=periods, operator__in=operators, submitted_at__isnull=False
-        )
+    versions = MonthlySubmission.objects.filter(period__in=periods, operator__in=operators)
+    first = {
+        (r["operator_id"], r["period_id"]): r["first"]
+        for r in versions.filter(submitted_at__isnull=False)
         .values("operator_id", "period_id")
-        .annotate(
-            first=Min("submitted_at"),
-            live_id=Max("pk", filter=~Q(state=SubmissionState.SUPERSEDED)),
-            live_state=Max("state", filter=~Q(state=SubmissionState.SUPERSEDED)),
-        )
-    )
-    found = {(r["operator_id"], r["period_id"]): r for r in rows}
+        .annotate(first=Min("submitted_at"))
+        .order_by()
+    }
+    latest = {
+        (operator_id, period_id): (pk, state)
+        for query in (versions.counted(), versions.returned())
+        for operator_id, period_id, pk, state in query.values_list("operator_id", "period_id", "pk", "state")
+    }
     cells = {}
     for period in periods:
         for operator in operators:
-            row = found.get((operator.pk, period.pk))
-            if row is None:
+            key = (operator.pk, period.pk)
+            if key not in latest:
                 status = Status.MISSING if now > period.late_after else Status.NOT_DUE
-                cells[(operator.pk, period.pk)] = Cell(operator, period, status)
+                cells[key] = Cell(operator, period, status)
                 continue
-            if row["live_state"] == SubmissionState.ACCEPTED:
+            pk, state = latest[key]
+            if state == SubmissionState.ACCEPTED:
                 status = Status.ACCEPTED
-            elif row["live_state"] == SubmissionState.RETURNED:
+            elif state == SubmissionState.RETURNED:
                 status = Status.RETURNED
             else:
-                status = Status.ON_TIME if row["first"] <= period.late_after else Status.LATE
-            cells[(operator.pk, period.pk)] = Cell(operator, period, status, row["live_id"], row["first"])
+                status = Status.ON_TIME if first[key] <= period.late_after else Status.LATE
+            cells[key] = Cell(operator, period, status, pk, first[key])
     return cells
