@@ -82,9 +82,9 @@ def test_home_page_defaults_to_the_last_complete_month(client, regulator, db):
     assert response.context["period"].label == f"{last_month:%Y-%m}"
 
 
-def test_unknown_month_is_a_404(client, regulator, db):
+def test_an_impossible_month_is_a_400(client, regulator, db):
     client.force_login(regulator)
-    assert client.get(reverse("control:home") + "?month=2026-13").status_code == 404
+    assert client.get(reverse("control:home") + "?month=2026-13").status_code == 400
 
 
 def test_home_query_count_does_not_grow_with_the_ledger(client, regulator, three_months):
