@@ -20,6 +20,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from . import privacy
+
 
 @dataclass(frozen=True)
 class AllowedType:
@@ -76,7 +78,9 @@ def accept_attribute() -> str:
 
 
 def _base_name(name: str) -> str:
-    return (name or "").replace("\\", "/").rsplit("/", 1)[-1].strip()
+    # A file named after a subscriber ("13912345678投诉.xlsx") is shown, stored and quoted with
+    # the number masked (FORMATS.md §2, "Privacy"): the name is text the user wrote.
+    return privacy.mask_text((name or "").replace("\\", "/").rsplit("/", 1)[-1].strip())
 
 
 # --- Where uploaded files are kept, and under which name they are shown ---------------------

@@ -64,8 +64,11 @@ class Check:
         """The problem this check raises at one place of the file.
 
         A message that quotes a value quotes it with its mobile numbers masked: what a user
-        wrote is repeated back, never a full subscriber number (FORMATS.md §2, "Privacy").
+        wrote is repeated back, never a full subscriber number (FORMATS.md §2, "Privacy"). So
+        is the column's header, which the user wrote too (an unknown column "联系电话139…").
         """
+        if column is not None:
+            column = privacy.mask_text(str(column))
         if value is not None:
             value = _shorten(privacy.mask_text(str(value)))
         params = {name: privacy.mask_for_message(v) for name, v in params.items()}
