@@ -13,7 +13,9 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from supervision.core import access
 from supervision.core.actions import attempt, form_errors, post_action  # noqa: F401 — the faces use them from here
+from supervision.core.models import PersonalDataUse
 
 from . import comments, documents
 from .forms import CommentForm
@@ -26,6 +28,20 @@ CASES = {"finding": InspectionFinding, "order": RectificationOrder, "interview":
 def files_with_uploader():
     """Each file names who uploaded it: fetched with the files, in one query whatever their number."""
     return Prefetch("files", queryset=CaseFile.objects.select_related("uploaded_by"))
+
+
+def record_order_document(user, order: RectificationOrder, fmt: str) -> None:
+    """An order's document quotes each complaint it cites (its number and text): its download is
+    recorded in the personal-data access log (``core.access``) when it cites any."""
+    cited = order.complaints.count()
+    if cited:
+        access.record(
+            user,
+            PersonalDataUse.ORDER_DOCUMENT,
+            filters={"operator": order.operator.code, "format": fmt},
+            rows=cited,
+            object_id=order.pk,
+        )
 
 
 def download(data: bytes, name: str, content_type: str = documents.DOCX_TYPE) -> HttpResponse:

@@ -520,7 +520,11 @@ def _document_response(request, data: bytes, stem: str):
 def order_document(request, pk):
     order = _order(request, pk)
     stem = f"整改通知书-{order.document_no or _('draft')}"
-    return _document_response(request, documents.order_document(order), stem)
+    response = _document_response(request, documents.order_document(order), stem)
+    presentation.record_order_document(
+        request.user, order, "pdf" if request.GET.get("format") == "pdf" else "docx"
+    )
+    return response
 
 
 # --- Interviews -----------------------------------------------------------------------------

@@ -23,7 +23,16 @@ from supervision.casework.models import (
     RectificationOrder,
     Severity,
 )
-from supervision.core.models import City, Operator, Period, ViolationCategory
+from supervision.core.models import (
+    SHANGHAI,
+    City,
+    Operator,
+    Period,
+    PersonalDataAccess,
+    PersonalDataUse,
+    User,
+    ViolationCategory,
+)
 from supervision.reporting.models import Channel, ComplaintRecord, ComplaintStatus
 
 ALL = _("All")
@@ -258,3 +267,67 @@ class OrderFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, _name, value):
         # The one rule, defined on the orders' queryset (casework.models.OrderQuerySet).
         return queryset.overdue() if value == "yes" else queryset.not_overdue()
+
+
+# --- Personal-data access log ---------------------------------------------------------------
+
+
+class UserChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return f"{obj} ({obj.username})"
+
+
+class UserFilter(django_filters.ModelChoiceFilter):
+    """A user by id (``?user=12``), shown as ``王科长 (wangkz)``."""
+
+    field_class = UserChoiceField
+
+
+class DayField(forms.DateField):
+    """A day the desk can speak of (years ``Period.FIRST_YEAR``–``LAST_YEAR``): ``0001-01-01``
+    is a typing error, and its midnight in Shandong is no instant a database can compare."""
+
+    def to_python(self, value):
+        day = super().to_python(value)
+        if day is not None and not Period.FIRST_YEAR <= day.year <= Period.LAST_YEAR:
+            raise forms.ValidationError(
+                _("Choose a day between %(first)s and %(last)s."),
+                code="invalid",
+                params={"first": Period.FIRST_YEAR, "last": Period.LAST_YEAR},
+            )
+        return day
+
+
+class DayFilter(django_filters.DateFilter):
+    field_class = DayField
+
+
+class AccessFilter(django_filters.FilterSet):
+    """Who saw personal data: by user, by what, by days (Asia/Shanghai, both days included)."""
+
+    user = UserFilter(
+        label=_("User"),
+        field_name="user",
+        queryset=User.objects.order_by("operator__sort_order", "username"),
+        empty_label=ALL,
+    )
+    what = django_filters.ChoiceFilter(
+        label=_("What was seen"), choices=PersonalDataUse.choices, empty_label=ALL
+    )
+    date_from = DayFilter(label=_("Accessed from"), method="filter_from", widget=_date_input())
+    date_to = DayFilter(label=_("Accessed until"), method="filter_to", widget=_date_input())
+
+    class Meta:
+        model = PersonalDataAccess
+        fields: list[str] = []
+
+    def filter_from(self, queryset, _name, value):
+        return queryset.filter(at__gte=_day_start(value))
+
+    def filter_to(self, queryset, _name, value):
+        return queryset.filter(at__lt=_day_start(value + dt.timedelta(days=1)))
+
+
+def _day_start(day: dt.date) -> dt.datetime:
+    # The log is read by the day in Shandong: a day starts at midnight in Asia/Shanghai.
+    return dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI)

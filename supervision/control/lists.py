@@ -1,9 +1,11 @@
-"""The dashboard's lists: complaints, inspection findings, rectification orders.
+"""The dashboard's lists: complaints, inspection findings, rectification orders, and for user
+administrators the log of who saw personal data.
 
 Each list is a FilterSet, a Table and an Exporter over one queryset. The URL carries the whole
 state (filters, ``sort``, ``page``), so a link sent to a colleague shows the same rows; adding
 ``export=csv`` or ``export=xlsx`` to it downloads every row the list holds (all pages), in the
-order of the screen.
+order of the screen. A list of complaints records each download in the personal-data access
+log (``core.access``), as the complaint's page records each opening.
 """
 
 from collections.abc import Callable
@@ -20,9 +22,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
 
 from supervision.casework.models import InspectionFinding, RectificationOrder
+from supervision.core import access
 from supervision.core.exports import FORMATS, Exporter
-from supervision.core.models import City, ViolationCategory
-from supervision.core.permissions import regulator_required
+from supervision.core.models import City, PersonalDataAccess, PersonalDataUse, ViolationCategory
+from supervision.core.permissions import regulator_required, user_administrator_required
 from supervision.reporting.models import (
     Channel,
     ComplaintRecord,
@@ -43,6 +46,10 @@ class ListPage:
     table: type
     exporter: Exporter
     count_text: Callable[[int], str]
+    # What a download of the list counts as in the personal-data access log; None: not logged.
+    personal_data: PersonalDataUse | None = None
+    # Free-text filters: the log keeps that one was used, never its words.
+    text_filters: tuple[str, ...] = ("q",)
 
 
 def render_list(request, page: ListPage, queryset: QuerySet):
@@ -64,6 +71,14 @@ def render_list(request, page: ListPage, queryset: QuerySet):
     if export in FORMATS and valid:
         # The Table served only to turn ``sort`` into the screen's ORDER BY: no row of it is
         # built for a download, which streams every filtered row from ``values_list``.
+        if page.personal_data:
+            access.record(
+                request.user,
+                page.personal_data,
+                filters=access.query_filters(request.GET, filterset.form.fields, texts=page.text_filters)
+                | {"format": export},
+                rows=rows.count(),
+            )
         return page.exporter.response(table.data.data, export)
 
     try:
@@ -119,6 +134,7 @@ COMPLAINTS = ListPage(
         ngettext("%(count)s complaint matches the filters.", "%(count)s complaints match the filters.", n)
         % {"count": number_format(n, force_grouping=True)}
     ),
+    personal_data=PersonalDataUse.COMPLAINT_EXPORT,
 )
 
 
@@ -139,6 +155,13 @@ _REVISION_CHOICES = {"channel": Channel, "status": ComplaintStatus, "satisfactio
 def complaint_detail(request, pk):
     complaint = get_object_or_404(
         complaint_queryset(request.user).select_related("first_upload__uploaded_by"), pk=pk
+    )
+    access.record(
+        request.user,
+        PersonalDataUse.COMPLAINT_DETAIL,
+        filters={"operator": complaint.operator.code},
+        rows=1,
+        object_id=complaint.pk,
     )
     revisions = complaint.revisions.select_related("upload__uploaded_by")
     # Revisions name cities and categories by their codes, as the ledger files do.
@@ -235,3 +258,25 @@ def orders(request):
         .with_overdue()
     )
     return render_list(request, ORDERS, queryset)
+
+
+# --- Personal-data access log ---------------------------------------------------------------
+
+ACCESS_LOG = ListPage(
+    title=_("Personal data access log"),
+    template="control/access_log.html",
+    filterset=filters.AccessFilter,
+    table=tables.AccessTable,
+    exporter=tables.access_exporter,
+    count_text=lambda n: (
+        ngettext("%(count)s access matches the filters.", "%(count)s accesses match the filters.", n)
+        % {"count": number_format(n, force_grouping=True)}
+    ),
+)
+
+
+@user_administrator_required
+def access_log(request):
+    """Who saw personal data (``core.access``), newest first: for user administrators alone."""
+    queryset = PersonalDataAccess.objects.select_related("user__operator")
+    return render_list(request, ACCESS_LOG, queryset)

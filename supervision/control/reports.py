@@ -118,7 +118,7 @@ def submission_return(request, pk):
 @regulator_required
 def submission_file(request, pk, file_pk):
     submission = _get_submission(request, pk)
-    return file_response(get_object_or_404(submission.files, pk=file_pk))
+    return file_response(get_object_or_404(submission.files, pk=file_pk), user=request.user)
 
 
 @regulator_required

@@ -5,6 +5,8 @@ from ``values_list`` (``supervision.core.exports``). The two list the same colum
 added to one belongs in the other.
 """
 
+import json
+
 import django_tables2 as tables
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
@@ -22,6 +24,7 @@ from supervision.casework.models import (
 )
 from supervision.casework.orders import days_left_text
 from supervision.core.exports import Column, Exporter, field_header, yes_no
+from supervision.core.models import PersonalDataAccess, PersonalDataUse, User
 from supervision.reporting.models import Channel, ComplaintRecord, ComplaintStatus, Satisfaction
 
 PER_PAGE = 50
@@ -220,5 +223,82 @@ order_exporter = Exporter(
             "days_left",
             value=lambda delta: delta.days if delta is not None else None,
         ),
+    ],
+)
+
+
+# --- Personal-data access log ---------------------------------------------------------------
+
+# Where each use of personal data points to: the page of the object the log names.
+_ACCESS_LINKS = {
+    PersonalDataUse.COMPLAINT_DETAIL: "control:complaint",
+    PersonalDataUse.LEDGER_FILE: "control:submission",
+    PersonalDataUse.ORDER_DOCUMENT: "control:order",
+}
+
+
+def filters_text(filters: dict) -> str:
+    """``operator=CMCC, CUCC · month=2026-10 · q=(a text search)``: the query values a log row keeps."""
+    parts = []
+    for name, value in filters.items():
+        if value is True:
+            shown = _("(a text search)")
+        elif isinstance(value, list):
+            shown = ", ".join(str(v) for v in value)
+        else:
+            shown = str(value)
+        parts.append(f"{name}={shown}")
+    return " · ".join(parts)
+
+
+class AccessTable(ListTable):
+    at = tables.DateTimeColumn(format="Y-m-d H:i:s", verbose_name=field_header(PersonalDataAccess, "at"))
+    user = tables.Column(verbose_name=field_header(PersonalDataAccess, "user"), order_by=("user__username",))
+    organisation = tables.Column(
+        verbose_name=_("Organisation"),
+        accessor="user__operator__short_name",
+        default=_("The administration"),
+        orderable=False,
+    )
+    what = tables.Column(verbose_name=field_header(PersonalDataAccess, "what"))
+    object_id = tables.Column(
+        verbose_name=field_header(PersonalDataAccess, "object_id"),
+        orderable=False,
+        linkify=lambda record: (
+            reverse(_ACCESS_LINKS[record.what], args=[record.object_id])
+            if record.object_id and record.what in _ACCESS_LINKS
+            else None
+        ),
+    )
+    filters = tables.Column(verbose_name=field_header(PersonalDataAccess, "filters"), orderable=False)
+    rows = tables.Column(verbose_name=field_header(PersonalDataAccess, "rows"))
+
+    class Meta(ListTable.Meta):
+        model = PersonalDataAccess
+        fields = ()
+        empty_text = _("Nobody saw personal data with these filters. Widen the dates or clear a filter.")
+
+    def render_user(self, value):
+        return f"{value} ({value.username})"
+
+    def render_filters(self, value):
+        return filters_text(value)
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False, sort_keys=True) if value else ""
+
+
+access_exporter = Exporter(
+    _("personal-data-access-log"),
+    [
+        Column(field_header(PersonalDataAccess, "at"), "at"),
+        Column(_("User name"), "user__username"),
+        Column(field_header(User, "full_name"), "user__full_name"),
+        Column(_("Operator"), "user__operator__code"),
+        Column(field_header(PersonalDataAccess, "what"), "what", choices=PersonalDataUse),
+        Column(field_header(PersonalDataAccess, "object_id"), "object_id"),
+        Column(field_header(PersonalDataAccess, "filters"), "filters", value=_json),
+        Column(field_header(PersonalDataAccess, "rows"), "rows"),
     ],
 )

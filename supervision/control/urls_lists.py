@@ -12,4 +12,5 @@ urlpatterns = [
     path("complaints/<int:pk>/", lists.complaint_detail, name="complaint"),
     path("findings/", lists.findings, name="findings"),
     path("orders/", lists.orders, name="orders"),
+    path("access-log/", lists.access_log, name="access_log"),
 ]

@@ -21,6 +21,12 @@ def navigation(request):
     here = request.path
     items = []
     if user.is_regulator:
+        more = [
+            _entry(_("Mail"), "control:mail_log", here),
+            _entry(_("Task forces"), "control:task_forces", here),
+        ]
+        if user.is_user_administrator:
+            more.append(_entry(_("Personal data access log"), "control:access_log", here))
         items = [
             _entry(_("Overview"), "control:home", here),
             _group(
@@ -45,13 +51,7 @@ def navigation(request):
             ),
             _entry(_("Meetings"), "control:meetings", here),
             _entry(_("Briefings"), "control:briefings", here),
-            _group(
-                _("More"),
-                [
-                    _entry(_("Mail"), "control:mail_log", here),
-                    _entry(_("Task forces"), "control:task_forces", here),
-                ],
-            ),
+            _group(_("More"), more),
         ]
         if user.is_staff or user.is_user_administrator:
             items.append({"label": _("Administration"), "url": reverse("admin:index"), "active": False})
@@ -83,5 +83,11 @@ def navigation(request):
                 ],
             ),
             _entry(_("Task force"), "portal:task_force", here),
+        ]
+    elif user.is_user_administrator:
+        # A user administrator without a role (a superuser made on the command line).
+        items = [
+            _entry(_("Personal data access log"), "control:access_log", here),
+            {"label": _("Administration"), "url": reverse("admin:index"), "active": False},
         ]
     return {"nav_items": items}

@@ -384,3 +384,39 @@ class RecoveryCode(models.Model):
 
     def __str__(self) -> str:
         return f"{self.device.user} #{self.pk}"
+
+
+class PersonalDataUse(models.TextChoices):
+    """What a user did that showed subscribers' personal data (``core.access``)."""
+
+    COMPLAINT_DETAIL = "complaint_detail", _("Opened a complaint")
+    COMPLAINT_EXPORT = "complaint_export", _("Downloaded the complaint ledger")
+    LEDGER_FILE = "ledger_file", _("Downloaded a report's ledger file")
+    ORDER_DOCUMENT = "order_document", _("Downloaded a rectification order citing complaints")
+
+
+class PersonalDataAccess(models.Model):
+    """One look at complaints' personal data (masked numbers, complaint and resolution texts):
+    who, when, what, with which filters and how many complaints. Written by ``core.access.record``
+    only, never changed; the personal data itself is never copied here."""
+
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, related_name="personal_data_accesses", verbose_name=_("user")
+    )
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    what = models.CharField(_("what"), max_length=30, choices=PersonalDataUse.choices)
+    filters = models.JSONField(_("filters"), default=dict, blank=True)
+    rows = models.PositiveIntegerField(_("complaints"))
+    object_id = models.PositiveBigIntegerField(_("object"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("personal data access")
+        verbose_name_plural = _("personal data accesses")
+        indexes = [
+            models.Index(fields=["at"], name="personal_data_access_at"),
+            models.Index(fields=["user", "at"], name="personal_data_access_user_at"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.get_what_display()} {self.at:%Y-%m-%d %H:%M}"

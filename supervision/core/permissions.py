@@ -49,3 +49,9 @@ def operator_required(view):
 def operator_manager_required(view):
     """An operator's manager: certifies submissions, is addressed by interviews."""
     return _role_required(lambda u: u.is_operator_manager)(view)
+
+
+def user_administrator_required(view):
+    """The administration's user administrators (``User.is_user_administrator``), whatever their
+    role; never an operator's user, even one given the right by mistake."""
+    return _role_required(lambda u: u.is_user_administrator and not u.is_operator_user)(view)

@@ -259,7 +259,9 @@ def order_report(request, pk):
 @operator_required
 def order_document(request, pk):
     order = _order(request, pk)
-    return presentation.download(documents.order_document(order), f"整改通知书-{order.document_no}.docx")
+    response = presentation.download(documents.order_document(order), f"整改通知书-{order.document_no}.docx")
+    presentation.record_order_document(request.user, order, "docx")
+    return response
 
 
 # --- Interviews -----------------------------------------------------------------------------

@@ -204,7 +204,7 @@ def submission_receipt(request, pk):
 @operator_required
 def submission_file(request, pk, file_pk):
     submission = get_object_or_404(MonthlySubmission.objects.visible_to(request.user), pk=pk)
-    return file_response(get_object_or_404(submission.files, pk=file_pk))
+    return file_response(get_object_or_404(submission.files, pk=file_pk), user=request.user)
 
 
 @operator_required

@@ -14,7 +14,9 @@ import io
 from decimal import Decimal
 
 import xlsxwriter
+from python_calamine import CalamineWorkbook
 
+from .ingest import inspections as inspections_template
 from .ingest import ledger as ledger_template
 from .ingest import monthly as monthly_template
 
@@ -22,7 +24,13 @@ from .ingest import monthly as monthly_template
 KEPT_SUFFIX = "-masked.xlsx"
 
 # Where a template column's value sits in a validated record, when not under the column's field.
-_RECORD_KEYS = {"city": "city_code", "category": "category_code", "msisdn": "msisdn_masked"}
+_RECORD_KEYS = {
+    "city": "city_code",
+    "category": "category_code",
+    "msisdn": "msisdn_masked",
+    "operator": "operator_code",
+    "clause": "clause_code",
+}
 
 
 def kept_name(kind: str) -> str:
@@ -77,6 +85,13 @@ def _workbook(columns, rows: list[dict]) -> bytes:
     return buffer.getvalue()
 
 
+def row_count(handle) -> int:
+    """The data rows of a kept file (its header row left out), read from the sheet's extent:
+    what a download of it shows, counted for the personal-data access log."""
+    workbook = CalamineWorkbook.from_filelike(handle)
+    return max(workbook.get_sheet_by_index(0).height - 1, 0)
+
+
 def ledger_workbook(records: list[dict]) -> bytes:
     """The accepted complaints as a ledger with the template's headers; numbers masked."""
     return _workbook(ledger_template.COLUMNS, records)
@@ -85,3 +100,8 @@ def ledger_workbook(records: list[dict]) -> bytes:
 def monthly_workbook(rows: list[dict]) -> bytes:
     """The accepted city rows as a monthly report with the template's headers."""
     return _workbook(monthly_template.COLUMNS, rows)
+
+
+def inspections_workbook(records: list[dict]) -> bytes:
+    """The checked visits of an inspection batch with the template's headers; numbers masked."""
+    return _workbook(inspections_template.COLUMNS, records)

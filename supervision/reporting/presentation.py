@@ -10,8 +10,11 @@ from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
+from supervision.core import access
+from supervision.core.models import PersonalDataUse
+
 from .ingest import Problem
-from .models import CityFigures, MonthlySubmission
+from .models import CityFigures, MonthlySubmission, UploadKind
 
 # The figures shown in tables, in the order of the template.
 FIGURE_FIELDS = [
@@ -106,13 +109,30 @@ def compare_context(visible, pk, other_pk) -> dict:
     }
 
 
-def file_response(submission_file):
-    """A kept file of a submission, served as an attachment (never inline) to a user already
+def file_response(submission_file, *, user):
+    """A kept file of a submission, served as an attachment (never inline) to ``user``, already
     checked: the masked re-export of the accepted rows (``kept``), never the raw upload; a file
-    that was not (or could not be) kept is a 404."""
-    from .kept import is_kept
+    that was not (or could not be) kept is a 404. A ledger file holds complaints' personal
+    data: its download is recorded in the access log (``core.access``) with its row count."""
+    from .kept import is_kept, row_count
 
     if not submission_file.file or not is_kept(submission_file.file.name):
         raise Http404
+    if submission_file.kind == UploadKind.LEDGER:
+        submission = submission_file.submission
+        with submission_file.file.open("rb") as handle:
+            rows = row_count(handle)
+        access.record(
+            user,
+            PersonalDataUse.LEDGER_FILE,
+            filters={
+                "operator": submission.operator.code,
+                "month": submission.period.label,
+                "version": submission.version,
+                "file": submission_file.pk,
+            },
+            rows=rows,
+            object_id=submission.pk,
+        )
     stem = os.path.splitext(submission_file.name)[0] or submission_file.kind
     return FileResponse(submission_file.file.open("rb"), as_attachment=True, filename=f"{stem}.xlsx")
