@@ -49,6 +49,8 @@ from supervision.casework.models import (
     InterviewState,
     OrderState,
     RectificationOrder,
+    RectificationReport,
+    ReportDecision,
     Severity,
 )
 from supervision.core.models import (
@@ -424,6 +426,15 @@ FINDING_DESCRIPTIONS = {
     ],
 }
 CLAUSE_WEIGHTS = {"BL2": 0.35, "BL1": 0.20, "BL3": 0.20, "BL4": 0.15, "BL5": 0.05, "BL6": 0.05}
+# The rectification reports of the demo's orders and the administration's decisions on them.
+ORDER_REPORT_TEXT = (
+    "我公司收到整改通知书后立即成立整改工作组，针对{code}“{name}”问题，对涉及的营业厅、客服热线和合作渠道"
+    "逐一排查并停止相关行为；对相关责任人员给予通报批评和绩效扣减，开展携号转网服务规范专项培训；"
+    "对受影响用户逐一回访，诉求均已妥善解决。详见附件整改报告。"
+)
+ORDER_REPORT_RETURNED = "整改报告未附培训签到记录和用户回访明细，部分营业厅排查情况未说明，请补充后重新报送。"
+ORDER_REPORT_VERIFIED = "经复查，整改措施落实到位，予以验收。"
+
 THIRD_PARTY_AGENCIES = ["山东信通第三方测评中心", "齐鲁通信用户体验测评中心", "泰山信息服务质量评测所"]
 
 SURNAMES = "王李张刘陈杨赵黄周吴徐孙马朱胡郭何高林郑梁宋谢韩唐冯于董萧程曹袁邓许傅沈曾彭吕"
@@ -1325,8 +1336,38 @@ class DemoSeeder:
             ]
         )
         self.order_history(orders, specs)
+        self.order_reports(orders, specs)
         self.result.counts["orders"] = len(orders)
         return orders
+
+    def order_reports(self, orders, specs) -> None:
+        """The rectification reports behind the states, dated as the trail: each report submitted,
+        and the administration's decision on it (returned or verified) when the trail has one.
+        Overdue and the 整改按期完成率 read them: a report in time is awaiting verification (or
+        on time once verified), never overdue."""
+        reports = []
+        for order, spec in zip(orders, specs, strict=True):
+            category = self.categories[spec["clause"]]
+            pending, number = None, 0
+            for state, when in spec["trail"]:
+                if state == OrderState.REPORT_SUBMITTED:
+                    number += 1
+                    pending = RectificationReport(
+                        order=order,
+                        number=number,
+                        text=ORDER_REPORT_TEXT.format(code=category.code, name=category.name_zh),
+                        submitted_by=self.operator_user(spec["op"]),
+                        submitted_at=when,
+                    )
+                    reports.append(pending)
+                elif state in (OrderState.RETURNED, OrderState.VERIFIED) and pending is not None:
+                    returned = state == OrderState.RETURNED
+                    pending.decision = ReportDecision.RETURNED if returned else ReportDecision.VERIFIED
+                    pending.decided_by = self.staff
+                    pending.decided_at = when
+                    pending.comment = ORDER_REPORT_RETURNED if returned else ORDER_REPORT_VERIFIED
+                    pending = None
+        RectificationReport.objects.bulk_create(reports)
 
     def order_trail(self, spec) -> list[tuple[str, dt.datetime]]:
         """(state, when) from the draft to the present state; never later than now."""
@@ -1462,9 +1503,10 @@ class DemoSeeder:
             notice.created_at = min(notice.created_at, self.now)
         InterviewNotice.objects.bulk_update(notices, ["created_at"])
         by_state = {}
+        overdue = set(RectificationOrder.objects.overdue(self.now).values_list("pk", flat=True))
         for order in orders:
             by_state.setdefault(order.state, order)
-            if order.is_overdue:
+            if order.pk in overdue:
                 by_state["overdue"] = order
         through = InterviewNotice.orders.through
         through.objects.bulk_create(

@@ -89,6 +89,50 @@ def test_existing_accounts_are_left_alone(db):
     assert User.objects.get(username="leader").check_password(demo.DEMO_PASSWORD)
 
 
+def test_demo_orders_with_a_report_in_time_are_never_overdue(db, clock, client):
+    """The reports behind the demo's orders are there, dated as the states: an order verified or
+    awaiting verification is not overdue, nor late in the 整改按期完成率, at the seeding or
+    days later; the home page lists the one order overdue without a report."""
+    from supervision.casework.models import DeadlineOutcome, RectificationReport
+
+    call_command("seed_demo", "--complaints", "0", stdout=io.StringIO())
+    seeded_at = timezone.now()
+    reports = list(RectificationReport.objects.select_related("order"))
+    assert {r.order.state for r in reports} == {
+        OrderState.VERIFIED,
+        OrderState.REPORT_SUBMITTED,
+        OrderState.RETURNED,
+    }
+    for report in reports:
+        assert report.order.issued_at < report.submitted_at <= seeded_at
+        assert report.decided_at is None or report.submitted_at < report.decided_at <= seeded_at
+    # The order's state is its last report's decision.
+    decisions = {"verified": "verified", "report_submitted": "pending", "returned": "returned"}
+    for order in RectificationOrder.objects.filter(state__in=decisions):
+        assert order.reports.order_by("-number").first().decision == decisions[order.state], order.title
+
+    # At the seeding, and four days on (the submitted report's deadline, 3 days away, has passed).
+    for now in (seeded_at, seeded_at + dt.timedelta(days=4)):
+        orders = list(RectificationOrder.objects.with_overdue(now).with_deadline_outcome(now))
+        for order in orders:
+            if order.state in (OrderState.VERIFIED, OrderState.REPORT_SUBMITTED):
+                assert not order.overdue, (now, order.title)
+            if order.state == OrderState.VERIFIED:  # on time exactly when its report was in time
+                in_time = order.reports.get(decision="verified").submitted_at <= order.deadline
+                assert (order.outcome == DeadlineOutcome.ON_TIME) is in_time, order.title
+        overdue = [o for o in orders if o.overdue]
+        assert [(o.operator.code, o.state) for o in overdue] == [("CUCC", OrderState.ACKNOWLEDGED)]
+        submitted = next(o for o in orders if o.state == OrderState.REPORT_SUBMITTED)
+        assert submitted.outcome == (DeadlineOutcome.NOT_DUE if now == seeded_at else DeadlineOutcome.PENDING)
+    # One verified order was rectified on time, the other reported after its deadline.
+    verified = sorted(o.outcome for o in orders if o.state == OrderState.VERIFIED)
+    assert verified == [DeadlineOutcome.LATE, DeadlineOutcome.ON_TIME]
+
+    client.force_login(User.objects.get(username="staff"))
+    home = client.get(reverse("control:home")).context
+    assert [o.pk for o in home["overdue_orders"]] == [overdue[0].pk]
+
+
 # --- A seeded database (seeded once for the class, rolled back afterwards) ----------------------
 
 
