@@ -77,7 +77,13 @@ def reminders_for(submission, user) -> dict:
     from supervision.reminders.visibility import for_object
 
     key = f"report:{submission.operator.code}:{submission.period.label}"
-    pending = submission.submitted_at is None
+    # Reminded while the month has no counted report (``MonthlyReportRule``): none certified yet,
+    # or the latest one returned by the administration.
+    pending = (
+        not MonthlySubmission.objects.counted()
+        .filter(operator_id=submission.operator_id, period_id=submission.period_id)
+        .exists()
+    )
     due_date = timezone.localtime(submission.period.due_at, SHANGHAI).date() if pending else None
     return for_object(key, due_date, "report_due", user=user)
 

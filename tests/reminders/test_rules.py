@@ -305,6 +305,23 @@ def test_a_report_page_shows_its_reminders(client, cbn_staff):
     assert "2026-10-31" in page  # next: the due day
 
 
+def test_a_returned_report_page_shows_the_reminders_to_come(client, cbn_staff, regulator, settings):
+    from django.urls import reverse
+
+    settings.REPORT_DUE_DAYS_AFTER_MONTH_END = 0
+    october = Period.objects.from_label("2026-10")
+    with at(2026, 10, 30):
+        first = submissions.submit(submissions.create_version(cbn_staff.operator, october))
+    client.force_login(cbn_staff)
+    with at(2026, 11, 2, 9):
+        page = client.get(reverse("portal:submission", args=[first.pk])).content.decode()
+        assert 'data-testid="upcoming"' not in page  # counted: nothing to chase
+        submissions.return_to_operator(first, user=regulator, comment="请更正")
+        page = client.get(reverse("portal:submission", args=[first.pk])).content.decode()
+    upcoming = page.split('data-testid="upcoming">')[1].split("</p>")[0]
+    assert "2026-11-03" in upcoming  # every day until a corrected version is certified
+
+
 def test_a_failed_delivery_waits_its_back_off_before_the_next_scan_queues_it(cbn_staff, monkeypatch):
     def refuse(*args, **kwargs):
         raise OSError("connection refused")
