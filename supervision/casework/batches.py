@@ -1,9 +1,15 @@
-"""An inspection batch uploaded on the site: kept aside, checked, previewed, then confirmed.
+"""An inspection batch uploaded on the site: checked, previewed, then confirmed.
 
 The same pipeline and guarantees as ``manage.py import_inspections`` and the monthly uploads
 (``supervision.reporting.ingest``): every problem is listed in the preview, a file with an error
 stores nothing, and confirming checks the kept file again and stores all its visits in one
 transaction, as draft findings that point back to the batch.
+
+What is kept of the file (FORMATS.md, "Files kept"): the raw workbook never reaches the disk. A
+batch without errors keeps, until it is confirmed or discarded, a masked re-export of the visits
+it would store (``reporting.kept``), which the confirmation checks again; a batch with errors
+keeps nothing but its problems; once confirmed, the findings are what is kept, and discarding
+deletes the file too. The batch keeps the file's name (masked) and its SHA-256.
 """
 
 from __future__ import annotations
@@ -16,8 +22,9 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core.files import display_name
 from supervision.core.models import Operator
-from supervision.reporting import ingest
+from supervision.reporting import ingest, kept
 from supervision.reporting.ingest.store import check_inspections_file, store_inspections
 
 from .models import BatchState, CaseEvent, EventKind, InspectionBatch, InspectionFinding
@@ -30,6 +37,32 @@ def _read(batch: InspectionBatch) -> bytes:
         return batch.file.read()
     finally:
         batch.file.close()
+
+
+def _reading_name(batch: InspectionBatch) -> str:
+    # The kept re-export is an .xlsx, whatever the user uploaded (a raw file kept by an older
+    # version is read under its own name).
+    return batch.file.name.rsplit("/", 1)[-1] if kept.is_kept(batch.file.name) else batch.name
+
+
+def _keep_masked(batch: InspectionBatch, result) -> None:
+    """Keep the masked re-export of what a confirmation would store, or nothing."""
+    if result is not None and not has_errors(batch):
+        batch.file.save(
+            kept.kept_name("inspections"), ContentFile(kept.inspections_workbook(result.records)), save=False
+        )
+    else:
+        batch.file = ""
+
+
+def _delete_file(batch: InspectionBatch) -> None:
+    """Forget the batch's file; on disk once the transaction is committed."""
+    if not batch.file:
+        return
+    storage, path = batch.file.storage, batch.file.name
+    batch.file = ""
+    batch.save(update_fields=["file"])
+    transaction.on_commit(lambda: storage.delete(path))
 
 
 def _check(data: bytes, name: str):
@@ -59,11 +92,12 @@ def start_batch(uploaded, *, user) -> InspectionBatch:
     if not getattr(user, "is_regulator_staff", False):
         raise TransitionRefused(_("Only the administration's case officers may import inspections."))
     data = b"".join(uploaded.chunks())
-    name = (uploaded.name or "").replace("\\", "/").rsplit("/", 1)[-1]
-    batch = InspectionBatch(name=name[:255], sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user)
-    batch.file.save(name or "inspections.xlsx", ContentFile(data), save=False)
+    # The name as shown, its base name with any mobile number in it masked.
+    name = display_name(uploaded.name or "")
+    batch = InspectionBatch(name=name, sha256=hashlib.sha256(data).hexdigest(), uploaded_by=user)
     result, batch.problems = _check(data, name)
     batch.preview = _preview(result)
+    _keep_masked(batch, result)
     batch.save()
     return batch
 
@@ -81,32 +115,37 @@ def confirm_batch(batch: InspectionBatch, *, user) -> list[InspectionFinding]:
     if batch.state != BatchState.CHECKED:
         raise TransitionRefused(_("This batch was already confirmed or discarded."))
     # What is stored is exactly what passes the checks now, not what passed at upload.
-    result, problems = _check(_read(batch), batch.name)
+    if not batch.file:
+        raise TransitionRefused(_("The file does not pass the checks: nothing was stored."))
+    result, problems = _check(_read(batch), _reading_name(batch))
     if result is None or not result.ok:
         batch.problems = problems
         batch.save(update_fields=["problems"])
         raise TransitionRefused(_("The file does not pass the checks: nothing was stored."))
-    return _store(batch, result, user=user)
+    findings = _store(batch, result, user=user)
+    # The findings are what is kept of a confirmed batch: no file of it stays.
+    _delete_file(batch)
+    return findings
 
 
 @transaction.atomic
 def import_file(
     data: bytes, name: str, result, *, user=None
 ) -> tuple[InspectionBatch, list[InspectionFinding]]:
-    """``manage.py import_inspections``: keep the file as a batch and store its visits at once.
+    """``manage.py import_inspections``: record the file as a batch and store its visits at once.
 
     ``result`` is the file's check, already free of errors (the command lists them and stops
     otherwise). The batch, its findings and their timeline lines are what an upload on the site
-    and its confirmation would make; ``user`` is who ran the command, if named (``--user``).
+    and its confirmation would make; ``user`` is who ran the command, if named (``--user``). As
+    for a confirmed upload, no file of it is kept: its name (masked) and SHA-256 are.
     """
     batch = InspectionBatch(
-        name=name[:255],
+        name=display_name(name),
         sha256=hashlib.sha256(data).hexdigest(),
         uploaded_by=user,
         problems=[],
         preview=_preview(result),
     )
-    batch.file.save(name or "inspections.xlsx", ContentFile(data), save=False)
     batch.problems = [p.to_dict() for p in result.problems]
     batch.save()
     return batch, _store(batch, result, user=user)
@@ -135,11 +174,14 @@ def _store(batch: InspectionBatch, result, *, user) -> list[InspectionFinding]:
     return findings
 
 
+@transaction.atomic
 def discard_batch(batch: InspectionBatch, *, user) -> None:
+    batch = InspectionBatch.objects.select_for_update().get(pk=batch.pk)
     if batch.state != BatchState.CHECKED:
         raise TransitionRefused(_("This batch was already confirmed or discarded."))
     batch.state = BatchState.DISCARDED
     batch.save(update_fields=["state"])
+    _delete_file(batch)
 
 
 def problem_rows(batch: InspectionBatch) -> list[dict]:

@@ -1,7 +1,8 @@
 """``manage.py import_inspections FILE [--user NAME]``: an inspection or mystery-shopper batch, as drafts.
 
-The file is kept as an inspection batch, as an upload on the site would be, so that every finding
-it stored points back to it and the batch page shows the file, its checksum and who imported it.
+The file is recorded as an inspection batch, as an upload on the site would be, so that every
+finding it stored points back to it and the batch page shows the file's name, its checksum and
+who imported it. The file itself is not kept (FORMATS.md, "Files kept"): its findings are.
 """
 
 from django.core.management.base import CommandError

@@ -9,7 +9,12 @@ pipeline now does for every new upload:
 - a submission's file is re-read and replaced by the masked re-export of its rows; a file that
   can no longer be read (or is missing) is deleted and no longer served;
 - a checked upload without errors waiting for confirmation is checked again, which keeps the
-  masked re-export; the raw files of confirmed, discarded or refused uploads are deleted.
+  masked re-export; the raw files of confirmed, discarded or refused uploads are deleted;
+- an inspection batch waiting for confirmation, without errors, keeps the masked re-export of
+  its visits instead of its raw workbook; the files of confirmed, discarded or refused batches
+  are deleted (their findings are what is kept);
+- the file names and the problems recorded with uploads, submissions and batches are masked
+  (names and column headers written before they were masked on upload).
 
 A command rather than a data migration: it reads and writes files, and it uses today's readers
 and validators, which a migration must not import.
@@ -20,15 +25,35 @@ from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from supervision.casework import batches
+from supervision.casework.models import BatchState, InspectionBatch
+from supervision.core import privacy
 from supervision.reporting import kept, uploads
 from supervision.reporting.ingest import FileRefused, read_sheet, validate_ledger, validate_monthly
 from supervision.reporting.ingest.reference import Reference
 from supervision.reporting.ingest.store import today_in_shanghai
-from supervision.reporting.models import PendingUpload, SubmissionFile, UploadKind, UploadState
+from supervision.reporting.models import (
+    LedgerUpload,
+    MonthlySubmission,
+    PendingUpload,
+    SubmissionFile,
+    UploadKind,
+    UploadState,
+)
 
 
 def _raw(field) -> bool:
     return bool(field) and not kept.is_kept(field.name)
+
+
+# Text recorded with uploads that users wrote: file names, and problems quoting their headers.
+_RECORDED_TEXT = [
+    (PendingUpload, ("figures_name", "ledger_name", "problems")),
+    (LedgerUpload, ("file_name", "warnings")),
+    (MonthlySubmission, ("warnings",)),
+    (SubmissionFile, ("name",)),
+    (InspectionBatch, ("name", "problems")),
+]
 
 
 class Command(BaseCommand):
@@ -54,6 +79,8 @@ class Command(BaseCommand):
             else:
                 self._clear(upload)
                 cleared += 1
+        batches_masked, batch_files_deleted = self._batches()
+        names_masked = self._mask_recorded_text()
         self.stdout.write(
             _(
                 "Submission files masked: %(converted)d; unreadable and deleted: %(removed)d. "
@@ -61,6 +88,62 @@ class Command(BaseCommand):
             )
             % {"converted": converted, "removed": removed, "rechecked": rechecked, "cleared": cleared}
         )
+        self.stdout.write(
+            _(
+                "Inspection batches masked: %(masked)d; batch files deleted: %(deleted)d. "
+                "Records whose file names or problems were masked: %(names)d."
+            )
+            % {"masked": batches_masked, "deleted": batch_files_deleted, "names": names_masked}
+        )
+
+    def _batches(self) -> tuple[int, int]:
+        """A batch waiting for confirmation keeps a masked re-export; any other keeps no file."""
+        masked = deleted = 0
+        for batch in InspectionBatch.objects.exclude(file="").iterator():
+            waiting = batch.state == BatchState.CHECKED and not batches.has_errors(batch)
+            if waiting and kept.is_kept(batch.file.name):
+                continue
+            raw, storage = batch.file.name, batch.file.storage
+            if waiting and self._mask_batch(batch):
+                masked += 1
+            else:
+                batch.file = ""
+                batch.save(update_fields=["file"])
+                deleted += 1
+            if storage.exists(raw):
+                storage.delete(raw)
+        return masked, deleted
+
+    def _mask_batch(self, batch) -> bool:
+        """Check the raw workbook again and keep the masked re-export of its visits, if it passes."""
+        try:
+            with batch.file.open("rb") as handle:
+                data = handle.read()
+        except OSError:
+            return False
+        result, problems = batches._check(data, batch.name)
+        batch.problems = problems
+        if result is None or not result.ok:
+            batch.save(update_fields=["problems"])
+            return False
+        batch.file.save(
+            kept.kept_name("inspections"), ContentFile(kept.inspections_workbook(result.records)), save=False
+        )
+        batch.save(update_fields=["file", "problems"])
+        return True
+
+    def _mask_recorded_text(self) -> int:
+        """Mask the names and problems recorded before they were masked on upload."""
+        changed = 0
+        for model, fields in _RECORDED_TEXT:
+            for row in model._default_manager.values("pk", *fields).iterator():
+                masked = {name: privacy.mask_data(row[name]) for name in fields}
+                updates = {name: value for name, value in masked.items() if value != row[name]}
+                if updates:
+                    # ``update``: no save signal, no history row, just the masked text.
+                    model._default_manager.filter(pk=row["pk"]).update(**updates)
+                    changed += 1
+        return changed
 
     def _convert(self, submission_file, reference) -> bool:
         field = submission_file.file
