@@ -15,7 +15,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
-from supervision.briefings import charts, services
+from supervision.briefings import charts, documents, services
 from supervision.briefings.models import Briefing, BriefingState
 from supervision.core.models import Period
 from supervision.core.permissions import regulator_required, regulator_staff_required
@@ -181,7 +181,7 @@ def briefing_download(request, pk, kind):
     if kind not in DOWNLOADS:
         raise Http404
     briefing = _briefing(pk)
-    name = services.file_name(briefing, kind)
+    name = documents.file_name(briefing, kind)
     stored = briefing.docx_file if kind == "docx" else briefing.pdf_file
     if stored:
         return FileResponse(
