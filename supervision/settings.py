@@ -299,6 +299,10 @@ UPLOAD_MAX_ROWS = env_int("UPLOAD_MAX_ROWS", 200_000, minimum=1)
 # Personal data (number, complaint text, resolution) of complaints resolved more than this many
 # days ago is purged by ``manage.py purge_personal_data`` (run daily by the scheduler or cron).
 PERSONAL_DATA_RETENTION_DAYS = env_int("PERSONAL_DATA_RETENTION_DAYS", 730, minimum=1)
+# Files of uploads and inspection batches not confirmed this many hours after they were uploaded
+# (held for a refused form, checked but never confirmed) are deleted, the upload discarded: by the
+# hourly task ``reporting.discard_stale_uploads`` and by ``manage.py mask_kept_uploads``.
+UPLOAD_FILES_KEPT_HOURS = env_int("UPLOAD_FILES_KEPT_HOURS", 24, minimum=1)
 # Uploads larger than this are checked in the background worker while the page shows progress.
 UPLOAD_BACKGROUND_BYTES = env_int("UPLOAD_BACKGROUND_BYTES", 512 * 1024, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

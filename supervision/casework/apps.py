@@ -8,6 +8,12 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("Casework")
 
     def ready(self):
-        from . import mail
+        from supervision.reporting import kept
+
+        from . import batches, mail
 
         mail.register()  # the casework e-mails go through the reminders' outbox
+        # The inspection batches' files: masked by ``manage.py mask_kept_uploads``, deleted when
+        # nobody confirmed them in time, as the operators' uploads.
+        kept.old_files_found.connect(batches.mask_old_files, dispatch_uid="casework.batches")
+        kept.stale_files_due.connect(batches.discard_stale, dispatch_uid="casework.batches")

@@ -22,6 +22,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from supervision.core import privacy
 from supervision.core.files import display_name
 from supervision.core.models import Operator
 from supervision.reporting import ingest, kept
@@ -182,6 +183,76 @@ def discard_batch(batch: InspectionBatch, *, user) -> None:
     batch.state = BatchState.DISCARDED
     batch.save(update_fields=["state"])
     _delete_file(batch)
+
+
+# --- Files nobody confirmed, and files older versions kept ----------------------------------------
+
+
+def discard_stale(before, **_kwargs) -> int:
+    """``kept.stale_files_due``: discard the batches checked before ``before`` and never
+    confirmed, and delete their (masked) files. Returns how many were discarded."""
+    count = 0
+    stale = InspectionBatch.objects.filter(state=BatchState.CHECKED, uploaded_at__lt=before).exclude(file="")
+    for pk in list(stale.values_list("pk", flat=True)):
+        with transaction.atomic():
+            batch = (
+                InspectionBatch.objects.select_for_update()
+                .filter(pk=pk, state=BatchState.CHECKED, uploaded_at__lt=before)
+                .first()
+            )
+            if batch is None:
+                continue
+            storage, path = batch.file.storage, batch.file.name
+            batch.state = BatchState.DISCARDED
+            batch.file = ""
+            batch.save(update_fields=["state", "file"])
+        storage.delete(path)
+        count += 1
+    return count
+
+
+def mask_old_files(**_kwargs) -> tuple[int, int, int]:
+    """``kept.old_files_found`` (``manage.py mask_kept_uploads``): a batch waiting for
+    confirmation without errors keeps the masked re-export of its visits instead of the raw
+    workbook an older version kept; any other batch keeps no file. Names and problems recorded
+    before they were masked on upload are masked. Returns (masked, deleted, records masked)."""
+    masked = deleted = 0
+    for batch in InspectionBatch.objects.exclude(file="").iterator():
+        waiting = batch.state == BatchState.CHECKED and not has_errors(batch)
+        if waiting and kept.is_kept(batch.file.name):
+            continue
+        raw, storage = batch.file.name, batch.file.storage
+        if waiting and _mask_raw_file(batch):
+            masked += 1
+        else:
+            batch.file = ""
+            batch.save(update_fields=["file"])
+            deleted += 1
+        if storage.exists(raw):
+            storage.delete(raw)
+    records = 0
+    for pk, name, problems in InspectionBatch.objects.values_list("pk", "name", "problems").iterator():
+        updates = {"name": privacy.mask_text(name), "problems": privacy.mask_data(problems)}
+        if updates != {"name": name, "problems": problems}:
+            # ``update``: no save signal, just the masked text.
+            InspectionBatch.objects.filter(pk=pk).update(**updates)
+            records += 1
+    return masked, deleted, records
+
+
+def _mask_raw_file(batch: InspectionBatch) -> bool:
+    """Check a raw workbook again and keep the masked re-export of its visits, if it passes."""
+    try:
+        data = _read(batch)
+    except OSError:
+        return False
+    result, batch.problems = _check(data, batch.name)
+    if result is None or not result.ok:
+        batch.save(update_fields=["problems"])
+        return False
+    _keep_masked(batch, result)
+    batch.save(update_fields=["file", "problems"])
+    return True
 
 
 def problem_rows(batch: InspectionBatch) -> list[dict]:

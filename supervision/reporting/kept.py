@@ -14,6 +14,7 @@ import io
 from decimal import Decimal
 
 import xlsxwriter
+from django.dispatch import Signal
 from python_calamine import CalamineWorkbook
 
 from .ingest import inspections as inspections_template
@@ -22,6 +23,15 @@ from .ingest import monthly as monthly_template
 
 # The stored name of a kept file: a generated name, whatever the operator called the upload.
 KEPT_SUFFIX = "-masked.xlsx"
+
+# Apps above reporting keep files of uploads too (casework's inspection batches). They connect
+# here, so that one command and one task cover every kept file without reporting importing them.
+# ``old_files_found``: ``manage.py mask_kept_uploads`` runs; a receiver masks or deletes the raw
+# files an older version kept, and returns ``(files masked, files deleted, records masked)``.
+old_files_found = Signal()
+# ``stale_files_due(before=…)``: a receiver discards what was left unconfirmed since ``before``
+# and deletes its files; it returns how many it discarded.
+stale_files_due = Signal()
 
 # Where a template column's value sits in a validated record, when not under the column's field.
 _RECORD_KEYS = {

@@ -11,3 +11,9 @@ def check_upload(upload_id: str, language: str = "zh-hans") -> None:
     """Check a large upload in the worker; the page polls its progress."""
     with translation.override(language):
         uploads.run_checks(upload_id)
+
+
+@shared_task(name="reporting.discard_stale_uploads")
+def discard_stale_uploads() -> int:
+    """Hourly (``schedule.ensure_schedule``): delete the files nobody confirmed in time."""
+    return uploads.discard_stale_files()

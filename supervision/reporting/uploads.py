@@ -5,6 +5,7 @@ this module only keeps the files and the outcome between the upload and the conf
 that nothing reaches the figures or the ledger before the submitter has seen the preview.
 """
 
+import datetime as dt
 import hashlib
 import os
 from collections import Counter
@@ -61,6 +62,8 @@ def start_upload(
         upload = held
         upload.kind, upload.period, upload.form_data = kind, period, form_data or {}
         upload.state = UploadState.CHECKING
+        # Uploaded now: the files' time to be confirmed (``discard_stale``) starts again.
+        upload.created_at = timezone.now()
     else:
         upload = PendingUpload(
             kind=kind, operator=operator, period=period, created_by=user, form_data=form_data or {}
@@ -90,6 +93,7 @@ def hold_files(*, operator, user, figures=None, ledger=None, held=None) -> Pendi
     upload = held or PendingUpload(
         kind=UploadKind.MONTHLY, operator=operator, created_by=user, state=UploadState.HELD
     )
+    upload.created_at = timezone.now()
     _keep_files(upload, figures=figures, ledger=ledger)
     upload.save()
     return upload
@@ -392,6 +396,61 @@ def accepted_changes(upload: PendingUpload) -> list[dict]:
         }
         for label, rows in sorted(changes.items())
     ]
+
+
+# --- Files nobody confirmed -------------------------------------------------------------------
+
+# An upload in one of these states has not been stored: its files wait for the submitter.
+UNCONFIRMED_STATES = [UploadState.HELD, UploadState.CHECKING, UploadState.CHECKED, UploadState.DISCARDED]
+
+
+def stale_before(now: dt.datetime | None = None) -> dt.datetime:
+    """Files of uploads made before this instant and not confirmed are deleted."""
+    return (now or timezone.now()) - dt.timedelta(hours=settings.UPLOAD_FILES_KEPT_HOURS)
+
+
+def discard_stale(before: dt.datetime) -> int:
+    """Discard the uploads made before ``before`` and never confirmed, and delete their files.
+
+    Files held for a refused form, a checked upload nobody confirmed (its masked re-export), an
+    upload whose check never ended, a discarded upload whose files are still there: none stays on
+    disk for ever (FORMATS.md, "Files kept"). Returns how many uploads lost their files. A
+    confirmed upload is never touched: a report's files are its submission's.
+    """
+    stale = (
+        PendingUpload.objects.filter(state__in=UNCONFIRMED_STATES, created_at__lt=before)
+        .exclude(figures_file="", ledger_file="")
+        .values_list("pk", flat=True)
+    )
+    count = 0
+    for pk in list(stale):
+        with transaction.atomic():
+            # Locked, and looked at again: a confirmation under way wins.
+            upload = (
+                PendingUpload.objects.select_for_update()
+                .filter(pk=pk, state__in=UNCONFIRMED_STATES, created_at__lt=before)
+                .first()
+            )
+            if upload is None:
+                continue
+            paths = [(f.storage, f.name) for f in (upload.figures_file, upload.ledger_file) if f]
+            upload.figures_file = upload.ledger_file = ""
+            upload.state = UploadState.DISCARDED
+            upload.save(update_fields=["state", "figures_file", "ledger_file"])
+        for storage, path in paths:
+            storage.delete(path)
+        count += 1
+    return count
+
+
+def discard_stale_files(now: dt.datetime | None = None) -> int:
+    """Every kept file left unconfirmed for ``settings.UPLOAD_FILES_KEPT_HOURS``: the uploads'
+    and those of the apps connected to ``kept.stale_files_due`` (inspection batches)."""
+    before = stale_before(now)
+    count = discard_stale(before)
+    for _receiver, discarded in kept.stale_files_due.send(sender=PendingUpload, before=before):
+        count += discarded or 0
+    return count
 
 
 def discard(upload: PendingUpload) -> None:

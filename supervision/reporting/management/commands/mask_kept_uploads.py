@@ -10,23 +10,24 @@ pipeline now does for every new upload:
   can no longer be read (or is missing) is deleted and no longer served;
 - a checked upload without errors waiting for confirmation is checked again, which keeps the
   masked re-export; the raw files of confirmed, discarded or refused uploads are deleted;
-- an inspection batch waiting for confirmation, without errors, keeps the masked re-export of
-  its visits instead of its raw workbook; the files of confirmed, discarded or refused batches
-  are deleted (their findings are what is kept);
+- the apps connected to ``kept.old_files_found`` do the same for theirs: an inspection batch
+  waiting for confirmation, without errors, keeps the masked re-export of its visits instead of
+  its raw workbook; the files of confirmed, discarded or refused batches are deleted;
 - the file names and the problems recorded with uploads, submissions and batches are masked
-  (names and column headers written before they were masked on upload).
+  (names and column headers written before they were masked on upload);
+- the files of uploads and batches nobody confirmed within ``settings.UPLOAD_FILES_KEPT_HOURS``
+  are deleted, as the hourly task does (``uploads.discard_stale_files``).
 
 A command rather than a data migration: it reads and writes files, and it uses today's readers
 and validators, which a migration must not import.
 """
 
+from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils.translation import gettext as _
 
-from supervision.casework import batches
-from supervision.casework.models import BatchState, InspectionBatch
 from supervision.core import privacy
 from supervision.reporting import kept, uploads
 from supervision.reporting.ingest import FileRefused, read_sheet, validate_ledger, validate_monthly
@@ -52,14 +53,18 @@ _RECORDED_TEXT = [
     (LedgerUpload, ("file_name", "warnings")),
     (MonthlySubmission, ("warnings",)),
     (SubmissionFile, ("name",)),
-    (InspectionBatch, ("name", "problems")),
 ]
 
 
 class Command(BaseCommand):
-    help = "Replace kept raw uploads by masked re-exports of their rows, and delete the raw files."
+    help = (
+        "Replace kept raw uploads by masked re-exports of their rows, delete the raw files, and "
+        "delete the files of uploads nobody confirmed in time."
+    )
 
     def handle(self, *args, **options):
+        # First what nobody confirmed in time: its files go, whatever they hold.
+        stale = uploads.discard_stale_files()
         reference = Reference.load()
         converted = removed = 0
         for submission_file in SubmissionFile.objects.exclude(file="").iterator():
@@ -79,8 +84,10 @@ class Command(BaseCommand):
             else:
                 self._clear(upload)
                 cleared += 1
-        batches_masked, batch_files_deleted = self._batches()
         names_masked = self._mask_recorded_text()
+        others = [0, 0, 0]
+        for _receiver, counts in kept.old_files_found.send(sender=self.__class__):
+            others = [a + b for a, b in zip(others, counts or (0, 0, 0), strict=True)]
         self.stdout.write(
             _(
                 "Submission files masked: %(converted)d; unreadable and deleted: %(removed)d. "
@@ -93,44 +100,12 @@ class Command(BaseCommand):
                 "Inspection batches masked: %(masked)d; batch files deleted: %(deleted)d. "
                 "Records whose file names or problems were masked: %(names)d."
             )
-            % {"masked": batches_masked, "deleted": batch_files_deleted, "names": names_masked}
+            % {"masked": others[0], "deleted": others[1], "names": names_masked + others[2]}
         )
-
-    def _batches(self) -> tuple[int, int]:
-        """A batch waiting for confirmation keeps a masked re-export; any other keeps no file."""
-        masked = deleted = 0
-        for batch in InspectionBatch.objects.exclude(file="").iterator():
-            waiting = batch.state == BatchState.CHECKED and not batches.has_errors(batch)
-            if waiting and kept.is_kept(batch.file.name):
-                continue
-            raw, storage = batch.file.name, batch.file.storage
-            if waiting and self._mask_batch(batch):
-                masked += 1
-            else:
-                batch.file = ""
-                batch.save(update_fields=["file"])
-                deleted += 1
-            if storage.exists(raw):
-                storage.delete(raw)
-        return masked, deleted
-
-    def _mask_batch(self, batch) -> bool:
-        """Check the raw workbook again and keep the masked re-export of its visits, if it passes."""
-        try:
-            with batch.file.open("rb") as handle:
-                data = handle.read()
-        except OSError:
-            return False
-        result, problems = batches._check(data, batch.name)
-        batch.problems = problems
-        if result is None or not result.ok:
-            batch.save(update_fields=["problems"])
-            return False
-        batch.file.save(
-            kept.kept_name("inspections"), ContentFile(kept.inspections_workbook(result.records)), save=False
+        self.stdout.write(
+            _("Uploads and batches not confirmed within %(hours)d hours, their files deleted: %(stale)d.")
+            % {"hours": settings.UPLOAD_FILES_KEPT_HOURS, "stale": stale}
         )
-        batch.save(update_fields=["file", "problems"])
-        return True
 
     def _mask_recorded_text(self) -> int:
         """Mask the names and problems recorded before they were masked on upload."""
