@@ -178,7 +178,15 @@ def order_list(request):
 
 
 def _order(request, pk):
-    rows = RectificationOrder.objects.visible_to(request.user).select_related("operator", "case_officer")
+    # Days left, overdue and awaiting verification as of now: the orders' own definitions
+    # (casework.models.OrderQuerySet), read once for the whole page.
+    rows = (
+        RectificationOrder.objects.visible_to(request.user)
+        .select_related("operator", "case_officer")
+        .with_days_left()
+        .with_overdue()
+        .with_awaiting_verification()
+    )
     return get_object_or_404(rows, pk=pk)
 
 
