@@ -3,7 +3,9 @@
 from celery import shared_task
 from django.utils import translation
 
-from . import uploads
+from supervision.core import dates
+
+from . import retention, uploads
 
 
 @shared_task(name="reporting.check_upload")
@@ -17,3 +19,10 @@ def check_upload(upload_id: str, language: str = "zh-hans") -> None:
 def discard_stale_uploads() -> int:
     """Hourly (``schedule.ensure_schedule``): delete the files nobody confirmed in time."""
     return uploads.discard_stale_files()
+
+
+@shared_task(name="reporting.purge_personal_data")
+def purge_personal_data() -> dict[str, int]:
+    """Nightly (``schedule.ensure_schedule``): empty the personal data of complaints resolved
+    longer ago than ``PERSONAL_DATA_RETENTION_DAYS`` (logged as counts per operator)."""
+    return retention.purge_personal_data(dates.today())

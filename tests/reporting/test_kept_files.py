@@ -230,3 +230,30 @@ def test_purge_personal_data_empties_old_closed_complaints_only(clock, settings,
     out = io.StringIO()
     call_command("purge_personal_data", stdout=out)
     assert "CMCC" not in out.getvalue()
+
+
+def test_the_scheduler_purges_personal_data_every_night(clock, settings, operator_a, eager_tasks):
+    from django_celery_beat.models import PeriodicTask
+
+    from supervision.core.models import City, ViolationCategory
+    from supervision.reporting import schedule, tasks
+
+    schedule.ensure_schedule()
+    entry = PeriodicTask.objects.get(name=schedule.PURGE_TASK_NAME)
+    assert (entry.task, entry.enabled, entry.crontab.hour, entry.crontab.minute) == (
+        "reporting.purge_personal_data",
+        True,
+        "3",
+        "15",
+    )
+    assert str(entry.crontab.timezone) == "Asia/Shanghai"
+
+    settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    old = ComplaintRecord.objects.create(
+        operator=operator_a.operator, city=City.objects.first(), category=ViolationCategory.objects.first(),
+        channel="MIIT", received_on=dt.date(2026, 8, 1), complaint_no="A", status="RESOLVED",
+        resolved_on=dt.date(2026, 9, 1), msisdn_masked="139****8960", summary="老投诉", resolution="已解决",
+    )  # fmt: skip
+    assert tasks.purge_personal_data.delay().get() == {"CMCC": 1}
+    old.refresh_from_db()
+    assert (old.msisdn_masked, old.summary, old.resolution) == ("", "", "")

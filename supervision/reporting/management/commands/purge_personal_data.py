@@ -1,6 +1,7 @@
 """``manage.py purge_personal_data``: empty the personal data of complaints past retention.
 
-Run it daily (cron or the scheduler). See ``supervision.reporting.retention``; the retention
+The scheduler runs it nightly (``reporting.purge_personal_data``, ``schedule.py``); run it by
+hand to purge at once. See ``supervision.reporting.retention``; the retention
 period is ``PERSONAL_DATA_RETENTION_DAYS`` (README, configuration).
 """
 
@@ -8,7 +9,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand
 from django.utils.translation import gettext as _
 
-from supervision.reporting.ingest.store import today_in_shanghai
+from supervision.core import dates
 from supervision.reporting.retention import purge_personal_data
 
 
@@ -19,7 +20,7 @@ class Command(BaseCommand):
     )
 
     def handle(self, *args, **options):
-        counts = purge_personal_data(today_in_shanghai())
+        counts = purge_personal_data(dates.today())
         days = settings.PERSONAL_DATA_RETENTION_DAYS
         for code, count in sorted(counts.items()):
             self.stdout.write(
