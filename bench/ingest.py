@@ -212,8 +212,8 @@ def _maxrss_mb() -> float:
 
 def pipeline(data: bytes, name: str) -> dict:
     from supervision.core.models import Operator
-    from supervision.reporting.ingest import read_sheet, validate_ledger
-    from supervision.reporting.ingest.reference import Reference
+    from supervision.ingest import Reference, read_sheet
+    from supervision.reporting.ingest import validate_ledger
     from supervision.reporting.ingest.store import file_sha256, store_ledger
     from supervision.reporting.models import ComplaintRecord
 

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from supervision.core import privacy
 from supervision.core.files import display_name
 from supervision.core.models import Operator
-from supervision.reporting import ingest, kept
+from supervision.ingest import FileRefused, Problem
+from supervision.reporting import kept
 from supervision.reporting.ingest.store import check_inspections_file, store_inspections
 
 from .models import BatchState, CaseEvent, EventKind, InspectionBatch, InspectionFinding
@@ -70,7 +71,7 @@ def _check(data: bytes, name: str):
     """(result or None, problems as JSON): the file refused whole is one problem."""
     try:
         result = check_inspections_file(data, name)
-    except ingest.FileRefused as refused:
+    except FileRefused as refused:
         return None, [{"refused": str(refused)}]
     return result, [p.to_dict() for p in result.problems]
 
@@ -104,7 +105,7 @@ def start_batch(uploaded, *, user) -> InspectionBatch:
 
 
 def has_errors(batch: InspectionBatch) -> bool:
-    return any(p.get("refused") or ingest.Problem.from_dict(p).blocking for p in batch.problems)
+    return any(p.get("refused") or Problem.from_dict(p).blocking for p in batch.problems)
 
 
 @transaction.atomic
@@ -262,7 +263,7 @@ def problem_rows(batch: InspectionBatch) -> list[dict]:
         if stored.get("refused"):
             rows.append({"index": index, "kind": "error", "message": stored["refused"], "row": None})
             continue
-        problem = ingest.Problem.from_dict(stored)
+        problem = Problem.from_dict(stored)
         rows.append(
             {
                 "index": index,

@@ -3,7 +3,7 @@
 A file is accepted when three things agree: its content (sniffed with ``filetype``, never the
 browser's Content-Type), its name's extension, and the allow-list below; and when it is no
 larger than ``settings.EVIDENCE_MAX_BYTES``. Every form and service that takes such a file calls
-``check_case_file``; the spreadsheet uploads have their own reader (``reporting.ingest.reading``).
+``check_case_file``; the spreadsheet uploads have their own reader (``supervision.ingest.reading``).
 """
 
 from __future__ import annotations

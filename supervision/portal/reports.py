@@ -11,9 +11,9 @@ from django.views.decorators.http import require_POST
 
 from supervision.core.models import Period
 from supervision.core.permissions import operator_manager_required, operator_required
+from supervision.ingest.checks import CHECKS
 from supervision.reporting import incidents, submissions, uploads
 from supervision.reporting.ingest import build_template
-from supervision.reporting.ingest.checks import CHECKS
 from supervision.reporting.models import (
     Incident,
     MonthlySubmission,

@@ -235,10 +235,12 @@ def test_template_download_is_a_prefilled_workbook(client, operator_a):
 
 
 def test_checks_page_lists_the_registered_checks(client, operator_a):
-    from supervision.reporting.ingest.checks import CHECKS
+    from supervision.ingest.checks import CHECKS
 
     client.force_login(operator_a)
     page = client.get(reverse("portal:checks"), HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    for kind in ("monthly", "ledger"):
+    # One catalogue: every file's checks, reporting's templates and casework's inspection batch.
+    assert list(CHECKS) == ["file", "monthly", "ledger", "inspections"]
+    for kind in CHECKS:
         for check in CHECKS[kind]:
             assert check.code in page

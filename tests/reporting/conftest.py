@@ -14,7 +14,7 @@ from django.test import override_settings
 from django.utils import translation
 
 from supervision.core.models import SHANGHAI
-from supervision.reporting.ingest.reference import Reference
+from supervision.ingest import Reference
 
 SAMPLES = Path(__file__).parents[2].parent / "shared" / "samples"
 TSV = Path(settings.BASE_DIR) / "locale" / "zh_Hans" / "LC_MESSAGES" / "ingest_strings.tsv"

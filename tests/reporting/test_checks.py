@@ -5,7 +5,8 @@ import re
 
 from django.utils import translation
 
-from supervision.reporting.ingest import CHECKS, FileRefused, Problem, get_check
+from supervision.ingest import CHECKS, FileRefused, Problem, get_check
+from supervision.ingest.checks import FILE_EMPTY, FILE_TOO_LARGE, FILE_TOO_MANY_ROWS
 from supervision.reporting.ingest import checks as C
 from supervision.reporting.models import CityFigures
 
@@ -54,8 +55,8 @@ def test_every_check_describes_itself_and_its_message_renders():
 
 def test_the_description_of_a_limit_names_the_configured_limit(settings):
     settings.UPLOAD_MAX_BYTES = 5 * 1024 * 1024
-    assert str(C.FILE_TOO_LARGE.description) == "A file is at most 5 MB."
-    assert str(C.FILE_TOO_MANY_ROWS.description) == "A file has at most 200,000 data rows."
+    assert str(FILE_TOO_LARGE.description) == "A file is at most 5 MB."
+    assert str(FILE_TOO_MANY_ROWS.description) == "A file has at most 200,000 data rows."
 
 
 def test_every_message_and_description_has_a_chinese_translation():
@@ -116,7 +117,7 @@ def test_a_stored_problem_whose_check_was_removed_still_shows():
 
 
 def test_a_file_refusal_is_its_message_in_the_active_language(chinese):
-    refused = FileRefused(C.FILE_EMPTY, name="月报.xlsx")
+    refused = FileRefused(FILE_EMPTY, name="月报.xlsx")
     assert str(refused) == "文件“月报.xlsx”是空的。"
     with translation.override("en"):
         assert str(refused) == "The file “月报.xlsx” is empty."
@@ -143,10 +144,15 @@ def test_every_translatable_string_of_the_ingest_code_is_in_the_chinese_list():
     import ast
     from pathlib import Path
 
+    import supervision.ingest as pipeline
     import supervision.reporting.ingest as package
     from supervision.reporting.management import commands
 
-    files = [*Path(package.__file__).parent.glob("*.py"), *Path(commands.__file__).parent.glob("import_*.py")]
+    files = [
+        *Path(pipeline.__file__).parent.glob("*.py"),
+        *Path(package.__file__).parent.glob("*.py"),
+        *Path(commands.__file__).parent.glob("import_*.py"),
+    ]
     translations = read_tsv()
     missing, found = [], 0
     for path in files:

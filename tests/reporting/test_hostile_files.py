@@ -13,7 +13,7 @@ from django.test import override_settings
 from django.urls import reverse
 
 from supervision.casework.models import InspectionBatch, InspectionFinding
-from supervision.reporting.ingest import FileRefused, read_sheet, reading
+from supervision.ingest import FileRefused, read_sheet, reading
 from supervision.reporting.models import ComplaintRecord, MonthlySubmission, PendingUpload
 
 from .builders import csv_bytes

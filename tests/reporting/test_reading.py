@@ -11,7 +11,7 @@ import pytest
 import xlsxwriter
 from django.test import override_settings
 
-from supervision.reporting.ingest import FileRefused, read_sheet
+from supervision.ingest import FileRefused, read_sheet
 
 from .builders import csv_bytes, xlsx_bytes
 

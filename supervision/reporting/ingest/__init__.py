@@ -1,19 +1,20 @@
-"""The ingest pipeline for the three upload templates (FORMATS.md).
+"""The monthly figures and the complaint ledger through the upload pipeline (FORMATS.md).
 
-read (any accepted format → rows of strings) → validate (rows → typed records + problems; pure
-functions, no database) → store (one transaction, bulk). Shared by the portal's upload pages and
-the ``import_*`` management commands.
+The generic steps (reading, columns, reference data, the catalogue of checks, the command base)
+are in ``supervision.ingest``; here are the two templates the operators upload: their checks,
+validators and storage. read (any accepted format → rows of strings) → validate (rows → typed
+records + problems; pure functions, no database) → store (one transaction, bulk). Shared by the
+portal's upload pages and the ``import_*`` management commands.
 
 The database services (``check_*_file``, ``store_*``) and ``build_template`` are imported on first
 use, so that the pure parts can be imported before Django's apps are ready.
 """
 
-from .checks import CHECKS, Check, FileRefused, Problem, get_check
+from supervision.ingest import CHECKS, Check, FileRefused, Problem, Reference, Sheet, get_check, read_sheet
+
 from .inspections import InspectionResult, validate_inspections
 from .ledger import LedgerResult, validate_ledger
 from .monthly import MonthlyResult, validate_monthly
-from .reading import Sheet, read_sheet
-from .reference import Reference
 
 _LAZY = {
     "NotValid": "store",

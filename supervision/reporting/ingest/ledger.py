@@ -10,24 +10,22 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core import privacy
-
-from . import checks as C
-from . import provenance
-from .columns import (
+from supervision.ingest.columns import (
     Column,
     DateParser,
     Invalid,
     ValidationResult,
     data_rows,
-    find_layout,
-    over_row_limit,
+    start,
 )
-from .reading import Sheet
-from .reference import Reference, choices
+from supervision.ingest.reading import Sheet
+from supervision.ingest.reference import Reference, choices
+
+from . import checks as C
+from . import provenance
 
 CHANNELS = choices(
     [
@@ -167,13 +165,8 @@ def validate_ledger(
     result = LedgerResult()
     problems = result.problems
     checks = C.LEDGER
-    layout = find_layout(sheet, COLUMNS, checks, problems)
+    layout = start(sheet, COLUMNS, checks, result)
     if layout is None:
-        return result
-    result.header_row = layout.header_row
-    result.headers = dict(layout.written)
-    if over_row_limit(sheet, layout):
-        problems.append(C.FILE_TOO_MANY_ROWS.at(limit=f"{settings.UPLOAD_MAX_ROWS:,}"))
         return result
     provenance.check_title_rows(sheet, layout.header_row, C.LEDGER_PROVENANCE, problems,
                                 reference=reference, operator=operator, period=period,

@@ -6,24 +6,23 @@ import statistics
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
-from . import checks as C
-from . import provenance
-from .columns import (
+from supervision.ingest.columns import (
     Column,
     Invalid,
     NumberChecks,
     ValidationResult,
     data_rows,
-    find_layout,
-    over_row_limit,
     parse_count,
     parse_decimal,
+    start,
 )
-from .reading import Sheet
-from .reference import Reference, normalise
+from supervision.ingest.reading import Sheet
+from supervision.ingest.reference import Reference, normalise
+
+from . import checks as C
+from . import provenance
 
 _COUNT_NOTE = _("Required. A whole number, 0 or more.")
 _FAILURE_NOTE = _(
@@ -140,13 +139,8 @@ def validate_monthly(
     reference = reference or Reference.load()
     result = MonthlyResult()
     problems = result.problems
-    layout = find_layout(sheet, COLUMNS, C.MONTHLY, problems)
+    layout = start(sheet, COLUMNS, C.MONTHLY, result)
     if layout is None:
-        return result
-    result.header_row = layout.header_row
-    result.headers = dict(layout.written)
-    if over_row_limit(sheet, layout):
-        problems.append(C.FILE_TOO_MANY_ROWS.at(limit=f"{settings.UPLOAD_MAX_ROWS:,}"))
         return result
     provenance.check_title_rows(
         sheet,

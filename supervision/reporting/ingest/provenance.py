@@ -12,10 +12,12 @@ import datetime as dt
 import re
 import unicodedata
 
-from .checks import Problem, ProvenanceChecks
-from .columns import DateParser
-from .reading import Sheet
-from .reference import Reference
+from supervision.ingest.checks import Problem
+from supervision.ingest.columns import DateParser
+from supervision.ingest.reading import Sheet
+from supervision.ingest.reference import Reference
+
+from .checks import ProvenanceChecks
 
 # 2026年10月, 2026-10, 2026/10, 2026.10, but not a whole date (2026-10-28 is a 填报日期, not a title).
 _MONTH = re.compile(r"(?<!\d)(20\d{2})\s*(?:年|[-/.])\s*(\d{1,2})(?!\d)(?!\s*[-/.]\s*\d)(?!\s*月\s*\d)")

@@ -19,6 +19,7 @@ from simple_history.utils import bulk_create_with_history
 
 from supervision.casework.models import FindingState, InspectionFinding
 from supervision.core.models import SHANGHAI, City, Operator, Period, ViolationCategory
+from supervision.ingest import Reference, read_sheet
 from supervision.reporting.models import (
     CityFigures,
     ComplaintRecord,
@@ -35,8 +36,6 @@ from . import checks as C
 from .inspections import InspectionResult, validate_inspections
 from .ledger import LedgerResult, validate_ledger
 from .monthly import OUTLIER_FIELDS, OUTLIER_MONTHS, MonthlyResult, validate_monthly
-from .reading import read_sheet
-from .reference import Reference
 
 # The versions whose figures count as a month's history: what the operator answered for it.
 HISTORY_STATES = [SubmissionState.ACCEPTED, SubmissionState.SUBMITTED, SubmissionState.RETURNED]

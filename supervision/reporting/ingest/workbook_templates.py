@@ -15,9 +15,10 @@ import xlsxwriter
 from django.conf import settings
 from django.utils.translation import gettext as _
 
+from supervision.ingest.checks import CHECKS
+from supervision.ingest.reference import Reference
+
 from . import inspections, ledger, monthly
-from .checks import CHECKS
-from .reference import Reference
 
 TITLES = {
     "monthly": "携号转网月报",

@@ -6,7 +6,7 @@ operator's complaints.
 
 from django.utils.translation import gettext as _
 
-from supervision.reporting.ingest.commandline import ImportCommand
+from supervision.ingest.commandline import ImportCommand
 from supervision.reporting.ingest.store import check_ledger_file, file_sha256, store_ledger
 
 

@@ -8,7 +8,7 @@ who imported it. The file itself is not kept (FORMATS.md, "Files kept"): its fin
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
-from supervision.reporting.ingest.commandline import ImportCommand
+from supervision.ingest.commandline import ImportCommand
 from supervision.reporting.ingest.store import check_inspections_file
 
 

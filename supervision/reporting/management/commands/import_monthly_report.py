@@ -9,8 +9,8 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supervision.core.models import Period
+from supervision.ingest.commandline import ImportCommand
 from supervision.reporting import submissions
-from supervision.reporting.ingest.commandline import ImportCommand
 from supervision.reporting.ingest.store import check_monthly_file, store_monthly
 
 

@@ -29,9 +29,9 @@ from django.db import transaction
 from django.utils.translation import gettext as _
 
 from supervision.core import privacy
+from supervision.ingest import FileRefused, Reference, read_sheet
 from supervision.reporting import kept, uploads
-from supervision.reporting.ingest import FileRefused, read_sheet, validate_ledger, validate_monthly
-from supervision.reporting.ingest.reference import Reference
+from supervision.reporting.ingest import validate_ledger, validate_monthly
 from supervision.reporting.ingest.store import today_in_shanghai
 from supervision.reporting.models import (
     LedgerUpload,

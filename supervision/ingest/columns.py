@@ -1,4 +1,4 @@
-"""What the three validators share: column specs, header detection, cell parsers, results.
+"""What the validators share: column specs, header detection, cell parsers, results.
 
 Parsers take a cell's text (already stripped) and return the typed value or raise ``Invalid``
 with the check that failed; the validators turn that into a ``Problem`` at the cell's place.
@@ -18,7 +18,7 @@ from operator import itemgetter
 from django.conf import settings
 from django.utils.functional import Promise
 
-from .checks import Check, Problem, TemplateChecks
+from .checks import FILE_TOO_MANY_ROWS, Check, Problem, TemplateChecks
 from .reading import HEADER_SEARCH_ROWS, Sheet
 from .reference import normalise
 
@@ -150,6 +150,26 @@ def _layout_from(row_index, row, by_name, columns, checks, problems) -> Layout:
         if column.required and column.field not in index:
             problems.append(checks.header_missing.at(row=header_row, column=column.header))
     return Layout(header_row=header_row, index=index, written=written, columns={c.field: c for c in columns})
+
+
+def start(
+    sheet: Sheet, columns: list[Column], checks: TemplateChecks, result: ValidationResult
+) -> Layout | None:
+    """Every validator's first steps: find the header row and check the row limit.
+
+    Records the header row and the headers as written on ``result``; returns the layout, or
+    ``None`` when there is nothing more to check (no header row, or more data rows than
+    settings.UPLOAD_MAX_ROWS), the problem already added to ``result``.
+    """
+    layout = find_layout(sheet, columns, checks, result.problems)
+    if layout is None:
+        return None
+    result.header_row = layout.header_row
+    result.headers = dict(layout.written)
+    if over_row_limit(sheet, layout):
+        result.problems.append(FILE_TOO_MANY_ROWS.at(limit=f"{settings.UPLOAD_MAX_ROWS:,}"))
+        return None
+    return layout
 
 
 def data_rows(sheet: Sheet, layout: Layout, fields: list[str]):
