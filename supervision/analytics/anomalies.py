@@ -31,6 +31,7 @@ from urllib.parse import urlencode
 from django.db.models import Sum
 from django.urls import NoReverseMatch, reverse
 
+from supervision.core.dates import add_months
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintMonthly
 
@@ -39,11 +40,6 @@ FACTOR = 3  # a spike is at least this many times the median…
 MIN_EXCESS = 5  # …and at least this many complaints above it
 
 LEDGER_PATH = "/dashboard/complaints/"
-
-
-def shift_month(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def ledger_url(**query) -> str:
@@ -120,7 +116,7 @@ def complaint_spikes(
     size of the ledger: the counts, and the three reference tables.
     """
     month = month.replace(day=1)
-    months = [shift_month(month, -k) for k in range(window, 0, -1)]  # oldest first
+    months = [add_months(month, -k) for k in range(window, 0, -1)]  # oldest first
     counts = ComplaintMonthly.objects.filter(month__gte=months[0], month__lte=month)
     if operator:
         counts = counts.filter(operator__code=operator)

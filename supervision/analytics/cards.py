@@ -13,17 +13,13 @@ from urllib.parse import urlencode
 from django.urls import reverse
 
 from supervision.core import rounding
+from supervision.core.dates import add_months
 from supervision.core.models import Operator
 
 from . import indicators
 from .indicators import INDICATORS, Indicator, Value, shared_sums
 
 PROVINCE = None  # the key of the province-wide column
-
-
-def shift_month(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
 
 
 def _query(path: str, params) -> str:
@@ -144,7 +140,7 @@ def indicator_cards(month: dt.date) -> tuple[list[Operator], list[tuple[Indicato
     The complaint rate and the timely resolution rate read one query of the ledger's counts per
     grouping, the rates on the report figures one query of their sums (``shared_sums``)."""
     operators = list(Operator.objects.all())
-    months = [month, shift_month(month, -1), shift_month(month, -12)]
+    months = [month, add_months(month, -1), add_months(month, -12)]
     indicators.report_states(months)  # one query for the three months, the notes and the links
     left_out = indicators.left_out_text(month, operators)
     rows = []

@@ -14,7 +14,6 @@ Texts follow the active language: titles through gettext, operators by their sho
 cities and clauses by their bilingual names.
 """
 
-import calendar
 import datetime as dt
 import json
 from collections.abc import Iterable, Sequence
@@ -25,6 +24,7 @@ import plotly.graph_objects as go
 from django.utils.translation import gettext as _
 
 from supervision.core import rounding
+from supervision.core.dates import month_end, month_label
 
 from .indicators import Value
 
@@ -107,21 +107,7 @@ class Chart:
         return f"chart-{self.key}"
 
 
-# --- Months and links --------------------------------------------------------------------------
-
-
-def month_range(last: dt.date, count: int) -> list[dt.date]:
-    """The ``count`` months that end with ``last``, oldest first (first days of the months)."""
-    index = last.year * 12 + last.month - 1
-    return [dt.date(i // 12, i % 12 + 1, 1) for i in range(index - count + 1, index + 1)]
-
-
-def month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
-
-
-def month_label(month: dt.date) -> str:
-    return f"{month.year:04d}-{month.month:02d}"
+# --- Links -------------------------------------------------------------------------------------
 
 
 def link(path: str, **params) -> str:

@@ -22,7 +22,6 @@ A page that shows several indicators computes them inside ``shared_sums()``, so 
 they divide is queried once.
 """
 
-import calendar
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Iterable
@@ -43,8 +42,8 @@ from supervision.casework.models import (
     InspectionMethod,
     RectificationOrder,
 )
-from supervision.core import rounding
-from supervision.core.models import SHANGHAI
+from supervision.core import dates, rounding
+from supervision.core.dates import SHANGHAI, month_end, next_month, start_of_day
 from supervision.reporting.models import (
     COUNTED_STATES,
     CityFigures,
@@ -111,14 +110,6 @@ def _paths(by, index):
 
 def _months(months: Iterable[dt.date]) -> list[dt.date]:
     return sorted({m.replace(day=1) for m in months})
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-
-
-def _month_end(month: dt.date) -> dt.date:
-    return month.replace(day=calendar.monthrange(month.year, month.month)[1])
 
 
 def _as_date(value) -> dt.date:
@@ -262,7 +253,7 @@ def _counted_ledger_q(months, field: str, monthly: bool) -> Q | None:
         else:
             ranges = Q()
             for m in counted_months:
-                ranges |= Q(**{f"{field}__gte": m, f"{field}__lt": _next_month(m)})
+                ranges |= Q(**{f"{field}__gte": m, f"{field}__lt": next_month(m)})
             condition |= Q(operator_id=operator_id) & ranges
     return condition if any_counted else None
 
@@ -392,10 +383,10 @@ def timely_resolution_rate(months, by=("operator",), today: dt.date | None = Non
     A month whose last complaint's window has closed reads the ledger's monthly counts (every
     complaint is due, ``resolved_timely`` are the timely ones); the recent months read the
     ledger rows received before ``today − 15 days`` with one aggregate query."""
-    today = today or timezone.localdate(timezone.now(), SHANGHAI)
+    today = today or dates.today()
     closed_before = today - dt.timedelta(days=TIMELY_DAYS)  # received before: window closed
     months = _months(months)
-    settled = [m for m in months if _month_end(m) < closed_before]
+    settled = [m for m in months if month_end(m) < closed_before]
     recent = [m for m in months if m not in settled and m < closed_before]
     result = {}
     if settled:
@@ -425,7 +416,7 @@ def _timely_from_rows(months, by, closed_before: dt.date, filters) -> dict:
             return {}
         counts = {}
         for i, month in enumerate(months):
-            in_month = Q(received_on__gte=month, received_on__lt=_next_month(month))
+            in_month = Q(received_on__gte=month, received_on__lt=next_month(month))
             counts[f"due_{i}"] = Count("pk", filter=in_month)
             counts[f"timely_{i}"] = Count("pk", filter=in_month & timely_q())
         rows = (
@@ -456,13 +447,13 @@ def timely_q() -> Q:
 
 def late_q(today: dt.date | None = None) -> Q:
     """The complaints a 15日办结率 counts as late: window closed, not resolved within it."""
-    today = today or timezone.localdate(timezone.now(), SHANGHAI)
+    today = today or dates.today()
     return Q(received_on__lt=today - dt.timedelta(days=TIMELY_DAYS)) & ~timely_q()
 
 
 def due_q(today: dt.date | None = None) -> Q:
     """The complaints a 15日办结率 counts at all: those whose 15-day window has closed."""
-    today = today or timezone.localdate(timezone.now(), SHANGHAI)
+    today = today or dates.today()
     return Q(received_on__lt=today - dt.timedelta(days=TIMELY_DAYS))
 
 
@@ -489,7 +480,7 @@ def inspection_violation_rate(months, by=("operator",), **filters) -> dict[tuple
     paths = _paths(by, 2)
     rows = (
         InspectionFinding.objects.filter(
-            visit_date__gte=months[0], visit_date__lt=_next_month(months[-1]), **_where(2, filters)
+            visit_date__gte=months[0], visit_date__lt=next_month(months[-1]), **_where(2, filters)
         )
         .annotate(m=TruncMonth("visit_date"))
         .values(*paths, "m")
@@ -507,8 +498,8 @@ def orders_due_in(first: dt.date, last: dt.date | None = None):
     """Issued orders (no draft, no withdrawn draft) whose final deadline falls in the months
     ``first``…``last`` (Asia/Shanghai), with ``deadline_month``. The 整改按期完成率 and the list
     behind it read this."""
-    start = dt.datetime.combine(first, dt.time(), SHANGHAI)
-    end = dt.datetime.combine(_next_month(last or first), dt.time(), SHANGHAI)
+    start = start_of_day(first)
+    end = start_of_day(next_month(last or first))
     return (
         RectificationOrder.objects.exclude(state__in=UNSEEN_ORDER_STATES)
         .filter(deadline__gte=start, deadline__lt=end)

@@ -21,12 +21,13 @@ from supervision.casework.models import (
     RectificationOrder,
 )
 from supervision.core import rounding
+from supervision.core.dates import add_months
 from supervision.core.models import City, Operator, Period, TaskForceMember, ViolationCategory
 from supervision.reporting import completeness
 from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission, SubmissionState
 
 from . import indicators
-from .anomalies import complaint_spikes, ledger_url, shift_month
+from .anomalies import complaint_spikes, ledger_url
 from .cards import drilldown_url, operator_note  # the dashboard's drill-downs: one definition
 from .indicators import INDICATORS, Indicator, Value
 
@@ -68,7 +69,7 @@ def _detail_url(name: str, pk: int, fallback: str) -> str:
 
 def months_ending(month: dt.date, count: int = MONTHS) -> list[dt.date]:
     """``count`` months ending with ``month``, newest first."""
-    return [shift_month(month.replace(day=1), -k) for k in range(count)]
+    return [add_months(month, -k) for k in range(count)]
 
 
 @dataclass(frozen=True)

@@ -21,10 +21,11 @@ import datetime as dt
 from django.utils import timezone, translation
 
 from supervision.analytics import indicators as ind
-from supervision.analytics.cards import indicator_cards, shift_month
+from supervision.analytics.cards import indicator_cards
 from supervision.analytics.indicators import Value
 from supervision.casework.models import InspectionFinding, RectificationOrder
-from supervision.core.models import SHANGHAI, Operator, Period, ViolationCategory
+from supervision.core.dates import SHANGHAI, add_months, local_date, next_month, start_of_day
+from supervision.core.models import Operator, Period, ViolationCategory
 from supervision.reporting import completeness
 from supervision.reporting.models import MonthlySubmission, TypicalCase
 
@@ -82,10 +83,6 @@ def ranks(values: list[float | None], higher_is_better: bool) -> list[int | None
     return result
 
 
-def _local_date(moment: dt.datetime) -> str:
-    return timezone.localtime(moment, SHANGHAI).date().isoformat()
-
-
 @ind.shared_sums()
 def build(period: Period, now: dt.datetime | None = None) -> dict:
     """Every figure and list of the briefing of ``period``, as of ``now``. The volumes reuse the
@@ -93,7 +90,7 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
     construction."""
     now = now or timezone.now()
     month = period.month
-    previous, year_ago = shift_month(month, -1), shift_month(month, -12)
+    previous, year_ago = add_months(month, -1), add_months(month, -12)
     months = [month, previous, year_ago]
     operators, card_rows = indicator_cards(month)
     categories = list(ViolationCategory.objects.all())
@@ -167,7 +164,7 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
     ]
 
     # 4. A year of complaints per operator, for the trend chart.
-    trend_months = [shift_month(month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
+    trend_months = [add_months(month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
     trend_counts = ind.complaints(trend_months, ("operator",))
     trend = {
         "months": [f"{m:%Y-%m}" for m in trend_months],
@@ -200,8 +197,8 @@ def _labels(months):
 
 
 def _month_bounds(month: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    start = dt.datetime.combine(month, dt.time.min, tzinfo=SHANGHAI)
-    end = dt.datetime.combine(shift_month(month, 1), dt.time.min, tzinfo=SHANGHAI)
+    start = start_of_day(month)
+    end = start_of_day(next_month(month))
     return start, end
 
 
@@ -209,7 +206,7 @@ def _findings(month: dt.date) -> dict:
     """Problems found by inspections and experience tests visited in the month."""
     rows = (
         InspectionFinding.objects.filter(
-            visit_date__gte=month, visit_date__lt=shift_month(month, 1), violation=True
+            visit_date__gte=month, visit_date__lt=next_month(month), violation=True
         )
         .exclude(state__in=HIDDEN_FINDING_STATES)
         .select_related("operator", "city", "clause")
@@ -244,7 +241,7 @@ def _order_row(order) -> dict:
         "operator": order.operator.code,
         "title": order.title,
         "severity": order.severity,
-        "deadline": _local_date(order.deadline),
+        "deadline": local_date(order.deadline).isoformat(),
         "state": order.state,
     }
 
@@ -300,7 +297,9 @@ def _reporting(period: Period, operators: list[Operator], now: dt.datetime) -> l
                 "operator": op.code,
                 "status": status,
                 "counted": state == ind.COUNTED,
-                "submitted_at": _local_date(cell.first_submitted_at) if cell.first_submitted_at else None,
+                "submitted_at": local_date(cell.first_submitted_at).isoformat()
+                if cell.first_submitted_at
+                else None,
             }
         )
     return rows

@@ -26,7 +26,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import SHANGHAI, local_date
 from supervision.core.text import printable
 
 from .models import InspectionMethod, InterviewNotice, RectificationOrder
@@ -238,13 +238,13 @@ def order_document(order: RectificationOrder) -> bytes:
     )
     for line in _lines(order.requirements):
         _paragraph(document, line)
-    deadline = timezone.localtime(order.deadline, SHANGHAI).date()
+    deadline = local_date(order.deadline)
     _paragraph(
         document,
         f"请你公司于{chinese_date(deadline)}前完成整改，并将整改情况书面报送我局。"
         "逾期未整改或整改不到位的，我局将依法依规作进一步处理。",
     )
-    issued = timezone.localtime(order.issued_at or timezone.now(), SHANGHAI).date()
+    issued = local_date(order.issued_at or timezone.now())
     _signature(document, issued)
     _contact(document, order.case_officer)
     return _bytes(document)
@@ -276,7 +276,7 @@ def interview_document(notice: InterviewNotice) -> bytes:
     items.append("请你公司准备书面情况说明和整改措施，并于约谈前一个工作日将参加人员名单报送我局。")
     for n, item in enumerate(items, start=1):
         _paragraph(document, f"{chinese_number(n)}、{item}")
-    issued = timezone.localtime(notice.issued_at or timezone.now(), SHANGHAI).date()
+    issued = local_date(notice.issued_at or timezone.now())
     _signature(document, issued)
     _contact(document, notice.case_officer)
     return _bytes(document)

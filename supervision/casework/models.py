@@ -31,17 +31,10 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from supervision.core import dates
+from supervision.core.dates import SHANGHAI, end_of_day, local_date
 from supervision.core.files import stored_name
-from supervision.core.models import SHANGHAI, City, Operator, OperatorScopedQuerySet, ViolationCategory
-
-
-def end_of_day(day: dt.date) -> dt.datetime:
-    """A deadline falling on ``day``: 23:59:59 that day in Asia/Shanghai."""
-    return dt.datetime.combine(day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
-
-
-def local_date(moment: dt.datetime) -> dt.date:
-    return timezone.localtime(moment, SHANGHAI).date()
+from supervision.core.models import City, Operator, OperatorScopedQuerySet, ViolationCategory
 
 
 class InspectionChannel(models.TextChoices):
@@ -75,7 +68,7 @@ def most_severe(severities) -> str | None:
 
 def proposed_deadline(severity: str, today: dt.date | None = None) -> dt.datetime:
     """The deadline the rules propose for an order of ``severity`` (settings.RECTIFICATION_DAYS)."""
-    today = today or timezone.localdate(timezone=SHANGHAI)
+    today = today or dates.today()
     return end_of_day(today + dt.timedelta(days=settings.RECTIFICATION_DAYS[severity]))
 
 
@@ -465,7 +458,7 @@ class OrderQuerySet(OperatorScopedQuerySet):
         be sorted by it.
         """
         now = now or timezone.now()
-        today = timezone.localdate(now, SHANGHAI)
+        today = local_date(now)
         return self.annotate(
             days_left=Case(
                 When(self.overdue_q(now), then=_days_from(today, self.overdue_since(now))),

@@ -28,7 +28,6 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
-from supervision.core.models import SHANGHAI
 from supervision.reporting.models import ComplaintRecord
 
 from . import attachments, events, mail
@@ -509,10 +508,6 @@ def days_left_text(days: int, overdue: bool) -> str:
 
 def deadline_history(order: RectificationOrder) -> list[OrderDeadline]:
     return list(order.deadlines.select_related("set_by", "extension"))
-
-
-def today() -> dt.date:
-    return timezone.localdate(timezone=SHANGHAI)
 
 
 def grounds_of(order: RectificationOrder) -> tuple[list[InspectionFinding], list[ComplaintRecord]]:

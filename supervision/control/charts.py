@@ -11,6 +11,7 @@ from django.shortcuts import render
 from django.urls import NoReverseMatch, reverse
 
 from supervision.analytics import charts, indicators
+from supervision.core import dates
 from supervision.core.models import City, Operator, Period, ViolationCategory
 from supervision.core.permissions import regulator_required
 
@@ -59,7 +60,7 @@ def _month_count(request) -> int:
 def charts_page(request):
     last = _chosen_month(request)
     count = _month_count(request)
-    months = charts.month_range(last, count)
+    months = dates.month_range(last, count)
     operators = list(Operator.objects.all())
     cities = list(City.objects.all())
     categories = list(ViolationCategory.objects.all())
@@ -76,7 +77,7 @@ def charts_page(request):
         counted.setdefault(month, []).append(code)
     report_urls = {key: reverse("control:submission", args=[pk]) for key, pk in reports.items()}
     by_city = indicators.complaint_rate([last], by=("city",))
-    inspection_months = charts.month_range(last, INSPECTION_MONTHS)
+    inspection_months = dates.month_range(last, INSPECTION_MONTHS)
     category_filter = {"operator": selected.code} if selected else {}
     figures = [
         charts.complaints_trend(
@@ -124,12 +125,12 @@ def charts_page(request):
     left_out = indicators.left_out_text(last, operators)
     for chart in figures:
         if left_out and chart.key in ("complaint_rate", "complaints_per_million", "cities"):
-            chart.notes.append(f"{charts.month_label(last)}: {left_out}")
+            chart.notes.append(f"{dates.month_label(last)}: {left_out}")
     context = {
         "charts": {chart.key: chart for chart in figures},
-        "month": charts.month_label(last),
+        "month": dates.month_label(last),
         "months": count,
-        "first_month": charts.month_label(months[0]),
+        "first_month": dates.month_label(months[0]),
         "month_choices": sorted({*MONTH_CHOICES, count}),
         "operators": operators,
         "selected": selected,

@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext as _
 
 from supervision.analytics import anomalies, profiles
+from supervision.core.dates import add_months
 from supervision.core.models import City, Operator, Period
 from supervision.core.permissions import regulator_required
 
@@ -27,8 +28,8 @@ def _month_nav(month: dt.date) -> dict:
     return {
         "month": month,
         "month_label": f"{month:%Y-%m}",
-        "previous_month": f"{anomalies.shift_month(month, -1):%Y-%m}",
-        "next_month": f"{anomalies.shift_month(month, 1):%Y-%m}",
+        "previous_month": f"{add_months(month, -1):%Y-%m}",
+        "next_month": f"{add_months(month, 1):%Y-%m}",
     }
 
 
@@ -47,7 +48,7 @@ def anomalies_list(request):
         "window": anomalies.WINDOW,
         "factor": anomalies.FACTOR,
         "min_excess": anomalies.MIN_EXCESS,
-        "history_months": [anomalies.shift_month(month, -k) for k in range(anomalies.WINDOW, 0, -1)],
+        "history_months": [add_months(month, -k) for k in range(anomalies.WINDOW, 0, -1)],
     }
     return render(request, "control/anomalies.html", context)
 

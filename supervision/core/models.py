@@ -3,10 +3,8 @@
 Reference rows are created by a data migration, so an empty database is usable at once.
 """
 
-import calendar
 import datetime as dt
 import hashlib
-import zoneinfo
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
@@ -18,7 +16,8 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.models import Device, ThrottlingMixin
 from simple_history.models import HistoricalRecords
 
-SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
+from supervision.core import dates
+from supervision.core.dates import SHANGHAI  # noqa: F401  (importable from here, as ever)
 
 
 class BilingualName(models.Model):
@@ -154,28 +153,26 @@ class Period(models.Model):
 
     @property
     def last_day(self) -> dt.date:
-        return self.month.replace(day=calendar.monthrange(self.month.year, self.month.month)[1])
+        return dates.month_end(self.month)
 
     @property
     def due_at(self) -> dt.datetime:
         """When the monthly report is due: end of the due day, Asia/Shanghai."""
-        due_day = self.last_day + dt.timedelta(days=settings.REPORT_DUE_DAYS_AFTER_MONTH_END)
-        return dt.datetime.combine(due_day, dt.time(23, 59, 59), tzinfo=SHANGHAI)
+        return dates.end_of_day(self.last_day + dt.timedelta(days=settings.REPORT_DUE_DAYS_AFTER_MONTH_END))
 
     @property
     def late_after(self) -> dt.datetime:
         return self.due_at + dt.timedelta(days=settings.REPORT_GRACE_DAYS)
 
     def previous(self, months: int = 1) -> "Period":
-        index = self.month.year * 12 + self.month.month - 1 - months
-        return Period.objects.for_month(index // 12, index % 12 + 1)
+        month = dates.add_months(self.month, -months)
+        return Period.objects.for_month(month.year, month.month)
 
     @classmethod
     def last_complete(cls, now: dt.datetime | None = None) -> "Period":
         """The most recent month that has ended, in Asia/Shanghai time."""
-        today = timezone.localtime(now or timezone.now(), SHANGHAI).date()
-        first = today.replace(day=1) - dt.timedelta(days=1)
-        return cls.objects.for_month(first.year, first.month)
+        month = dates.add_months(dates.local_date(now or timezone.now()), -1)
+        return cls.objects.for_month(month.year, month.month)
 
 
 class Role(models.TextChoices):

@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 
 from supervision.analytics.anomalies import complaint_spikes
 from supervision.casework.models import RectificationOrder
-from supervision.core.models import SHANGHAI, Operator, Period
+from supervision.core.dates import SHANGHAI, local_date
+from supervision.core.models import Operator, Period
 from supervision.reporting.models import Incident, IncidentStatus
 
 from .models import ActionItem, ActionState, Meeting
@@ -65,7 +66,7 @@ def suggest(
     ``taken``: the suggestion keys already on the agenda, when the caller has them (saves a query).
     """
     now = now or timezone.now()
-    today = timezone.localtime(now, SHANGHAI).date()
+    today = local_date(now)
     if taken is None:
         taken = set(meeting.agenda_items.exclude(suggestion_key="").values_list("suggestion_key", flat=True))
     invited = {inv.operator_id for inv in meeting.invitations.all()}

@@ -11,6 +11,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from supervision.core import access
+from supervision.core.dates import local_date
 from supervision.core.models import PersonalDataUse
 
 from .ingest import Problem
@@ -71,9 +72,6 @@ def submission_context(submission: MonthlySubmission, user) -> dict:
 
 
 def reminders_for(submission, user) -> dict:
-    from django.utils import timezone
-
-    from supervision.core.models import SHANGHAI
     from supervision.reminders.visibility import for_object
 
     key = f"report:{submission.operator.code}:{submission.period.label}"
@@ -84,7 +82,7 @@ def reminders_for(submission, user) -> dict:
         .filter(operator_id=submission.operator_id, period_id=submission.period_id)
         .exists()
     )
-    due_date = timezone.localtime(submission.period.due_at, SHANGHAI).date() if pending else None
+    due_date = local_date(submission.period.due_at) if pending else None
     return for_object(key, due_date, "report_due", user=user)
 
 

@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import unicodedata
 
+from supervision.core.dates import month_end
 from supervision.ingest.checks import Problem
 from supervision.ingest.columns import DateParser
 from supervision.ingest.reading import Sheet
@@ -119,18 +120,13 @@ def _check_filing_date(text, following, row_number, checks, problems, period, fi
     date = DateParser._parse(value)
     if date is None:
         return
-    last = filed_by or _month_end(period)
-    if not period <= date <= max(last, _month_end(period)):
+    last = filed_by or month_end(period)
+    if not period <= date <= max(last, month_end(period)):
         problems.append(
             checks.filing_date.at(
                 row=row_number, column=_FILING_LABEL, value=date.isoformat(), period=f"{period:%Y-%m}"
             )
         )
-
-
-def _month_end(month: dt.date) -> dt.date:
-    following = (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-    return following - dt.timedelta(days=1)
 
 
 def complaint_prefix(reference: Reference, operator: str) -> re.Pattern | None:

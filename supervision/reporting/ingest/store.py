@@ -14,11 +14,11 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
 from supervision.casework.models import FindingState, InspectionFinding
-from supervision.core.models import SHANGHAI, City, Operator, Period, ViolationCategory
+from supervision.core import dates
+from supervision.core.models import City, Operator, Period, ViolationCategory
 from supervision.ingest import Reference, read_sheet
 from supervision.reporting.models import (
     CityFigures,
@@ -47,8 +47,8 @@ class NotValid(Exception):
     """A result with errors was given to a ``store_*`` function: nothing was stored."""
 
 
-def today_in_shanghai() -> dt.date:
-    return timezone.localdate(timezone=SHANGHAI)
+# Today in Asia/Shanghai (``core.dates.today``), under the name the commands import.
+today_in_shanghai = dates.today
 
 
 def file_sha256(data: bytes) -> str:
@@ -78,7 +78,7 @@ def check_monthly_file(data: bytes, filename: str, *, operator: Operator, period
 
 def filed_by(period: Period) -> dt.date:
     """The last day a 填报日期 may name for the period: the day its report is late after."""
-    return timezone.localtime(period.late_after, SHANGHAI).date()
+    return dates.local_date(period.late_after)
 
 
 def monthly_history(operator: Operator, period: Period) -> dict[str, dict[str, list]]:
@@ -86,7 +86,7 @@ def monthly_history(operator: Operator, period: Period) -> dict[str, dict[str, l
 
     Each month counts with its latest version among the accepted, submitted and returned ones.
     """
-    start = _add_months(period.month, -OUTLIER_MONTHS)
+    start = dates.add_months(period.month, -OUTLIER_MONTHS)
     rows = (
         CityFigures.objects.filter(
             submission__operator=operator,
@@ -144,7 +144,7 @@ def check_ledger_file(
     sheet = read_sheet(data, filename)
     result = validate_ledger(
         sheet,
-        today=today or today_in_shanghai(),
+        today=today or dates.today(),
         reference=Reference.load(),
         operator=operator.code,
         period=period.month if period else None,
@@ -267,7 +267,7 @@ def check_ledger_periods(result: LedgerResult, operator: Operator) -> None:
 def check_inspections_file(data: bytes, filename: str, *, today: dt.date | None = None) -> InspectionResult:
     """Read and validate an inspection batch. Raises ``FileRefused``."""
     sheet = read_sheet(data, filename)
-    return validate_inspections(sheet, today=today or today_in_shanghai(), reference=Reference.load())
+    return validate_inspections(sheet, today=today or dates.today(), reference=Reference.load())
 
 
 # --- Storing a result -------------------------------------------------------------------------
@@ -417,12 +417,12 @@ def store_ledger(
     if changed:
         names = [name for name, _i in compared]
         positions = [i for _name, i in compared]
-        dates = {i for name, i in compared if name in ("received_on", "resolved_on")}
+        date_positions = {i for name, i in compared if name in ("received_on", "resolved_on")}
         _update(
             ComplaintRecord,
             [*names, "last_upload"],
             [
-                (*(adapt_date(v[i]) if i in dates else v[i] for i in positions), upload.pk, pk)
+                (*(adapt_date(v[i]) if i in date_positions else v[i] for i in positions), upload.pk, pk)
                 for pk, v, _changes in changed
             ],
         )
@@ -572,8 +572,3 @@ def store_inspections(result: InspectionResult, *, user) -> list[InspectionFindi
         for r in result.records
     ]
     return bulk_create_with_history(findings, InspectionFinding, batch_size=500, default_user=user)
-
-
-def _add_months(month: dt.date, months: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + months
-    return dt.date(index // 12, index % 12 + 1, 1)
