@@ -10,7 +10,9 @@ class CaseworkConfig(AppConfig):
     def ready(self):
         from supervision.reporting import kept
 
-        from . import batches, mail
+        # ``ingest`` declares the inspection batch's checks in the one catalogue of checks
+        # (supervision.ingest.checks) that the portal publishes, after reporting's templates.
+        from . import batches, ingest, mail  # noqa: F401
 
         mail.register()  # the casework e-mails go through the reminders' outbox
         # The inspection batches' files: masked by ``manage.py mask_kept_uploads``, deleted when

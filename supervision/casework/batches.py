@@ -1,15 +1,15 @@
 """An inspection batch uploaded on the site: checked, previewed, then confirmed.
 
 The same pipeline and guarantees as ``manage.py import_inspections`` and the monthly uploads
-(``supervision.reporting.ingest``): every problem is listed in the preview, a file with an error
-stores nothing, and confirming checks the kept file again and stores all its visits in one
-transaction, as draft findings that point back to the batch.
+(``casework.ingest``, on ``supervision.ingest``): every problem is listed in the preview, a file
+with an error stores nothing, and confirming checks the kept file again and stores all its
+visits in one transaction, as draft findings that point back to the batch.
 
 What is kept of the file (FORMATS.md, "Files kept"): the raw workbook never reaches the disk. A
 batch without errors keeps, until it is confirmed or discarded, a masked re-export of the visits
-it would store (``reporting.kept``), which the confirmation checks again; a batch with errors
-keeps nothing but its problems; once confirmed, the findings are what is kept, and discarding
-deletes the file too. The batch keeps the file's name (masked) and its SHA-256.
+it would store (``reporting.kept.masked_workbook``), which the confirmation checks again; a batch
+with errors keeps nothing but its problems; once confirmed, the findings are what is kept, and
+discarding deletes the file too. The batch keeps the file's name (masked) and its SHA-256.
 """
 
 from __future__ import annotations
@@ -27,8 +27,8 @@ from supervision.core.files import display_name
 from supervision.core.models import Operator
 from supervision.ingest import FileRefused, Problem
 from supervision.reporting import kept
-from supervision.reporting.ingest.store import check_inspections_file, store_inspections
 
+from .ingest import COLUMNS, check_inspections_file, store_inspections
 from .models import BatchState, CaseEvent, EventKind, InspectionBatch, InspectionFinding
 from .rules import TransitionRefused
 
@@ -51,7 +51,9 @@ def _keep_masked(batch: InspectionBatch, result) -> None:
     """Keep the masked re-export of what a confirmation would store, or nothing."""
     if result is not None and not has_errors(batch):
         batch.file.save(
-            kept.kept_name("inspections"), ContentFile(kept.inspections_workbook(result.records)), save=False
+            kept.kept_name("inspections"),
+            ContentFile(kept.masked_workbook(COLUMNS, result.records)),
+            save=False,
         )
     else:
         batch.file = ""

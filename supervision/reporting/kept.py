@@ -17,7 +17,6 @@ import xlsxwriter
 from django.dispatch import Signal
 from python_calamine import CalamineWorkbook
 
-from .ingest import inspections as inspections_template
 from .ingest import ledger as ledger_template
 from .ingest import monthly as monthly_template
 
@@ -33,7 +32,8 @@ old_files_found = Signal()
 # and deletes its files; it returns how many it discarded.
 stale_files_due = Signal()
 
-# Where a template column's value sits in a validated record, when not under the column's field.
+# Where a template column's value sits in a validated record, when not under the column's field
+# (the ledger's and, for casework's inspection batches, the operator's and the clause's).
 _RECORD_KEYS = {
     "city": "city_code",
     "category": "category_code",
@@ -63,7 +63,9 @@ def _cell(value):
     return value
 
 
-def _workbook(columns, rows: list[dict]) -> bytes:
+def masked_workbook(columns, rows: list[dict]) -> bytes:
+    """The validated ``rows`` as an .xlsx with the template's ``columns`` as headers (masked, as
+    the validators return them). The kept file of every upload, casework's included."""
     buffer = io.BytesIO()
     workbook = xlsxwriter.Workbook(
         buffer,
@@ -104,14 +106,9 @@ def row_count(handle) -> int:
 
 def ledger_workbook(records: list[dict]) -> bytes:
     """The accepted complaints as a ledger with the template's headers; numbers masked."""
-    return _workbook(ledger_template.COLUMNS, records)
+    return masked_workbook(ledger_template.COLUMNS, records)
 
 
 def monthly_workbook(rows: list[dict]) -> bytes:
     """The accepted city rows as a monthly report with the template's headers."""
-    return _workbook(monthly_template.COLUMNS, rows)
-
-
-def inspections_workbook(records: list[dict]) -> bytes:
-    """The checked visits of an inspection batch with the template's headers; numbers masked."""
-    return _workbook(inspections_template.COLUMNS, records)
+    return masked_workbook(monthly_template.COLUMNS, rows)

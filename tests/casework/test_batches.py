@@ -13,8 +13,8 @@ from django.urls import reverse
 from django.utils import translation
 
 from supervision.casework import batches
+from supervision.casework.ingest import check_inspections_file
 from supervision.casework.models import BatchState, CaseEvent, InspectionBatch, InspectionFinding
-from supervision.reporting.ingest.store import check_inspections_file
 from tests.core.test_masking_end_to_end import leaks
 
 SAMPLE = "inspections_2026-09.xlsx"

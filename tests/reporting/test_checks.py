@@ -144,14 +144,18 @@ def test_every_translatable_string_of_the_ingest_code_is_in_the_chinese_list():
     import ast
     from pathlib import Path
 
+    import supervision.casework.ingest as inspections
     import supervision.ingest as pipeline
     import supervision.reporting.ingest as package
+    from supervision.casework.management import commands as casework_commands
     from supervision.reporting.management import commands
 
     files = [
         *Path(pipeline.__file__).parent.glob("*.py"),
         *Path(package.__file__).parent.glob("*.py"),
+        Path(inspections.__file__),
         *Path(commands.__file__).parent.glob("import_*.py"),
+        *Path(casework_commands.__file__).parent.glob("import_*.py"),
     ]
     translations = read_tsv()
     missing, found = [], 0

@@ -1,6 +1,5 @@
 """The import commands: stored with a summary, or nothing stored and every error on stderr."""
 
-import hashlib
 import io
 import zipfile
 
@@ -10,10 +9,9 @@ from django.core.management import call_command, load_command_class
 from django.core.management.base import CommandError
 from django.db import connections
 from django.test import override_settings
-from django.urls import reverse
 from django.utils import timezone
 
-from supervision.casework.models import BatchState, CaseEvent, EventKind, InspectionBatch, InspectionFinding
+from supervision.casework.models import InspectionFinding
 from supervision.core.models import Operator, Period
 from supervision.reporting.models import (
     CityFigures,
@@ -111,58 +109,6 @@ def test_import_monthly_report_again_makes_a_new_version_and_lists_its_warnings(
          "params": {"total": 291}, "kind": "warning", "blocking": False, "needs_explanation": True,
          "explanation": ""}
     ]  # fmt: skip
-
-
-def test_import_inspections_stores_draft_findings(samples):
-    out, err, error = run("import_inspections", str(samples / "inspections_2026-09.xlsx"))
-    assert error is None and err == ""
-    assert out == "Stored 60 inspection visits (27 with a problem found) as drafts.\n"
-    assert InspectionFinding.objects.count() == 60
-
-
-def test_import_inspections_records_the_file_as_a_batch_with_who_imported_it(
-    samples, regulator, settings, tmp_path
-):
-    settings.MEDIA_ROOT = str(tmp_path)
-    sample = samples / "inspections_2026-09.xlsx"
-    out, _err, error = run("import_inspections", str(sample), "--user", "regulator")
-    assert error is None and out.startswith("Stored 60 inspection visits")
-    batch = InspectionBatch.objects.get()
-    assert (batch.name, batch.uploaded_by, batch.state) == (
-        "inspections_2026-09.xlsx",
-        regulator,
-        BatchState.CONFIRMED,
-    )
-    assert batch.sha256 == hashlib.sha256(sample.read_bytes()).hexdigest()
-    # The findings are what is kept of it: no file, raw or masked (FORMATS.md, "Files kept").
-    assert not batch.file
-    assert not [p for p in tmp_path.rglob("*") if p.is_file()]
-    assert set(InspectionFinding.objects.values_list("batch", "created_by")) == {(batch.pk, regulator.pk)}
-    assert CaseEvent.objects.filter(kind=EventKind.IMPORTED, actor=regulator).count() == 60
-
-
-def test_import_inspections_without_user_records_a_command_line_batch(
-    samples, settings, tmp_path, client_for, regulator
-):
-    settings.MEDIA_ROOT = str(tmp_path)
-    _out, _err, error = run("import_inspections", str(samples / "inspections_2026-09.xlsx"))
-    assert error is None
-    batch = InspectionBatch.objects.get()
-    assert batch.uploaded_by is None and InspectionFinding.objects.filter(batch=batch).count() == 60
-    page = client_for(regulator).get(reverse("control:inspection_batch", args=[batch.pk]))
-    assert "命令行导入" in page.content.decode()
-
-
-def test_import_inspections_refuses_an_unknown_or_operator_user_and_stores_nothing(
-    samples, operator_a, settings, tmp_path
-):
-    settings.MEDIA_ROOT = str(tmp_path)
-    for name in ("nobody", "operator_a"):
-        _out, _err, error = run(
-            "import_inspections", str(samples / "inspections_2026-09.xlsx"), "--user", name
-        )
-        assert str(error) == f"“{name}” is not an active user of the administration's staff."
-    assert not InspectionBatch.objects.exists() and not InspectionFinding.objects.exists()
 
 
 def test_import_complaints_lists_the_notices(file_at):

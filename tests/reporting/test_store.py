@@ -4,17 +4,14 @@ import datetime as dt
 
 import pytest
 
-from supervision.casework.models import FindingState, InspectionFinding
 from supervision.core.models import Operator, Period
 from supervision.reporting import submissions
 from supervision.reporting.ingest.store import (
     NotValid,
-    check_inspections_file,
     check_ledger_file,
     check_monthly_file,
     ledger_counts,
     monthly_history,
-    store_inspections,
     store_ledger,
     store_monthly,
 )
@@ -262,22 +259,6 @@ def test_a_result_with_errors_is_never_stored(cmcc):
     assert not LedgerUpload.objects.exists() and not ComplaintRecord.objects.exists()
 
 
-def test_store_inspections_stores_the_sample_as_draft_findings_with_history(sample, regulator):
-    result = check_inspections_file(*sample("inspections_2026-09.xlsx"), today=TODAY)
-    findings = store_inspections(result, user=regulator)
-    assert len(findings) == InspectionFinding.objects.count() == 60
-    assert set(InspectionFinding.objects.values_list("state", flat=True)) == {FindingState.DRAFT}
-    first = InspectionFinding.objects.get(pk=findings[0].pk)
-    assert (first.operator.code, first.city.code, first.clause.code, first.severity) == (
-        "CUCC",
-        "371100",
-        "BL1",
-        "MINOR",
-    )
-    assert InspectionFinding.objects.filter(violation=False, clause__isnull=False).count() == 0
-    assert first.history.get().history_user == regulator
-
-
 @pytest.mark.parametrize(
     ("name", "operator_code", "stored"),
     [
@@ -285,25 +266,19 @@ def test_store_inspections_stores_the_sample_as_draft_findings_with_history(samp
         ("monthly_report_CUCC_2026-10_gbk.csv", "CUCC", 16),
         ("complaints_CMCC_2026-10_utf8bom.csv", "CMCC", 332),
         ("complaints_CTCC_2026-10.xlsx", "CTCC", 240),
-        ("inspections_2026-09.xlsx", None, 60),
     ],
 )
 def test_every_sample_file_imports_without_an_error(sample, period, name, operator_code, stored):
     data, name = sample(name)
-    operator = Operator.objects.get(code=operator_code) if operator_code else None
+    operator = Operator.objects.get(code=operator_code)
     if name.startswith("monthly"):
         result = check_monthly_file(data, name, operator=operator, period=period)
         assert result.errors == []
         store_monthly(result, submissions.create_version(operator, period))
         assert CityFigures.objects.filter(submission__operator=operator).count() == stored
-    elif name.startswith("complaints"):
+    else:
         upload = upload_ledger(data, operator, name)
         assert upload.rows_added == ComplaintRecord.objects.filter(operator=operator).count() == stored
-    else:
-        result = check_inspections_file(data, name, today=TODAY)
-        assert result.problems == []
-        store_inspections(result, user=None)
-        assert InspectionFinding.objects.count() == stored
 
 
 def test_the_cmcc_ledger_counts_equal_the_cmcc_report_city_by_city(sample, cmcc, period):

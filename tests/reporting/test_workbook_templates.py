@@ -11,13 +11,12 @@ from supervision.core.models import Operator, Period
 from supervision.reporting.ingest import (
     build_template,
     read_sheet,
-    validate_inspections,
     validate_ledger,
     validate_monthly,
 )
 from supervision.reporting.ingest.workbook_templates import template_filename
 
-from .builders import INSPECTION_HEADERS, LEDGER_HEADERS, TODAY, inspection_row, ledger_row
+from .builders import LEDGER_HEADERS, TODAY, ledger_row
 
 pytestmark = pytest.mark.filterwarnings("ignore:Data Validation extension:UserWarning")
 
@@ -122,25 +121,6 @@ def test_the_ledger_template_filled_in_passes_validation(reference):
     assert [(r["received_on"], r["category_code"]) for r in result.records] == [
         (dt.date(2026, 10, 1), "BL2"),
         (dt.date(2026, 10, 2), "BL2"),
-    ]
-
-
-def test_the_inspection_template_filled_in_passes_validation(reference):
-    workbook = open_template(build_template("inspections", reference=reference))
-    sheet = workbook.worksheets[0]
-    assert [c.value for c in sheet[2]] == INSPECTION_HEADERS
-    for col, value in enumerate(inspection_row(违反条款="BL3 虚假宣传"), start=1):
-        sheet.cell(3, col, value)
-    for col, value in enumerate(
-        inspection_row(渠道="短信", 网点名称="", 是否发现问题="否", 问题描述="", 违反条款="", 严重程度=""),
-        start=1,
-    ):
-        sheet.cell(4, col, value)
-    result = validate_inspections(read_sheet(save(workbook), "检查.xlsx"), today=TODAY, reference=reference)
-    assert result.problems == []
-    assert [(r["channel"], r["violation"], r["clause_code"]) for r in result.records] == [
-        ("STORE", True, "BL3"),
-        ("SMS", False, None),
     ]
 
 

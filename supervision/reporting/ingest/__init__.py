@@ -4,7 +4,9 @@ The generic steps (reading, columns, reference data, the catalogue of checks, th
 are in ``supervision.ingest``; here are the two templates the operators upload: their checks,
 validators and storage. read (any accepted format → rows of strings) → validate (rows → typed
 records + problems; pure functions, no database) → store (one transaction, bulk). Shared by the
-portal's upload pages and the ``import_*`` management commands.
+portal's upload pages and the ``import_*`` management commands. (The inspection batch, the
+administration's own upload, is casework's: ``supervision.casework.ingest``.) The generic names
+(``FileRefused``, ``Problem``, ``read_sheet`` …) are repeated here for reporting's own callers.
 
 The database services (``check_*_file``, ``store_*``) and ``build_template`` are imported on first
 use, so that the pure parts can be imported before Django's apps are ready.
@@ -12,7 +14,6 @@ use, so that the pure parts can be imported before Django's apps are ready.
 
 from supervision.ingest import CHECKS, Check, FileRefused, Problem, Reference, Sheet, get_check, read_sheet
 
-from .inspections import InspectionResult, validate_inspections
 from .ledger import LedgerResult, validate_ledger
 from .monthly import MonthlyResult, validate_monthly
 
@@ -20,10 +21,8 @@ _LAZY = {
     "NotValid": "store",
     "check_monthly_file": "store",
     "check_ledger_file": "store",
-    "check_inspections_file": "store",
     "store_monthly": "store",
     "store_ledger": "store",
-    "store_inspections": "store",
     "file_sha256": "store",
     "today_in_shanghai": "store",
     "build_template": "workbook_templates",
@@ -33,7 +32,6 @@ __all__ = [
     "CHECKS",
     "Check",
     "FileRefused",
-    "InspectionResult",
     "LedgerResult",
     "MonthlyResult",
     "Problem",
@@ -41,7 +39,6 @@ __all__ = [
     "Sheet",
     "get_check",
     "read_sheet",
-    "validate_inspections",
     "validate_ledger",
     "validate_monthly",
     *_LAZY,

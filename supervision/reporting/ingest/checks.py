@@ -192,51 +192,6 @@ LEDGER_TEXT_NUMBER_MASKED = notice(
     _("Full mobile numbers in 投诉内容 and 处理结果 are masked on import."),
     _("The text contained a full mobile number; it was masked to %(masked)s."),
 )
-INSPECTIONS_TEXT_NUMBER_MASKED = notice(
-    "inspections.text.number_masked",
-    _("Full mobile numbers in the text columns are masked on import."),
-    _("The text contained a full mobile number; it was masked to %(masked)s."),
-)
-
-
-# --- 3. Inspection batch ---------------------------------------------------------------------
-
-INSPECTIONS = template_checks("inspections")
-
-INSPECTIONS_DATE_INVALID = error(
-    "inspections.date.invalid",
-    _("Dates are written 2026-10-03, 2026/10/3 or 2026年10月3日, or are Excel date cells."),
-    _("“%(value)s” is not a date; write it as 2026-10-03, 2026/10/3 or 2026年10月3日."),
-)
-INSPECTIONS_DATE_FUTURE = error(
-    "inspections.date.future",
-    _("Dates are not in the future (Asia/Shanghai)."),
-    _("%(value)s is in the future (today is %(today)s)."),
-)
-INSPECTIONS_OPERATOR_UNKNOWN = error(
-    "inspections.operator.unknown",
-    _(
-        "The operator is given by code (CMCC, CUCC, CTCC, CBN) or short name (中国移动, 中国联通, 中国电信, 中国广电)."
-    ),
-    _("“%(value)s” is not an operator; use one of: %(allowed)s."),
-)
-INSPECTIONS_SITE_REQUIRED = error(
-    "inspections.site.required",
-    _("A store visit (营业厅) names its site (网点名称)."),
-    _("This cell is empty, but 渠道 is 营业厅 (store): name the store visited."),
-)
-INSPECTIONS_FINDING_REQUIRED = error(
-    "inspections.finding.required",
-    _("When a problem was found (是否发现问题 = 是), 问题描述, 违反条款 and 严重程度 are filled in."),
-    _("This cell is empty, but 是否发现问题 is 是 (a problem was found): it is required."),
-)
-INSPECTIONS_FINDING_UNEXPECTED = error(
-    "inspections.finding.unexpected",
-    _("When no problem was found (是否发现问题 = 否), 违反条款 and 严重程度 are empty."),
-    _(
-        "是否发现问题 is 否 (no problem found), so this cell must be empty; clear it or set 是否发现问题 to 是."
-    ),
-)
 
 
 # --- Whose file, which month (FORMATS.md, "Rules for every upload") ----------------------------

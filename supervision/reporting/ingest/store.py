@@ -14,9 +14,7 @@ from collections import defaultdict
 
 from django.db import connection, transaction
 from django.db.models import Count, OuterRef, Q, Subquery
-from simple_history.utils import bulk_create_with_history
 
-from supervision.casework.models import FindingState, InspectionFinding
 from supervision.core import dates
 from supervision.core.models import City, Operator, Period, ViolationCategory
 from supervision.ingest import Reference, read_sheet
@@ -33,7 +31,6 @@ from supervision.reporting.models import (
 from supervision.reporting.summaries import refresh_complaint_counts
 
 from . import checks as C
-from .inspections import InspectionResult, validate_inspections
 from .ledger import LedgerResult, validate_ledger
 from .monthly import OUTLIER_FIELDS, OUTLIER_MONTHS, MonthlyResult, validate_monthly
 
@@ -262,12 +259,6 @@ def check_ledger_periods(result: LedgerResult, operator: Operator) -> None:
                 )
             )
             result.accepted_changes[label] = changes[month]
-
-
-def check_inspections_file(data: bytes, filename: str, *, today: dt.date | None = None) -> InspectionResult:
-    """Read and validate an inspection batch. Raises ``FileRefused``."""
-    sheet = read_sheet(data, filename)
-    return validate_inspections(sheet, today=today or dates.today(), reference=Reference.load())
 
 
 # --- Storing a result -------------------------------------------------------------------------
@@ -544,31 +535,3 @@ def _update(model, field_names: list[str], rows: list[tuple]) -> None:
     with connection.cursor() as cursor:
         for start in range(0, len(rows), BATCH):
             cursor.executemany(sql, rows[start : start + BATCH])
-
-
-@transaction.atomic
-def store_inspections(result: InspectionResult, *, user) -> list[InspectionFinding]:
-    """Store a valid inspection batch as draft findings, with their history rows (``user``)."""
-    _require_ok(result)
-    operators = dict(Operator.objects.values_list("code", "id"))
-    cities = dict(City.objects.values_list("code", "id"))
-    categories = dict(ViolationCategory.objects.values_list("code", "id"))
-    findings = [
-        InspectionFinding(
-            operator_id=operators[r["operator_code"]],
-            city_id=cities[r["city_code"]],
-            visit_date=r["visit_date"],
-            channel=r["channel"],
-            site=r["site"],
-            method=r["method"],
-            scenario=r["scenario"],
-            violation=r["violation"],
-            description=r["description"],
-            clause_id=categories[r["clause_code"]] if r["clause_code"] else None,
-            severity=r["severity"],
-            agency=r["agency"],
-            state=FindingState.DRAFT,
-        )
-        for r in result.records
-    ]
-    return bulk_create_with_history(findings, InspectionFinding, batch_size=500, default_user=user)

@@ -1,13 +1,25 @@
-"""Validate an inspection / mystery-shopper batch (FORMATS.md §3): one row per visit."""
+"""Inspection and mystery-shopper batches through the upload pipeline (FORMATS.md §3).
+
+One row per visit. The batch's checks (in the one catalogue of checks, ``supervision.ingest``),
+its validator (pure: no database when given the reference data), its downloadable template, and
+the two database services: ``check_inspections_file`` reads and validates a file,
+``store_inspections`` stores a valid batch as draft findings. ``batches`` keeps the batch an
+upload or ``manage.py import_inspections`` records around them.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
 
+from django.db import transaction
 from django.utils.translation import gettext_lazy as _
+from simple_history.utils import bulk_create_with_history
 
-from supervision.core import privacy
+from supervision.core import dates, privacy
+from supervision.core.models import City, Operator, ViolationCategory
+from supervision.ingest import read_sheet
+from supervision.ingest.checks import error, notice, template_checks
 from supervision.ingest.columns import (
     Column,
     DateParser,
@@ -18,20 +30,75 @@ from supervision.ingest.columns import (
 )
 from supervision.ingest.reading import Sheet
 from supervision.ingest.reference import Reference, choices
+from supervision.ingest.templates import Template
 
-from . import checks as C
+from .models import FindingState, InspectionChannel, InspectionFinding, InspectionMethod, Severity
 
-CHANNELS = choices(
-    [
-        ("STORE", ["营业厅"]),
-        ("HOTLINE", ["客服热线"]),
-        ("ONLINE", ["网上营业厅"]),
-        ("APP", []),
-        ("SMS", ["短信"]),
-    ]
+# --- The checks (codes unchanged: stored problems refer to them) ------------------------------
+
+INSPECTIONS = template_checks("inspections")
+
+INSPECTIONS_DATE_INVALID = error(
+    "inspections.date.invalid",
+    _("Dates are written 2026-10-03, 2026/10/3 or 2026年10月3日, or are Excel date cells."),
+    _("“%(value)s” is not a date; write it as 2026-10-03, 2026/10/3 or 2026年10月3日."),
 )
-METHODS = choices([("OPEN", ["明察"]), ("COVERT", ["暗访"]), ("MYSTERY_SHOPPER", ["第三方体验"])])
-SEVERITIES = choices([("MINOR", ["一般"]), ("MAJOR", ["较重"]), ("SEVERE", ["严重"])])
+INSPECTIONS_DATE_FUTURE = error(
+    "inspections.date.future",
+    _("Dates are not in the future (Asia/Shanghai)."),
+    _("%(value)s is in the future (today is %(today)s)."),
+)
+INSPECTIONS_OPERATOR_UNKNOWN = error(
+    "inspections.operator.unknown",
+    _(
+        "The operator is given by code (CMCC, CUCC, CTCC, CBN) or short name (中国移动, 中国联通, 中国电信, 中国广电)."
+    ),
+    _("“%(value)s” is not an operator; use one of: %(allowed)s."),
+)
+INSPECTIONS_SITE_REQUIRED = error(
+    "inspections.site.required",
+    _("A store visit (营业厅) names its site (网点名称)."),
+    _("This cell is empty, but 渠道 is 营业厅 (store): name the store visited."),
+)
+INSPECTIONS_FINDING_REQUIRED = error(
+    "inspections.finding.required",
+    _("When a problem was found (是否发现问题 = 是), 问题描述, 违反条款 and 严重程度 are filled in."),
+    _("This cell is empty, but 是否发现问题 is 是 (a problem was found): it is required."),
+)
+INSPECTIONS_FINDING_UNEXPECTED = error(
+    "inspections.finding.unexpected",
+    _("When no problem was found (是否发现问题 = 否), 违反条款 and 严重程度 are empty."),
+    _(
+        "是否发现问题 is 否 (no problem found), so this cell must be empty; clear it or set 是否发现问题 to 是."
+    ),
+)
+INSPECTIONS_TEXT_NUMBER_MASKED = notice(
+    "inspections.text.number_masked",
+    _("Full mobile numbers in the text columns are masked on import."),
+    _("The text contained a full mobile number; it was masked to %(masked)s."),
+)
+
+
+# --- The columns -------------------------------------------------------------------------------
+
+# The Chinese labels the template accepts for each of casework's choices, besides the code.
+CHANNEL_LABELS = {
+    InspectionChannel.STORE: ["营业厅"],
+    InspectionChannel.HOTLINE: ["客服热线"],
+    InspectionChannel.ONLINE: ["网上营业厅"],
+    InspectionChannel.APP: [],
+    InspectionChannel.SMS: ["短信"],
+}
+METHOD_LABELS = {
+    InspectionMethod.OPEN: ["明察"],
+    InspectionMethod.COVERT: ["暗访"],
+    InspectionMethod.MYSTERY_SHOPPER: ["第三方体验"],
+}
+SEVERITY_LABELS = {Severity.MINOR: ["一般"], Severity.MAJOR: ["较重"], Severity.SEVERE: ["严重"]}
+# Every choice of the enum, in its order (a choice added without its labels fails here, loudly).
+CHANNELS = choices([(channel.value, CHANNEL_LABELS[channel]) for channel in InspectionChannel])
+METHODS = choices([(method.value, METHOD_LABELS[method]) for method in InspectionMethod])
+SEVERITIES = choices([(severity.value, SEVERITY_LABELS[severity]) for severity in Severity])
 # 是/否 as the template says; the usual spellings of yes and no, and what a TRUE/FALSE cell reads as.
 VIOLATION = choices([("是", ["Y", "yes", "true", "1"]), ("否", ["N", "no", "false", "0"])])
 VIOLATION.allowed = "是, 否"
@@ -140,13 +207,13 @@ def validate_inspections(
     reference = reference or Reference.load()
     result = InspectionResult()
     problems = result.problems
-    checks = C.INSPECTIONS
+    checks = INSPECTIONS
     layout = start(sheet, COLUMNS, checks, result)
     if layout is None:
         return result
 
     vocabularies = lookups(reference)
-    parse_date = DateParser(C.INSPECTIONS_DATE_INVALID, C.INSPECTIONS_DATE_FUTURE, today)
+    parse_date = DateParser(INSPECTIONS_DATE_INVALID, INSPECTIONS_DATE_FUTURE, today)
     header = {f: layout.header(f) for f in FIELDS}
     add = problems.append
 
@@ -166,7 +233,7 @@ def validate_inspections(
             lookup = vocabularies[name]
             code = lookup.get(text)
             if code is None:
-                check = C.INSPECTIONS_OPERATOR_UNKNOWN if name == "operator" else checks.unknown_choice
+                check = INSPECTIONS_OPERATOR_UNKNOWN if name == "operator" else checks.unknown_choice
                 if name == "city":
                     add(checks.city_unknown.at(row=row_number, column=header[name], value=text))
                 else:
@@ -183,7 +250,7 @@ def validate_inspections(
                 )
             masked = privacy.mask(text)
             if masked.changed:
-                add(C.INSPECTIONS_TEXT_NUMBER_MASKED.at(row=row_number, column=header[name],
+                add(INSPECTIONS_TEXT_NUMBER_MASKED.at(row=row_number, column=header[name],
                                                         masked=masked.numbers[0]))  # fmt: skip
             return masked.text
 
@@ -212,8 +279,8 @@ def validate_inspections(
         violation = None if violation_code is None else violation_code == "是"
 
         site = text_of("site", SITE_MAX)
-        if channel == "STORE" and not site:
-            add(C.INSPECTIONS_SITE_REQUIRED.at(row=row_number, column=header["site"]))
+        if channel == InspectionChannel.STORE and not site:
+            add(INSPECTIONS_SITE_REQUIRED.at(row=row_number, column=header["site"]))
         scenario = text_of("scenario", SCENARIO_MAX)
         description = text_of("description", DESCRIPTION_MAX)
         agency = text_of("agency", AGENCY_MAX)
@@ -223,12 +290,12 @@ def validate_inspections(
         if violation:
             for name in ("description", "clause", "severity"):
                 if not cells[name]:
-                    add(C.INSPECTIONS_FINDING_REQUIRED.at(row=row_number, column=header[name]))
+                    add(INSPECTIONS_FINDING_REQUIRED.at(row=row_number, column=header[name]))
         elif violation is False:
             for name in ("clause", "severity"):
                 if cells[name]:
                     add(
-                        C.INSPECTIONS_FINDING_UNEXPECTED.at(
+                        INSPECTIONS_FINDING_UNEXPECTED.at(
                             row=row_number, column=header[name], value=cells[name]
                         )
                     )
@@ -253,3 +320,57 @@ def validate_inspections(
     if not result.records:
         problems.append(checks.no_rows.at())
     return result
+
+
+# --- The template --------------------------------------------------------------------------------
+
+TEMPLATE = Template(
+    kind="inspections",
+    title="明察暗访/第三方体验结果",
+    sheet_name="检查结果",  # a sheet's name cannot hold "/"
+    columns=COLUMNS,
+    vocabularies=lookups,
+    cell_formats={"visit_date": "date"},
+)
+
+
+# --- The database: check a file, store a batch ---------------------------------------------------
+
+
+class NotValid(Exception):
+    """A result with errors was given to ``store_inspections``: nothing was stored."""
+
+
+def check_inspections_file(data: bytes, filename: str, *, today: dt.date | None = None) -> InspectionResult:
+    """Read and validate an inspection batch. Raises ``FileRefused``."""
+    sheet = read_sheet(data, filename)
+    return validate_inspections(sheet, today=today or dates.today(), reference=Reference.load())
+
+
+@transaction.atomic
+def store_inspections(result: InspectionResult, *, user) -> list[InspectionFinding]:
+    """Store a valid inspection batch as draft findings, with their history rows (``user``)."""
+    if not result.ok:
+        raise NotValid(f"{len(result.errors)} errors: nothing was stored")
+    operators = dict(Operator.objects.values_list("code", "id"))
+    cities = dict(City.objects.values_list("code", "id"))
+    categories = dict(ViolationCategory.objects.values_list("code", "id"))
+    findings = [
+        InspectionFinding(
+            operator_id=operators[r["operator_code"]],
+            city_id=cities[r["city_code"]],
+            visit_date=r["visit_date"],
+            channel=r["channel"],
+            site=r["site"],
+            method=r["method"],
+            scenario=r["scenario"],
+            violation=r["violation"],
+            description=r["description"],
+            clause_id=categories[r["clause_code"]] if r["clause_code"] else None,
+            severity=r["severity"],
+            agency=r["agency"],
+            state=FindingState.DRAFT,
+        )
+        for r in result.records
+    ]
+    return bulk_create_with_history(findings, InspectionFinding, batch_size=500, default_user=user)

@@ -8,8 +8,9 @@ who imported it. The file itself is not kept (FORMATS.md, "Files kept"): its fin
 from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
+from supervision.casework.batches import import_file
+from supervision.casework.ingest import check_inspections_file
 from supervision.ingest.commandline import ImportCommand
-from supervision.reporting.ingest.store import check_inspections_file
 
 
 class Command(ImportCommand):
@@ -22,8 +23,6 @@ class Command(ImportCommand):
         )
 
     def run(self, data, file_name, options):
-        from supervision.casework.batches import import_file
-
         user = self.staff_user(options.get("user"))
         result = check_inspections_file(data, file_name)
         self.stop_on_errors(result)
