@@ -13,10 +13,11 @@ import re
 
 import pytest
 from django.core import mail
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from supervision.briefings.models import Briefing, BriefingState
-from supervision.core.models import Role
+from supervision.core.models import SHANGHAI, Role
 from tests.briefings.builders import seed_month
 
 BRIEFINGS = "/dashboard/briefings/"
@@ -87,7 +88,10 @@ def test_briefing_drafted_edited_approved_and_circulated(
     expect(page.get_by_test_id("texts-form")).to_have_count(0)
     page.get_by_test_id("approve").click()
     expect_state(page, BriefingState.APPROVED)
-    expect(page.get_by_test_id("document-number")).to_have_text("鲁通管通〔2026〕1号")
+    # Numbered in the year of its approval, Beijing time (the clock is pinned: ``clock``, ``--at``).
+    approved_in = timezone.localtime(Briefing.objects.get().approved_at, SHANGHAI).year
+    document_no = f"鲁通管通〔{approved_in}〕1号"
+    expect(page.get_by_test_id("document-number")).to_have_text(document_no)
     expect(page.get_by_test_id("circulate")).to_have_count(0)  # staff circulates
     log_out(page, live_url)
 
@@ -110,6 +114,6 @@ def test_briefing_drafted_edited_approved_and_circulated(
     with briefing.pdf_file.open("rb") as stored:
         approved_pdf = stored.read()
     for message in mail.outbox:
-        assert message.subject.startswith("Circulated: 鲁通管通〔2026〕1号")
+        assert message.subject.startswith(f"Circulated: {document_no}")
         assert [name.rsplit(".", 1)[1] for name, _data, _type in message.attachments] == ["docx", "pdf"]
         assert message.attachments[1][1] == approved_pdf  # the very file leadership approved
