@@ -51,10 +51,12 @@ def people(regulator, operator_a, manager_a, operator_b):
     return regulator, operator_a, manager_a, operator_b
 
 
-def test_publishing_the_agenda_invites_with_method_request(meeting, people, sent):
+def test_publishing_the_agenda_invites_with_method_request(meeting, people, sent, regulator):
     regulator, operator_a, manager_a, operator_b = people
-    services.add_item(meeting, title="通报11月携号转网工作情况", presenter="王科长", planned_minutes=20)
-    messages = sent(lambda: services.publish_agenda(meeting))
+    services.add_item(
+        meeting, title="通报11月携号转网工作情况", presenter="王科长", planned_minutes=20, user=regulator
+    )
+    messages = sent(lambda: services.publish_agenda(meeting, user=regulator))
     assert sorted(m.to[0] for m in messages) == sorted(u.email for u in people)
     to_a = next(m for m in messages if m.to == [operator_a.email])
     assert to_a.subject == "Invitation: 携号转网工作会商会, 2026-12-03 14:30"
@@ -73,10 +75,12 @@ def test_publishing_the_agenda_invites_with_method_request(meeting, people, sent
     assert 'text/calendar; method="REQUEST"' in to_a.message().as_string()
 
 
-def test_updates_keep_the_uid_and_raise_the_sequence_and_a_cancellation_cancels(meeting, people, sent):
+def test_updates_keep_the_uid_and_raise_the_sequence_and_a_cancellation_cancels(
+    meeting, people, sent, regulator
+):
     regulator, operator_a, *_ = people
-    services.add_item(meeting, title="通报11月携号转网工作情况")
-    invitation = sent(lambda: services.publish_agenda(meeting))
+    services.add_item(meeting, title="通报11月携号转网工作情况", user=regulator)
+    invitation = sent(lambda: services.publish_agenda(meeting, user=regulator))
     moved = sent(
         lambda: services.move(
             meeting,
@@ -84,11 +88,12 @@ def test_updates_keep_the_uid_and_raise_the_sequence_and_a_cancellation_cancels(
             duration_minutes=120,
             place="视频会议",
             video_link="",
+            user=regulator,
         )
     )
-    services.add_item(meeting, title="研究春节前携转服务保障")
-    republished = sent(lambda: services.publish_agenda(meeting))
-    cancelled = sent(lambda: services.cancel(meeting, reason="与应急演练冲突"))
+    services.add_item(meeting, title="研究春节前携转服务保障", user=regulator)
+    republished = sent(lambda: services.publish_agenda(meeting, user=regulator))
+    cancelled = sent(lambda: services.cancel(meeting, reason="与应急演练冲突", user=regulator))
 
     def to_a(messages):
         return calendars_of(next(m for m in messages if m.to == [operator_a.email]))[1]
@@ -105,13 +110,13 @@ def test_updates_keep_the_uid_and_raise_the_sequence_and_a_cancellation_cancels(
     assert "与应急演练冲突" in next(m for m in cancelled if m.to == [operator_a.email]).body
 
 
-def test_each_update_is_a_mail_of_its_own_and_each_is_sent_once(meeting, people, sent):
+def test_each_update_is_a_mail_of_its_own_and_each_is_sent_once(meeting, people, sent, regulator):
     from supervision.reminders import services as reminder_services
     from supervision.reminders.models import Occasion
 
     regulator, operator_a, *_ = people
-    services.add_item(meeting, title="通报11月携号转网工作情况")
-    sent(lambda: services.publish_agenda(meeting))
+    services.add_item(meeting, title="通报11月携号转网工作情况", user=regulator)
+    sent(lambda: services.publish_agenda(meeting, user=regulator))
     for day in (10, 11):
         sent(
             lambda day=day: services.move(
@@ -120,9 +125,10 @@ def test_each_update_is_a_mail_of_its_own_and_each_is_sent_once(meeting, people,
                 duration_minutes=120,
                 place="视频会议",
                 video_link="",
+                user=regulator,
             )
         )
-    sent(lambda: services.cancel(meeting))
+    sent(lambda: services.cancel(meeting, user=regulator))
     to_a = Occasion.objects.filter(recipient=operator_a).order_by("pk")
     assert [(o.rule, o.object_key, o.state) for o in to_a] == [
         ("meetings.invitation", f"meeting:{meeting.pk}:invitation:0", "sent"),
@@ -136,20 +142,20 @@ def test_each_update_is_a_mail_of_its_own_and_each_is_sent_once(meeting, people,
 
 
 def test_a_meeting_mail_rolled_back_records_nothing_and_one_recorded_before_a_deletion_is_dropped(
-    meeting, people, django_capture_on_commit_callbacks
+    meeting, people, django_capture_on_commit_callbacks, regulator
 ):
     from django.db import transaction
 
     from supervision.reminders import services as reminder_services
     from supervision.reminders.models import Occasion
 
-    services.add_item(meeting, title="通报情况")
+    services.add_item(meeting, title="通报情况", user=regulator)
     with pytest.raises(RuntimeError), transaction.atomic():
-        services.publish_agenda(meeting)
+        services.publish_agenda(meeting, user=regulator)
         raise RuntimeError("the disk is full")
     assert not Occasion.objects.exists()
     with django_capture_on_commit_callbacks(execute=False):
-        services.publish_agenda(meeting)  # the broker loses the tasks
+        services.publish_agenda(meeting, user=regulator)  # the broker loses the tasks
     recorded = list(Occasion.objects.filter(rule="meetings.invitation"))
     assert len(recorded) == len(people)
     meeting.delete()
@@ -157,16 +163,21 @@ def test_a_meeting_mail_rolled_back_records_nothing_and_one_recorded_before_a_de
     assert mail.outbox == []
 
 
-def test_changes_before_the_invitation_send_nothing(meeting, people, sent):
+def test_changes_before_the_invitation_send_nothing(meeting, people, sent, regulator):
     assert (
         sent(
             lambda: services.move(
-                meeting, starts_at=local(2026, 12, 4), duration_minutes=60, place="", video_link=""
+                meeting,
+                starts_at=local(2026, 12, 4),
+                duration_minutes=60,
+                place="",
+                video_link="",
+                user=regulator,
             )
         )
         == []
     )
-    assert sent(lambda: services.cancel(meeting)) == []
+    assert sent(lambda: services.cancel(meeting, user=regulator)) == []
     meeting.refresh_from_db()
     assert meeting.sequence == 0
 
@@ -247,14 +258,16 @@ def test_the_feed_shows_only_the_users_own_meetings_interviews_and_deadlines(
 
 
 @pytest.mark.urls("tests.meetings.urls")
-def test_draft_and_withdrawn_interviews_stay_out_of_the_staff_feed(client, regulator, cucc):
+def test_draft_and_withdrawn_interviews_stay_out_of_the_staff_feed(client, regulator, cucc, clock):
+    # Interviews in two weeks' time, whatever the (pinned) date: the feed shows what is to come.
+    scheduled_at = clock + dt.timedelta(days=14)
     for state, place in [
         (InterviewState.ISSUED, "管局第一会议室"),
         (InterviewState.DRAFT, "草稿会议室"),
         (InterviewState.WITHDRAWN, "已撤回会议室"),
     ]:
         InterviewNotice.objects.create(
-            operator=cucc, reason="-", scheduled_at=local(2026, 12, 15, 10, 0), place=place,
+            operator=cucc, reason="-", scheduled_at=scheduled_at, place=place,
             persons_required="-", state=state,
         )  # fmt: skip
     client.force_login(regulator)
@@ -294,10 +307,10 @@ def test_the_feed_token_is_long_and_random(operator_a, leader):
     assert services.feed_for(leader).token != services.feed_for(operator_a).token
 
 
-def test_cancelled_meetings_stay_in_the_feed_marked_cancelled(meeting, operator_a):
+def test_cancelled_meetings_stay_in_the_feed_marked_cancelled(meeting, operator_a, regulator):
     from supervision.meetings.calendars import feed_ics
 
-    services.cancel(meeting)
+    services.cancel(meeting, user=regulator)
     meeting.refresh_from_db()
     event = event_of(Calendar.from_ical(feed_ics(operator_a, meetings=[meeting], name="x")))
     assert str(event["STATUS"]) == "CANCELLED"
@@ -305,7 +318,7 @@ def test_cancelled_meetings_stay_in_the_feed_marked_cancelled(meeting, operator_
 
 
 @pytest.mark.urls("tests.meetings.urls")
-def test_the_feed_takes_a_fixed_number_of_queries(client, operator_a, series, make_series, cmcc):
+def test_the_feed_takes_a_fixed_number_of_queries(client, operator_a, series, make_series, cmcc, regulator):
     client.force_login(operator_a)
     url = feed_url(client, "portal")
     client.logout()
@@ -313,7 +326,7 @@ def test_the_feed_takes_a_fixed_number_of_queries(client, operator_a, series, ma
     with CaptureQueriesContext(connection) as one:
         client.get(url)
     make_series(title="专题会商", first_start=local(2026, 12, 10, 9, 0), operators=[cmcc])
-    services.add_item(series.meetings.first(), title="通报情况")
+    services.add_item(series.meetings.first(), title="通报情况", user=regulator)
     with CaptureQueriesContext(connection) as more:
         client.get(url)
     assert len(one) == len(more) == 5
