@@ -290,17 +290,18 @@ def live_operator_manager(live_user):
 def click_nav(page, path: str) -> None:
     """Follow the navigation link to ``path``, opening its drop-down menu first if it is in one.
 
-    Waits for what the user waits for: the link in the page (``is_visible`` does not wait, and
-    right after a navigation the menu may not be parsed yet), and the page's scripts loaded
-    before a drop-down is opened (a click on the toggle before Bootstrap's script has run opens
-    nothing, and the link would never become visible).
+    Waits for what the user waits for: the page loaded, its style sheets and scripts included,
+    before asking whether the link is visible (``is_visible`` does not wait: before Bootstrap's
+    style sheet applies, a closed drop-down's links count as visible, and the click would then
+    wait for a link that its menu hides) and before a drop-down is opened (a click on the toggle
+    before Bootstrap's script has run opens nothing, and the link would never become visible).
     """
     from playwright.sync_api import expect
 
     link = page.get_by_test_id("nav").locator(f"a[href='{path}']")
     link.wait_for(state="attached")
+    page.wait_for_load_state("load")
     if not link.is_visible():
-        page.wait_for_load_state("load")
         link.locator("xpath=ancestor::li[contains(@class, 'dropdown')]/button").click()
         expect(link).to_be_visible()
     link.click()
