@@ -4,7 +4,8 @@ read (any accepted format → rows of strings, ``reading``) → validate (rows �
 problems, pure functions with no database: the column specs, header detection and cell parsers
 of ``columns``, the reference data of ``reference``) → store (one transaction, bulk, in the app
 that owns the template). ``checks`` is the one catalogue of the checks, which each app declares
-for its templates; ``commandline`` is the base of the ``import_*`` management commands.
+for its templates; ``commandline`` is the base of the ``import_*`` management commands;
+``templates`` writes a template's downloadable .xlsx from its ``Template``.
 
 The templates themselves live with their domains: the monthly figures and the complaint ledger
 in ``supervision.reporting.ingest``, the inspection batch in ``supervision.casework.ingest``.
