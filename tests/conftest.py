@@ -72,6 +72,12 @@ def pytest_report_header(config):
         return f"clock: every test starts at {instant.isoformat()} (--at), and ticks"
 
 
+def session_instant(config) -> dt.datetime | None:
+    """``--at``'s instant, or None without it: for a fixture of a wider scope than a test, which
+    is set up before the test's clock is put back there (``_test_starts_at_session_instant``)."""
+    return config.stash.get(_AT, None)
+
+
 # Where a test whose outcome depends on the date stands when no ``--at`` is given.
 DEFAULT_INSTANT = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
 

@@ -1,5 +1,6 @@
 """``seed_demo``: what a person trying the site with the demo data would notice."""
 
+import contextlib
 import datetime as dt
 import io
 import os
@@ -7,6 +8,7 @@ import re
 import statistics
 
 import pytest
+import time_machine
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -28,6 +30,7 @@ from supervision.reporting.models import (
     MonthlySubmission,
     SubmissionState,
 )
+from tests.conftest import session_instant
 
 COMPLAINTS = 3000
 DEMO_USERNAMES = ["staff", "leader", "cmcc", "cmcc_manager", "cucc", "cucc_manager", "ctcc", "cbn"]
@@ -137,10 +140,17 @@ def test_demo_orders_with_a_report_in_time_are_never_overdue(db, clock, client):
 
 
 @pytest.fixture(scope="class")
-def seeded(django_db_setup, django_db_blocker):
-    """The command's output; the data stay until the class is done."""
+def seeded(request, django_db_setup, django_db_blocker):
+    """The command's output; the data stay until the class is done.
+
+    Under ``--at`` the data are seeded at that instant, where each of the class's tests starts:
+    set up before them, the fixture would otherwise see the clock run on from the session's start
+    (at 2027-12-31 23:59, minutes later, the data would be of another month and year).
+    """
+    instant = session_instant(request.config)
     out = io.StringIO()
     with (
+        time_machine.travel(instant, tick=True) if instant else contextlib.nullcontext(),
         django_db_blocker.unblock(),
         override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
         transaction.atomic(),
