@@ -174,19 +174,6 @@ def indicator_cards(month: dt.date) -> tuple[list[Operator], list[tuple[Indicato
     return operators, rows
 
 
-# Indicators that make sense per city (the monthly figures, the ledger and the visits are per city).
-CITY_INDICATORS = [
-    "port_out_success",
-    "auth_conversion",
-    "complaint_rate",
-    "complaints_per_million",
-    "timely_resolution",
-    "net_porting",
-    "covert_violation",
-    "mystery_violation",
-]
-
-
 @shared_sums()
 def city_matrix(indicator: Indicator, period) -> dict:
     """``{"operators", "rows": [(city, [cell per operator], province cell)], "totals": [...]}``.

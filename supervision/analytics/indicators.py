@@ -258,19 +258,6 @@ def _counted_ledger_q(months, field: str, monthly: bool) -> Q | None:
     return condition if any_counted else None
 
 
-FIGURE_FIELDS = [
-    "auth_code_requests",
-    "port_out_applications",
-    "port_out_completed",
-    "port_out_failed",
-    "port_in_applications",
-    "port_in_completed",
-    "complaints_received",
-    "complaints_resolved",
-    "subscribers_10k",
-]
-
-
 def live_figures():
     """The city rows of the counted reports (``CityFigures.objects.counted()``)."""
     return CityFigures.objects.counted()
@@ -285,12 +272,12 @@ def figure_sums(months, by=("operator",), **filters) -> dict[tuple, dict]:
             live_figures()
             .filter(submission__period__month__in=_months(months), **_where(0, filters))
             .values(*paths, "submission__period__month")
-            .annotate(**{f"sum_{f}": Sum(f) for f in FIGURE_FIELDS})
+            .annotate(**{f"sum_{f}": Sum(f) for f in CityFigures.SUMMED})
             .order_by()
         )
         return {
             (*(r[p] for p in paths), r["submission__period__month"]): {
-                f: r[f"sum_{f}"] for f in FIGURE_FIELDS
+                f: r[f"sum_{f}"] for f in CityFigures.SUMMED
             }
             for r in rows
         }
@@ -515,10 +502,10 @@ def rectification_on_time_rate(months, by=("operator",), now=None, **filters) ->
 
     The outcome is ``RectificationOrder.objects.with_deadline_outcome`` (casework); orders whose
     deadline has not passed are not counted yet."""
+    if "category" in by or "city" in by:
+        raise ValueError("orders belong to an operator: they are not grouped by category or city")
     months = _months(months)
-    paths = _paths(by, 2) if "category" not in by else None
-    if paths is None:
-        raise ValueError("orders are not grouped by category")
+    paths = _paths(by, 2)
     now = now or timezone.now()
     rows = (
         orders_due_in(months[0], months[-1])
@@ -609,6 +596,10 @@ class Indicator:
     # Read from the counted reports (and the ledger, like for like): province figures name the
     # operators left out.
     from_reports: bool = True
+    # Has a figure per city (the city table, the city's page): the report figures, the ledger and
+    # the visits are per city; rectification orders and the monthly reports themselves belong to
+    # an operator, not to a city (DOMAIN.md, "Indicators").
+    per_city: bool = True
 
     def text(self, value: "Value | None") -> str:
         """The figure as every surface prints it: 四舍五入 at this indicator's precision; "—"."""
@@ -662,10 +653,28 @@ INDICATORS = [
         rectification_on_time_rate,
         True,
         from_reports=False,
+        per_city=False,
     ),
     Indicator(
-        "reporting_completeness", _("Reporting completeness"), "%", reporting_completeness, True, 0, False
+        "reporting_completeness",
+        _("Reporting completeness"),
+        "%",
+        reporting_completeness,
+        True,
+        0,
+        from_reports=False,
+        per_city=False,
     ),
-    Indicator("reporting_timeliness", _("Reporting timeliness"), "%", reporting_timeliness, True, 0, False),
+    Indicator(
+        "reporting_timeliness",
+        _("Reporting timeliness"),
+        "%",
+        reporting_timeliness,
+        True,
+        0,
+        from_reports=False,
+        per_city=False,
+    ),
 ]
 INDICATORS_BY_CODE = {i.code: i for i in INDICATORS}
+PER_CITY = [i for i in INDICATORS if i.per_city]  # the city table's and the city page's, in order

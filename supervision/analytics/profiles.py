@@ -35,10 +35,6 @@ MONTHS = 12
 LIST_LIMIT = 20
 TIMELINE_LIMIT = 30
 
-# Rectification orders and monthly reports belong to an operator, not to a city: these two
-# indicators have no per-city figure.
-NOT_PER_CITY = {"rectification_on_time", "reporting_completeness", "reporting_timeliness"}
-
 
 def control_url(name: str, path: str, *args, **query) -> str:
     """A page of the administration's face by URL name, or its agreed ``path`` while the page
@@ -363,7 +359,7 @@ def city_profile(city: City, month: dt.date) -> dict:
     code = city.code
     label = f"{month:%Y-%m}"
     operators = list(Operator.objects.all())
-    per_city = [i for i in INDICATORS if i.code not in NOT_PER_CITY]
+    per_city = indicators.PER_CITY
     complaints = indicators.complaints([month], ("operator", "city"), city=code)
     figures = {i.code: i.compute([month], ("operator", "city"), city=code) for i in per_city}
     operator_rows = []

@@ -6,7 +6,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.analytics import cards
-from supervision.analytics.indicators import INDICATORS, INDICATORS_BY_CODE
+from supervision.analytics.indicators import INDICATORS_BY_CODE, PER_CITY
 from supervision.casework.models import OPEN_INTERVIEW_STATES, InterviewNotice, RectificationOrder
 from supervision.core import params
 from supervision.core.exports import FORMATS, TableExporter
@@ -81,7 +81,7 @@ def city_matrix(request):
     """One indicator for one month: the 16 cities × the operators, each cell linking further."""
     period = month_from_request(request)
     indicator = INDICATORS_BY_CODE.get(request.GET.get("indicator") or "port_out_success")
-    if indicator is None or indicator.code not in cards.CITY_INDICATORS:
+    if indicator is None or not indicator.per_city:
         raise Http404
     rows = cards.city_matrix(indicator, period)
     return render(
@@ -91,7 +91,7 @@ def city_matrix(request):
             "period": period,
             "months": month_choices(period),
             "indicator": indicator,
-            "indicators": [i for i in INDICATORS if i.code in cards.CITY_INDICATORS],
+            "indicators": PER_CITY,
             **rows,
         },
     )

@@ -228,6 +228,23 @@ class CityFigures(models.Model):
     failed_120_days = models.PositiveIntegerField(_("failed: within 120 days"), null=True, blank=True)
     failed_other = models.PositiveIntegerField(_("failed: other"), null=True, blank=True)
 
+    # The figures every table of a report shows, in the order of the template (FORMATS.md §1);
+    # the optional eligibility queries and failure reasons are the uploaded report's own.
+    FIGURES = (
+        "auth_code_requests",
+        "port_out_applications",
+        "port_out_completed",
+        "port_out_failed",
+        "port_in_applications",
+        "port_in_completed",
+        "complaints_received",
+        "complaints_resolved",
+        "avg_resolution_hours",
+        "subscribers_10k",
+    )
+    # Those that add up over cities and operators (the indicators' sums): an average does not.
+    SUMMED = tuple(f for f in FIGURES if f != "avg_resolution_hours")
+
     objects = CityFiguresQuerySet.as_manager()
 
     class Meta:

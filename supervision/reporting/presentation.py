@@ -17,24 +17,12 @@ from supervision.core.models import PersonalDataUse
 from .ingest import Problem
 from .models import CityFigures, MonthlySubmission, UploadKind
 
-# The figures shown in tables, in the order of the template.
-FIGURE_FIELDS = [
-    "auth_code_requests",
-    "port_out_applications",
-    "port_out_completed",
-    "port_out_failed",
-    "port_in_applications",
-    "port_in_completed",
-    "complaints_received",
-    "complaints_resolved",
-    "avg_resolution_hours",
-    "subscribers_10k",
-]
-INTEGER_FIELDS = [f for f in FIGURE_FIELDS if f not in ("avg_resolution_hours", "subscribers_10k")]
+# The figures are shown in tables as ``CityFigures.FIGURES`` orders them; the whole counts are totalled.
+INTEGER_FIELDS = [f for f in CityFigures.FIGURES if f not in ("avg_resolution_hours", "subscribers_10k")]
 
 
 def figure_headers():
-    return [CityFigures._meta.get_field(f).verbose_name for f in FIGURE_FIELDS]
+    return [CityFigures._meta.get_field(f).verbose_name for f in CityFigures.FIGURES]
 
 
 def warning_rows(submission):
@@ -61,8 +49,8 @@ def submission_context(submission: MonthlySubmission, user) -> dict:
     return {
         "submission": submission,
         "figure_headers": figure_headers(),
-        "figure_rows": [(row.city, [getattr(row, f) for f in FIGURE_FIELDS]) for row in figures],
-        "figure_totals": [totals.get(f) for f in FIGURE_FIELDS],
+        "figure_rows": [(row.city, [getattr(row, f) for f in CityFigures.FIGURES]) for row in figures],
+        "figure_totals": [totals.get(f) for f in CityFigures.FIGURES],
         "versions": versions,
         "files": submission.files.all(),
         "typical_cases": submission.typical_cases.select_related("city"),
@@ -97,7 +85,7 @@ def compare_context(visible, pk, other_pk) -> dict:
     for city_id, new in new_rows.items():
         old = old_rows.get(city_id)
         cells = []
-        for field in FIGURE_FIELDS:
+        for field in CityFigures.FIGURES:
             before = getattr(old, field) if old else None
             after = getattr(new, field)
             cells.append({"before": before, "after": after, "changed": before != after})

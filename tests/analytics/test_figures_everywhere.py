@@ -8,6 +8,7 @@ import io
 
 import openpyxl
 import pytest
+from django.urls import reverse
 from django.utils import translation
 from lxml import html
 
@@ -212,3 +213,47 @@ def test_changes_round_from_unrounded_values(world):
             with translation.override("en"):
                 assert indicator.change_text(now, before) == english, who
             assert indicator.change_text(now, before) == chinese, who
+
+
+# DOMAIN.md, "Indicators": the monthly report's figures are per city (FORMATS.md §1), and so are
+# the ledger's complaints and the inspection visits; rectification orders and the monthly reports
+# themselves belong to an operator, not to a city.
+PER_CITY = {
+    "port_out_success",
+    "auth_conversion",
+    "complaint_rate",
+    "complaints_per_million",
+    "timely_resolution",
+    "net_porting",
+    "covert_violation",
+    "mystery_violation",
+}
+
+
+def test_the_indicators_with_a_figure_per_city_are_the_same_everywhere(staff, world):
+    assert {i.code for i in INDICATORS if i.per_city} == PER_CITY
+    with pinned():
+        for indicator in INDICATORS:
+            if indicator.per_city:
+                assert indicator.compute([NOV], ("operator", "city")), indicator.code
+                assert indicator.compute([NOV], ("city",)), indicator.code
+            else:
+                with pytest.raises(ValueError):
+                    indicator.compute([NOV], ("city",))
+        matrix = staff.get(reverse("control:city_matrix") + "?month=2026-11")
+        offered = {i.code for i in matrix.context["indicators"]}
+        pages = {
+            i.code: staff.get(reverse("control:city_matrix") + f"?month=2026-11&indicator={i.code}")
+            for i in INDICATORS
+        }
+        city = html.fromstring(staff.get("/dashboard/cities/370100/?month=2026-11").content.decode())
+    assert offered == PER_CITY
+    assert {code for code, page in pages.items() if page.status_code == 200} == PER_CITY
+    assert {code for code, page in pages.items() if page.status_code == 404} == set(
+        INDICATORS_BY_CODE
+    ) - PER_CITY
+    shown = {
+        td.get("data-indicator")
+        for td in city.xpath('//table[@data-testid="operators"]//td[@data-indicator]')
+    }
+    assert shown == PER_CITY | {"complaints"}
