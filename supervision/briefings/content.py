@@ -17,41 +17,47 @@ from decimal import Decimal
 
 from django.utils import translation
 
+from supervision.casework.models import METHOD_WORDS, SEVERITY_WORDS, FindingState, OrderState
 from supervision.core import rounding
+
+from .figures import LATE, MISSING, NOT_DUE, ON_TIME, RETURNED
 
 AUTHORITY = "山东省通信管理局"
 COPY_TO = "工业和信息化部信息通信管理局"
 NO_DATA = "—"
 
-METHODS = {"OPEN": "明察", "COVERT": "暗访", "MYSTERY_SHOPPER": "第三方体验"}
-SEVERITIES = {"MINOR": "一般", "MAJOR": "较重", "SEVERE": "严重"}
+# The official words of each choice, keyed by the choice (a snapshot's plain strings find them
+# too). Inspection methods and severities say what the orders and the template say
+# (``casework.models.METHOD_WORDS``, ``SEVERITY_WORDS``); the states are the briefing's own words,
+# for every state a circulated finding (``CIRCULATED_FINDING_STATES``) or an issued order can be
+# in. Some differ from the pages' words on purpose (已告知企业, 已验收).
 FINDING_STATES = {
-    "published": "已告知企业",
-    "responded": "企业已说明",
-    "contested": "企业有异议",
-    "upheld": "已认定",
+    FindingState.PUBLISHED: "已告知企业",
+    FindingState.RESPONDED: "企业已说明",
+    FindingState.CONTESTED: "企业有异议",
+    FindingState.UPHELD: "已认定",
 }
 ORDER_STATES = {
-    "issued": "已下发",
-    "acknowledged": "已签收",
-    "report_submitted": "已报送整改报告",
-    "returned": "整改报告退回",
-    "verified": "已验收",
-    "escalated": "已升级处理",
+    OrderState.ISSUED: "已下发",
+    OrderState.ACKNOWLEDGED: "已签收",
+    OrderState.REPORT_SUBMITTED: "已报送整改报告",
+    OrderState.RETURNED: "整改报告退回",
+    OrderState.VERIFIED: "已验收",
+    OrderState.ESCALATED: "已升级处理",
 }
 # How an operator's monthly report stands (``figures._reporting``), in the order said.
 REPORT_STATES = {
-    "on_time": "按时报送",
-    "late": "逾期报送",
-    "returned": "已退回，待重新报送",
-    "missing": "未报送",
-    "not_due": "尚未到报送期限",
+    ON_TIME: "按时报送",
+    LATE: "逾期报送",
+    RETURNED: "已退回，待重新报送",
+    MISSING: "未报送",
+    NOT_DUE: "尚未到报送期限",
 }
 # Why an operator is left out of the province figures.
 LEFT_OUT_REASONS = {
-    "returned": "月报已退回，待重新报送",
-    "missing": "未报送月报",
-    "not_due": "尚未报送月报",
+    RETURNED: "月报已退回，待重新报送",
+    MISSING: "未报送月报",
+    NOT_DUE: "尚未报送月报",
 }
 SECTION_NUMBERS = "一二三四五六七八九十"
 
@@ -526,9 +532,9 @@ def finding_table(findings: dict, names: dict, year: int) -> Table:
             names.get(f["operator"], f["operator"]),
             _iso_date(f["visit_date"], year),
             f["city"],
-            METHODS.get(f["method"], f["method"]),
+            METHOD_WORDS.get(f["method"], f["method"]),
             f"{f['clause']} {f['clause_name']}".strip() or NO_DATA,
-            SEVERITIES.get(f["severity"], NO_DATA),
+            SEVERITY_WORDS.get(f["severity"], NO_DATA),
             FINDING_STATES.get(f["state"], f["state"]),
         ]
         for f in findings["rows"]

@@ -23,7 +23,12 @@ from django.utils import timezone, translation
 from supervision.analytics import indicators as ind
 from supervision.analytics.cards import indicator_cards
 from supervision.analytics.indicators import Value
-from supervision.casework.models import InspectionFinding, RectificationOrder
+from supervision.casework.models import (
+    CIRCULATED_FINDING_STATES,
+    UNSEEN_ORDER_STATES,
+    InspectionFinding,
+    RectificationOrder,
+)
 from supervision.core.dates import SHANGHAI, add_months, local_date, next_month, start_of_day
 from supervision.core.models import Operator, Period, ViolationCategory
 from supervision.reporting import completeness
@@ -32,8 +37,6 @@ from supervision.reporting.models import MonthlySubmission, TypicalCase
 # How each operator's monthly report stands in the briefing (``_reporting``).
 ON_TIME, LATE, RETURNED, MISSING, NOT_DUE = "on_time", "late", "returned", "missing", "not_due"
 
-# Findings the operators have not seen (drafts) or that were withdrawn are never circulated.
-HIDDEN_FINDING_STATES = ["draft", "withdrawn"]
 FINDINGS_LISTED = 50  # at most this many findings are listed; the count says how many there are
 TREND_MONTHS = 12
 
@@ -206,9 +209,11 @@ def _findings(month: dt.date) -> dict:
     """Problems found by inspections and experience tests visited in the month."""
     rows = (
         InspectionFinding.objects.filter(
-            visit_date__gte=month, visit_date__lt=next_month(month), violation=True
+            visit_date__gte=month,
+            visit_date__lt=next_month(month),
+            violation=True,
+            state__in=CIRCULATED_FINDING_STATES,
         )
-        .exclude(state__in=HIDDEN_FINDING_STATES)
         .select_related("operator", "city", "clause")
         .order_by("operator__sort_order", "visit_date", "pk")
     )
@@ -251,7 +256,7 @@ def _orders(month: dt.date) -> list[dict]:
     start, end = _month_bounds(month)
     rows = (
         RectificationOrder.objects.filter(issued_at__gte=start, issued_at__lt=end)
-        .exclude(state="draft")
+        .exclude(state__in=UNSEEN_ORDER_STATES)
         .select_related("operator")
         .order_by("operator__sort_order", "issued_at", "pk")
     )

@@ -29,7 +29,7 @@ from docx.shared import Cm, Pt, RGBColor
 from supervision.core.dates import SHANGHAI, local_date
 from supervision.core.text import printable
 
-from .models import InspectionMethod, InterviewNotice, RectificationOrder
+from .models import METHOD_WORDS, SEVERITY_WORDS, InterviewNotice, RectificationOrder
 
 AUTHORITY = "山东省通信管理局"
 RED = RGBColor(0xE6, 0x00, 0x12)
@@ -43,12 +43,6 @@ DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.docu
 PDF_TIMEOUT_SECONDS = 60
 
 _DIGITS = "零一二三四五六七八九"
-_METHODS = {
-    InspectionMethod.OPEN: "明察",
-    InspectionMethod.COVERT: "暗访",
-    InspectionMethod.MYSTERY_SHOPPER: "第三方体验",
-}
-_SEVERITIES = {"MINOR": "一般", "MAJOR": "较重", "SEVERE": "严重"}
 
 
 def chinese_date(day: dt.date) -> str:
@@ -202,10 +196,10 @@ def _finding_sentence(finding) -> str:
     # Store names usually begin with their city (潍坊市新华路营业厅): do not say the city twice.
     where = place if place.startswith(finding.city.short_zh) else finding.city.name_zh + place
     clause = f"违反{finding.clause.code}“{finding.clause.name_zh}”" if finding.clause_id else ""
-    severity = _SEVERITIES.get(finding.severity, "")
+    severity = SEVERITY_WORDS.get(finding.severity, "")
     note = "，".join(part for part in (clause, f"情节{severity}" if severity else "") if part)
     return (
-        f"{chinese_date(finding.visit_date)}，{finding.agency}在{where}开展{_METHODS.get(finding.method, '')}检查"
+        f"{chinese_date(finding.visit_date)}，{finding.agency}在{where}开展{METHOD_WORDS.get(finding.method, '')}检查"
         f"（{finding.scenario}），发现：{finding.description.rstrip('。')}"
         + (f"（{note}）" if note else "")
         + "。"

@@ -32,7 +32,15 @@ from supervision.ingest.reading import Sheet
 from supervision.ingest.reference import Reference, choices
 from supervision.ingest.templates import Template
 
-from .models import FindingState, InspectionChannel, InspectionFinding, InspectionMethod, Severity
+from .models import (
+    METHOD_WORDS,
+    SEVERITY_WORDS,
+    FindingState,
+    InspectionChannel,
+    InspectionFinding,
+    InspectionMethod,
+    Severity,
+)
 
 # --- The checks (codes unchanged: stored problems refer to them) ------------------------------
 
@@ -89,12 +97,9 @@ CHANNEL_LABELS = {
     InspectionChannel.APP: [],
     InspectionChannel.SMS: ["短信"],
 }
-METHOD_LABELS = {
-    InspectionMethod.OPEN: ["明察"],
-    InspectionMethod.COVERT: ["暗访"],
-    InspectionMethod.MYSTERY_SHOPPER: ["第三方体验"],
-}
-SEVERITY_LABELS = {Severity.MINOR: ["一般"], Severity.MAJOR: ["较重"], Severity.SEVERE: ["严重"]}
+# The methods and severities: their official words (``models.METHOD_WORDS``, ``SEVERITY_WORDS``).
+METHOD_LABELS = {method: [word] for method, word in METHOD_WORDS.items()}
+SEVERITY_LABELS = {severity: [word] for severity, word in SEVERITY_WORDS.items()}
 # Every choice of the enum, in its order (a choice added without its labels fails here, loudly).
 CHANNELS = choices([(channel.value, CHANNEL_LABELS[channel]) for channel in InspectionChannel])
 METHODS = choices([(method.value, METHOD_LABELS[method]) for method in InspectionMethod])

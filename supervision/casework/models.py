@@ -57,6 +57,16 @@ class Severity(models.TextChoices):
     SEVERE = "SEVERE", _("Severe")
 
 
+# The official words for each choice, Chinese whatever the reader's language: what the documents
+# the administration signs say (the order and the notice, ``documents``; the monthly briefing)
+# and what the inspection template accepts (``ingest``). Some differ from the pages' words.
+METHOD_WORDS = {
+    InspectionMethod.OPEN: "明察",
+    InspectionMethod.COVERT: "暗访",
+    InspectionMethod.MYSTERY_SHOPPER: "第三方体验",
+}
+SEVERITY_WORDS = {Severity.MINOR: "一般", Severity.MAJOR: "较重", Severity.SEVERE: "严重"}
+
 # Most severe first: an order takes the severity of its most severe ground.
 SEVERITY_RANK = {Severity.SEVERE: 3, Severity.MAJOR: 2, Severity.MINOR: 1}
 
@@ -143,6 +153,14 @@ class FindingState(models.TextChoices):
 
 # A finding in one of these states may ground a rectification order or an interview.
 GROUNDING_FINDING_STATES = [
+    FindingState.PUBLISHED,
+    FindingState.RESPONDED,
+    FindingState.CONTESTED,
+    FindingState.UPHELD,
+]
+# A finding in one of these states may be circulated (the monthly briefing lists it): published to
+# the operator and not withdrawn. A draft the operator has not seen never leaves the administration.
+CIRCULATED_FINDING_STATES = [
     FindingState.PUBLISHED,
     FindingState.RESPONDED,
     FindingState.CONTESTED,
