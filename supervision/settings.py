@@ -63,6 +63,8 @@ INSTALLED_APPS = [
     "supervision.reporting",
     "supervision.casework",
     "supervision.meetings",
+    # After the domain apps it reads, so that the digest is the last reminder rule listed.
+    "supervision.analytics",
     "supervision.reminders",
     "supervision.control",
     "supervision.portal",

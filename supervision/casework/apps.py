@@ -12,9 +12,10 @@ class CaseworkConfig(AppConfig):
 
         # ``ingest`` declares the inspection batch's checks in the one catalogue of checks
         # (supervision.ingest.checks) that the portal publishes, after reporting's templates.
-        from . import batches, ingest, mail  # noqa: F401
+        from . import batches, ingest, mail, reminders  # noqa: F401
 
         mail.register()  # the casework e-mails go through the reminders' outbox
+        reminders.register()  # an order's deadline, an interview, a commitment
         # The inspection batches' files: masked by ``manage.py mask_kept_uploads``, deleted when
         # nobody confirmed them in time, as the operators' uploads.
         kept.old_files_found.connect(batches.mask_old_files, dispatch_uid="casework.batches")

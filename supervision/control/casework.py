@@ -29,6 +29,7 @@ from supervision.casework import (
     records,
     rules,
 )
+from supervision.casework import reminders as case_reminders
 from supervision.casework.forms import CommentForm
 from supervision.casework.models import (
     GROUNDING_FINDING_STATES,
@@ -52,7 +53,6 @@ from supervision.casework.rules import TransitionRefused
 from supervision.core import params as query_values
 from supervision.core.models import Operator, User
 from supervision.core.permissions import regulator_required, regulator_staff_required
-from supervision.reminders import visibility as reminder_visibility
 
 from . import casework_forms as forms
 
@@ -266,7 +266,7 @@ def _order_page(request, order, *, status=200, refusal=None, **forms_):
     grounds, complaints = orders.grounds_of(order)
     extensions = list(order.extensions.select_related("requested_by", "decided_by"))
     context = {
-        "reminders": reminder_visibility.for_order(order, user=request.user),
+        "reminders": case_reminders.for_order(order, user=request.user),
         "refusal": refusal,
         "order": order,
         "findings": grounds,
@@ -569,11 +569,11 @@ def _interview(request, pk):
 def _interview_page(request, notice, *, status=200, refusal=None, **forms_):
     commitments = list(notice.commitments.select_related("done_by", "verified_by"))
     # Each commitment's reminders, fetched for all of them at once.
-    commitment_reminders = reminder_visibility.for_commitments(commitments, user=request.user)
+    commitment_reminders = case_reminders.for_commitments(commitments, user=request.user)
     for c in commitments:
         c.reminders = commitment_reminders[c.pk]
     context = {
-        "reminders": reminder_visibility.for_interview(notice, user=request.user),
+        "reminders": case_reminders.for_interview(notice, user=request.user),
         "refusal": refusal,
         "interview": notice,
         "orders": notice.orders.all(),

@@ -20,6 +20,7 @@ from django.views.decorators.http import require_POST
 from supervision.core.models import SHANGHAI, Operator
 from supervision.core.permissions import regulator_required, regulator_staff_required
 from supervision.meetings import presentation, recurrence, services
+from supervision.meetings import reminders as meeting_reminders
 from supervision.meetings.models import (
     ActionItem,
     ActionState,
@@ -31,7 +32,6 @@ from supervision.meetings.models import (
     MeetingSeries,
 )
 from supervision.meetings.suggestions import suggest
-from supervision.reminders import visibility as reminder_visibility
 
 DATE_INPUT = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
 TIME_INPUT = forms.TimeInput(attrs={"type": "time"}, format="%H:%M")
@@ -260,7 +260,7 @@ def _detail(request, meeting: Meeting, *, item_form=None, status=200):
     presentation.attach_reminders(request, action_items)
     context = {
         "meeting": meeting,
-        "reminders": reminder_visibility.for_meeting(meeting, user=request.user),
+        "reminders": meeting_reminders.for_meeting(meeting, user=request.user),
         "can_edit": can_edit,
         "invitations": invitations,
         "not_answered": [inv for inv in invitations if not inv.is_answered],

@@ -24,7 +24,8 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Consultation meetings")
 
     def ready(self):
-        from . import mail
+        from . import mail, reminders
 
         post_migrate.connect(ensure_schedule, sender=self)
         mail.register()  # the meetings' e-mails go through the reminders' outbox
+        reminders.register()  # a meeting's and an action item's reminders

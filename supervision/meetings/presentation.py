@@ -16,9 +16,8 @@ from django.utils.translation import gettext as _
 
 from supervision.core.actions import attempt, form_errors, post_action  # noqa: F401 — the faces use them from here
 from supervision.core.models import SHANGHAI
-from supervision.reminders import visibility as reminder_visibility
 
-from . import calendars, services
+from . import calendars, reminders, services
 from .models import CalendarFeed, Meeting
 
 
@@ -29,7 +28,7 @@ def visible_meeting(request, pk) -> Meeting:
 
 def attach_reminders(request, items) -> None:
     """Each action item's reminders (those the user may see), fetched for all of them at once."""
-    found = reminder_visibility.for_action_items(items, user=request.user)
+    found = reminders.for_action_items(items, user=request.user)
     for item in items:
         item.reminders = found[item.pk]
 

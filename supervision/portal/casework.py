@@ -25,6 +25,7 @@ from supervision.casework import (
     presentation,
     rules,
 )
+from supervision.casework import reminders as case_reminders
 from supervision.casework.forms import CaseFilesField, CommentForm, date_input, textarea
 from supervision.casework.models import (
     CaseFile,
@@ -37,7 +38,6 @@ from supervision.casework.models import (
     ResponseKind,
 )
 from supervision.core.permissions import operator_manager_required, operator_required
-from supervision.reminders import visibility as reminder_visibility
 
 PER_PAGE = 50
 
@@ -194,7 +194,7 @@ def _order_page(request, order, *, status=200, refusal=None, extension_form=None
     grounds, complaints = orders.grounds_of(order)
     extensions = list(order.extensions.select_related("requested_by", "decided_by"))
     context = {
-        "reminders": reminder_visibility.for_order(order, user=request.user),
+        "reminders": case_reminders.for_order(order, user=request.user),
         "refusal": refusal,
         "order": order,
         "findings": grounds,
@@ -290,11 +290,11 @@ def _interview(request, pk):
 def _interview_page(request, notice, *, status=200, refusal=None, attendance_form=None):
     commitments = list(notice.commitments.select_related("done_by", "verified_by"))
     # Each commitment's reminders, fetched for all of them at once.
-    commitment_reminders = reminder_visibility.for_commitments(commitments, user=request.user)
+    commitment_reminders = case_reminders.for_commitments(commitments, user=request.user)
     for c in commitments:
         c.reminders = commitment_reminders[c.pk]
     context = {
-        "reminders": reminder_visibility.for_interview(notice, user=request.user),
+        "reminders": case_reminders.for_interview(notice, user=request.user),
         "refusal": refusal,
         "interview": notice,
         "orders": notice.orders.visible_to(request.user),

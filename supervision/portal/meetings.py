@@ -17,6 +17,7 @@ from django.views.decorators.http import require_POST
 from supervision.core.models import SHANGHAI
 from supervision.core.permissions import operator_required
 from supervision.meetings import presentation, services
+from supervision.meetings import reminders as meeting_reminders
 from supervision.meetings.models import (
     ActionItem,
     ActionState,
@@ -26,7 +27,6 @@ from supervision.meetings.models import (
     Invitation,
     Meeting,
 )
-from supervision.reminders import visibility as reminder_visibility
 
 
 class ProposalForm(forms.ModelForm):
@@ -132,7 +132,7 @@ def meeting_detail(request, pk):
         "portal/meetings/meeting.html",
         {
             "meeting": meeting,
-            "reminders": reminder_visibility.for_meeting(meeting, user=request.user),
+            "reminders": meeting_reminders.for_meeting(meeting, user=request.user),
             "invitation": invitation,
             "agenda": list(agenda) if meeting.agenda_published_at else [],
             "proposals": proposals,
@@ -232,7 +232,7 @@ def action_item_detail(request, pk):
         template="portal/meetings/action_item.html",
         context={
             "item": item,
-            "reminders": reminder_visibility.for_action_item(item, user=request.user),
+            "reminders": meeting_reminders.for_action_item(item, user=request.user),
             "today": timezone.localdate(),
         },
     )

@@ -9,6 +9,8 @@ class RemindersConfig(AppConfig):
     verbose_name = _("Reminders")
 
     def ready(self):
+        # The Celery tasks, registered in every process: the outbox queues "reminders.send" by name.
+        from . import tasks  # noqa: F401
         from .schedule import ensure_schedule
 
         post_migrate.connect(ensure_schedule, sender=self)

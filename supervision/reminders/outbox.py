@@ -37,20 +37,24 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from functools import partial
 
+from celery import current_app
 from django.conf import settings
-from django.core.exceptions import ImproperlyConfigured
 from django.core.mail import EmailMultiAlternatives
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import translation
 
-from . import clock
+from . import clock, registry
 from .models import Occasion, OccasionState
 
 log = logging.getLogger(__name__)
 
-# The lengths of Occasion.rule and Occasion.object_key.
-CODE_MAX, KEY_MAX = 40, 80
+# The length of Occasion.object_key (a code's is ``registry.CODE_MAX``).
+KEY_MAX = 80
+
+# The Celery task that sends one occasion (``tasks.send``), queued by its name: the tasks call
+# ``services``, which calls this module.
+SEND_TASK = "reminders.send"
 
 
 @dataclass(frozen=True)
@@ -73,13 +77,9 @@ def register(
     still_due: Callable[[str], bool],
     sent: Callable[[Occasion], None] | None = None,
 ) -> EventMail:
-    """Declare one kind of event mail; registering a code again replaces it."""
-    from .rules import RULES
-
-    if code in RULES:
-        raise ImproperlyConfigured(f"{code!r} is a reminder rule, not an event mail")
-    if not code or len(code) > CODE_MAX:
-        raise ImproperlyConfigured(f"an event mail's code has 1 to {CODE_MAX} characters: {code!r}")
+    """Declare one kind of event mail; registering a code again replaces it. A code is an event
+    mail's or a reminder rule's (``rules.register``), never both (``registry``)."""
+    registry.claim(code, registry.EVENT_MAIL)
     KINDS[code] = EventMail(code, label, build, still_due, sent)
     return KINDS[code]
 
@@ -144,8 +144,7 @@ def record(code: str, object_key: str, recipients: Iterable, on_date=None) -> li
 
 def queue(ids: list[int]) -> None:
     """Queue the send task of each occasion; if the broker cannot take them, the next scan will."""
-    from .tasks import send
-
+    send = current_app.tasks[SEND_TASK]
     try:
         for occasion_id in ids:
             send.delay(occasion_id)

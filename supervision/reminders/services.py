@@ -1,8 +1,9 @@
 """Scanning for due reminders and sending each occasion, reminder or event mail, exactly once.
 
-Two kinds of occasion share this code path: reminders, recorded by ``scan`` from the rules
-(``rules.RULES``), and event mails, recorded by the services that make a change, inside its
-transaction (``outbox.record``; an order issued, a meeting moved, a briefing circulated).
+Two kinds of occasion share this code path: reminders, recorded by ``scan`` from the rules each
+app registers (``rules.RULES``), and event mails, recorded by the services that make a change,
+inside its transaction (``outbox.record``; an order issued, a meeting moved, a briefing
+circulated).
 
 Exactly once, step by step:
 1. ``scan`` records every due reminder with ``bulk_create(ignore_conflicts=True)`` on the unique

@@ -5,6 +5,10 @@ An object's occasions are those whose key starts with the object's prefix (``ord
 about it (``meeting:7:invitation:2``). The upcoming dates are derived from the object's date and
 the rule's timing while the object is open; nothing about the future is stored.
 
+Each app's pages ask through its own helpers (``casework/reminders.py``: ``for_order``,
+``for_interview``, ``for_commitments``; ``meetings/reminders.py``: ``for_meeting``,
+``for_action_items``), which call ``for_object(s)`` and ``for_dated`` here.
+
 Tenancy: the administration sees every recipient; an operator user only the occasions addressed
 to people of its own operator (a meeting invites all four operators: the others' names and
 addresses are not its business).
@@ -14,9 +18,6 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db.models import Case, IntegerField, Q, QuerySet, Value, When
-from django.utils import timezone
-
-from supervision.core.models import SHANGHAI
 
 from . import clock, outbox
 from .models import Occasion, OccasionState
@@ -118,54 +119,11 @@ def mail_log():
     )
 
 
-def local_date(moment):
-    return timezone.localtime(moment, SHANGHAI).date()
-
-
-def for_order(order, *, user) -> dict:
-    """The deadline reminders of an order: sent, and the next ones while it stays open. None is
-    upcoming while it awaits verification (its report came in by the deadline and stands): the
-    rule reminds it of nothing then, before the deadline or after (``OrderDeadlineRule``)."""
-    from supervision.casework.models import OPEN_ORDER_STATES
-
-    reminded = order.state in OPEN_ORDER_STATES and not order.is_awaiting_verification
-    due_date = local_date(order.deadline) if reminded else None
-    return for_object(f"order:{order.pk}:", due_date, "order_deadline", user=user)
-
-
-def _dated(rule_code: str, objects: Iterable, *, user) -> dict[int, dict]:
-    """Reminders of objects of a dated rule (interview, meeting, action item, commitment), by pk;
-    upcoming dates only while the object ``is_open``."""
+def for_dated(rule_code: str, objects: Iterable, *, user) -> dict[int, dict]:
+    """Reminders of objects of a dated rule (``rules.DatedRule``: an interview, a meeting, an action
+    item, a commitment), by pk, in one query; upcoming dates only while the object ``is_open``."""
     rule = RULES[rule_code]
     objects = list(objects)
     due_dates = {f"{rule.kind}:{obj.pk}:": rule.date_of(obj) if obj.is_open else None for obj in objects}
     found = for_objects(due_dates, rule_code, user=user)
     return {obj.pk: found[f"{rule.kind}:{obj.pk}:"] for obj in objects}
-
-
-def for_interview(notice, *, user) -> dict:
-    """An interview's reminders: the day before it, while it is issued or confirmed."""
-    return _dated("interview", [notice], user=user)[notice.pk]
-
-
-def for_commitments(commitments, *, user) -> dict[int, dict]:
-    """The reminders of an interview's commitments, by pk, in one query; upcoming while open."""
-    return _dated("commitment", commitments, user=user)
-
-
-def for_commitment(commitment, *, user) -> dict:
-    return for_commitments([commitment], user=user)[commitment.pk]
-
-
-def for_meeting(meeting, *, user) -> dict:
-    """A meeting's reminders (and other mail recorded about it); upcoming while it is scheduled."""
-    return _dated("meeting", [meeting], user=user)[meeting.pk]
-
-
-def for_action_items(items, *, user) -> dict[int, dict]:
-    """The reminders of several action items, by pk, in one query; upcoming while each is open."""
-    return _dated("action_item", items, user=user)
-
-
-def for_action_item(item, *, user) -> dict:
-    return for_action_items([item], user=user)[item.pk]

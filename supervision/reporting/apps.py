@@ -9,9 +9,12 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Monthly reporting")
 
     def ready(self):
+        from . import reminders
+
         # The monthly figures' and the complaint ledger's checks join the one catalogue of checks
         # (supervision.ingest.checks) that the portal publishes.
         from .ingest import checks  # noqa: F401
         from .schedule import ensure_schedule
 
         post_migrate.connect(ensure_schedule, sender=self)
+        reminders.register()  # the monthly report's reminders and the incident mail

@@ -2,16 +2,16 @@
 
 from django.db import transaction
 
+from . import reminders
 from .models import Incident
 
 
 @transaction.atomic
 def report(incident: Incident, *, operator, user) -> Incident:
-    """Record the report; the reminder scan mails every staff member once (rule "incident")."""
+    """Record the report and, in the same transaction, its mail to every staff member (the event
+    mail ``reporting.incident_reported``, sent once the report has committed)."""
     incident.operator = operator
     incident.reported_by = user
     incident.save()
-    from supervision.reminders.tasks import scan
-
-    transaction.on_commit(scan.delay)
+    reminders.incident_reported(incident)
     return incident

@@ -439,11 +439,11 @@ def test_days_overdue_count_from_the_return_of_a_report_in_time(order, client, r
 
 
 def upcoming(order, user, moment) -> list[dt.date]:
-    from supervision.reminders import visibility
+    from supervision.casework import reminders
 
     with time_machine.travel(moment, tick=False):
         order.refresh_from_db()
-        return visibility.for_order(order, user=user)["upcoming"]
+        return reminders.for_order(order, user=user)["upcoming"]
 
 
 def test_an_order_awaiting_verification_has_no_reminder_to_come(order, client, regulator, operator_a):

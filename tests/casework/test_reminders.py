@@ -1,5 +1,8 @@
-"""The interview pages of both faces show the reminders sent and pending for the interview and
-for each of its commitments; a closed one shows what was sent and nothing upcoming."""
+"""The reminders of casework (``supervision/casework/reminders.py``): an order's deadline (7 and 1
+days before, the day after it is missed, then weekly), an interview (the day before) and its
+commitments, each at its boundaries in Asia/Shanghai time; the interview pages of both faces show
+the reminders sent and pending for the interview and for each of its commitments, a closed one
+what was sent and nothing upcoming."""
 
 import datetime as dt
 
@@ -8,9 +11,17 @@ import time_machine
 from django.urls import reverse
 
 from supervision.casework import interviews
-from supervision.core.models import SHANGHAI
-from supervision.reminders.models import Occasion, OccasionState
+from supervision.casework.models import (
+    InterviewNotice,
+    InterviewState,
+    OrderState,
+    RectificationOrder,
+)
+from supervision.core.models import SHANGHAI, Operator
+from supervision.reminders import services
+from supervision.reminders.models import Occasion, OccasionState, ReminderSetting
 from tests.conftest import make_user
+from tests.reminders.helpers import at, dated_mails, make_cbn_staff, scan_and_send
 
 from .conftest import make_interview
 
@@ -129,3 +140,113 @@ def test_the_interview_page_takes_the_same_queries_with_more_commitments_and_rem
             assert client.get(reverse("portal:interview", args=[notice.pk])).status_code == 200
         counts.append(len(captured))
     assert counts[0] == counts[1]
+
+
+# The reminder rules, at their boundaries.
+
+
+@pytest.fixture
+def cbn_staff(db):
+    """A user of China Broadnet, whose reports up to September are in."""
+    return make_cbn_staff()
+
+
+@pytest.fixture
+def order(db, regulator):
+    return RectificationOrder.objects.create(
+        operator=Operator.objects.get(code="CBN"), document_no="鲁通管〔2026〕12号", title="整改营业厅告知不到位",
+        requirements="…", severity="MAJOR", state=OrderState.ISSUED, case_officer=regulator,
+        deadline=dt.datetime(2026, 12, 10, 23, 59, tzinfo=SHANGHAI),
+    )  # fmt: skip
+
+
+def order_mails(day):
+    with at(*day):
+        return [
+            h
+            for h in scan_and_send()
+            if h.startswith("order_deadline") and h.endswith(dt.date(*day).isoformat())
+        ]
+
+
+@pytest.mark.parametrize(
+    ("day", "count"),
+    [
+        ((2026, 12, 2), 0),
+        ((2026, 12, 3), 1),
+        ((2026, 12, 9), 1),
+        ((2026, 12, 10), 0),
+        ((2026, 12, 11), 2),
+        ((2026, 12, 12), 0),
+        ((2026, 12, 18), 2),
+    ],
+)
+def test_order_deadline_reminders(order, cbn_staff, day, count):
+    # 7 days and 1 day before, the day after (operator + case officer), then weekly.
+    assert len(order_mails(day)) == count
+
+
+def test_a_deadline_at_23_59_shanghai_is_that_local_day(order, cbn_staff):
+    # 23:59 in Shanghai is 15:59 UTC the same day: the "1 day before" mail goes on the 9th.
+    assert order_mails((2026, 12, 9)) == [f"order_deadline/order:{order.pk}:2026-12-10/2026-12-09"]
+
+
+def test_an_extended_deadline_moves_the_reminders(order, cbn_staff):
+    order.deadline = dt.datetime(2026, 12, 20, 23, 59, tzinfo=SHANGHAI)
+    order.save()
+    assert order_mails((2026, 12, 9)) == []
+    assert order_mails((2026, 12, 19)) == [f"order_deadline/order:{order.pk}:2026-12-20/2026-12-19"]
+
+
+def test_a_closed_order_drops_its_pending_reminders(order, cbn_staff):
+    with at(2026, 12, 9):
+        ids = services.scan()
+        order.state = OrderState.VERIFIED
+        order.save()
+        assert {services.send(i) for i in ids if Occasion.objects.get(pk=i).rule == "order_deadline"} == {
+            "dropped"
+        }
+
+
+def test_a_withdrawn_draft_has_no_deadline_reminders(order, cbn_staff, regulator):
+    # A draft withdrawn before it was issued is never open (``OrderQuerySet.open``): no reminder
+    # (nor a line in the case officers' digest: tests/analytics/test_digest.py).
+    order.state = OrderState.WITHDRAWN
+    order.save()
+    for day in ((2026, 12, 3), (2026, 12, 9), (2026, 12, 11), (2026, 12, 18)):
+        assert order_mails(day) == []
+
+
+def test_staff_change_the_timing(order, cbn_staff):
+    ReminderSetting.objects.create(rule="order_deadline", offsets=[-2], repeat_every_days=None)
+    assert order_mails((2026, 12, 3)) == []
+    assert len(order_mails((2026, 12, 8))) == 1
+
+
+def test_an_order_page_shows_its_reminders(client, order, cbn_staff):
+    with at(2026, 12, 3):
+        scan_and_send()
+        client.force_login(cbn_staff)
+        page = client.get(
+            reverse("portal:order", args=[order.pk]), HTTP_ACCEPT_LANGUAGE="en"
+        ).content.decode()
+    assert 'data-testid="reminders"' in page
+    assert "2026-12-03" in page  # sent: 7 days before
+    assert "2026-12-09" in page  # next: the day before the deadline
+
+
+def test_interview_reminder_the_day_before(cbn_staff):
+    InterviewNotice.objects.create(
+        operator=cbn_staff.operator, reason="设限阻挠", scheduled_at=dt.datetime(2026, 12, 8, 9, 30, tzinfo=SHANGHAI),
+        place="省通信管理局201会议室", persons_required="分管副总经理", state=InterviewState.ISSUED,
+    )  # fmt: skip
+    assert dated_mails((2026, 12, 6), "interview/") == []
+    assert len(dated_mails((2026, 12, 7), "interview/")) == 1
+
+
+def test_a_withdrawn_interview_draft_has_no_reminder(cbn_staff):
+    InterviewNotice.objects.create(
+        operator=cbn_staff.operator, reason="设限阻挠", scheduled_at=dt.datetime(2026, 12, 8, 9, 30, tzinfo=SHANGHAI),
+        place="省通信管理局201会议室", persons_required="分管副总经理", state=InterviewState.WITHDRAWN,
+    )  # fmt: skip
+    assert dated_mails((2026, 12, 7), "interview/") == []

@@ -1,6 +1,8 @@
-"""The meeting pages of both faces show the reminders sent and pending for the meeting and for
-each action item; an operator sees only those addressed to its own people; the query count does
-not grow with the number of action items."""
+"""The reminders of consultation meetings (``supervision/meetings/reminders.py``): a meeting (a
+week and a day before, to the invited operators) and an action item (before and after its due
+day), at their boundaries in Asia/Shanghai time. The meeting pages of both faces show the
+reminders sent and pending for the meeting and for each action item; an operator sees only those
+addressed to its own people; the query count does not grow with the number of action items."""
 
 import datetime as dt
 
@@ -11,7 +13,9 @@ from django.urls import reverse
 
 from supervision.core.models import SHANGHAI
 from supervision.meetings import services
+from supervision.meetings.models import ActionItem, ActionState, Invitation, Meeting, MeetingSeries
 from supervision.reminders.models import Occasion, OccasionState
+from tests.reminders.helpers import dated_mails, make_cbn_staff
 
 # The clock stands at 28 November 2026, 10:00 (``frozen``); the meeting is on 3 December 14:30.
 MEETING_DAY = "2026-12-03"
@@ -155,3 +159,41 @@ def test_the_query_count_does_not_grow_with_the_action_items_and_their_reminders
     one = count()
     add(6)
     assert count() == one
+
+# The reminder rules, at their boundaries.
+
+
+@pytest.fixture
+def cbn_staff(db):
+    """A user of China Broadnet, whose reports up to September are in."""
+    return make_cbn_staff()
+
+
+def test_meeting_reminders_a_week_and_a_day_before_to_invited_operators(cbn_staff, operator_a):
+    series = MeetingSeries.objects.create(
+        title="携号转网工作会商会",
+        rrule="FREQ=MONTHLY;BYDAY=1TH",
+        first_start=dt.datetime(2026, 12, 3, 14, 30, tzinfo=SHANGHAI),
+    )
+    start = dt.datetime(2026, 12, 3, 14, 30, tzinfo=SHANGHAI)
+    meeting = Meeting.objects.create(
+        series=series, recurrence_start=start, starts_at=start, ends_at=start + dt.timedelta(hours=2)
+    )
+    Invitation.objects.create(meeting=meeting, operator=cbn_staff.operator)
+    assert len(dated_mails((2026, 11, 26), "meeting/")) == 1  # CBN only: CMCC is not invited
+    assert dated_mails((2026, 11, 27), "meeting/") == []
+    assert len(dated_mails((2026, 12, 2), "meeting/")) == 1
+
+
+def test_action_item_reminders_before_and_after_its_due_day(cbn_staff):
+    start = dt.datetime(2026, 11, 5, 14, 30, tzinfo=SHANGHAI)
+    series = MeetingSeries.objects.create(title="会商会", rrule="FREQ=MONTHLY;BYDAY=1TH", first_start=start)
+    meeting = Meeting.objects.create(series=series, recurrence_start=start, starts_at=start, ends_at=start)
+    item = ActionItem.objects.create(
+        meeting=meeting, title="核查潍坊营业厅", operator=cbn_staff.operator, due_on=dt.date(2026, 12, 10)
+    )
+    assert len(dated_mails((2026, 12, 7), "action_item/")) == 1
+    assert len(dated_mails((2026, 12, 11), "action_item/")) == 1
+    item.state = ActionState.DONE
+    item.save()
+    assert dated_mails((2026, 12, 18), "action_item/") == []

@@ -3,6 +3,8 @@
 from django.core import mail
 from django.urls import reverse
 
+from supervision.reminders import services
+from supervision.reminders.models import Occasion, OccasionState
 from supervision.reporting.models import Incident
 
 
@@ -27,10 +29,15 @@ def test_operator_reports_a_major_problem_and_staff_get_mail(
     incident = Incident.objects.get()
     assert incident.operator.code == "CMCC"
     assert incident.since.isoformat() == "2026-11-27T01:30:00+00:00"  # entered in Beijing time
-    # The reminder scan mails every staff member once (not leadership), in their language.
-    notices = [m for m in mail.outbox if m.extra_headers["X-Supervision-Reminder"].startswith("incident/")]
+    # Every staff member (not leadership) is mailed once, at once, in their language.
+    key = f"reporting.incident_reported/incident:{incident.pk}:reported/"
+    notices = [m for m in mail.outbox if m.extra_headers["X-Supervision-Reminder"].startswith(key)]
     assert [m.to for m in notices] == [[regulator.email]]
     assert "授权码短信下发失败" in notices[0].subject
+    # One occasion, sent: the scan has nothing of it to send again.
+    [occasion] = Occasion.objects.filter(rule="reporting.incident_reported")
+    assert (occasion.recipient, occasion.state) == (regulator, OccasionState.SENT)
+    assert occasion.pk not in services.scan()
     client.force_login(regulator)
     assert "授权码短信下发失败" in client.get(reverse("control:home")).content.decode()
 
