@@ -10,7 +10,7 @@ import datetime as dt
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -36,31 +36,20 @@ LIST_LIMIT = 20
 TIMELINE_LIMIT = 30
 
 
-def control_url(name: str, path: str, *args, **query) -> str:
-    """A page of the administration's face by URL name, or its agreed ``path`` while the page
-    is not wired yet; ``query`` (empty values dropped) as its GET filters."""
-    try:
-        url = reverse(name, args=args)
-    except NoReverseMatch:
-        url = path
+def control_url(name: str, *args, **query) -> str:
+    """A page of the administration's face by URL name (a renamed page fails loudly), with
+    ``query`` (empty values dropped) as its GET filters."""
+    url = reverse(name, args=args)
     query = {k: v for k, v in query.items() if v}
     return f"{url}?{urlencode(query)}" if query else url
 
 
 def findings_url(**query) -> str:
-    return control_url("control:findings", "/dashboard/findings/", **query)
+    return control_url("control:findings", **query)
 
 
 def orders_url(**query) -> str:
-    return control_url("control:orders", "/dashboard/orders/", **query)
-
-
-def _detail_url(name: str, pk: int, fallback: str) -> str:
-    """An object's own page when there is one, else ``fallback`` (a filtered list, an anchor)."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return fallback
+    return control_url("control:orders", **query)
 
 
 def months_ending(month: dt.date, count: int = MONTHS) -> list[dt.date]:
@@ -107,13 +96,6 @@ def _compute(indicator: Indicator, months, by, **filters) -> dict:
     if indicator.code in ("reporting_completeness", "reporting_timeliness"):
         return indicator.compute(months, by)
     return indicator.compute(months, by, **filters)
-
-
-def _indicator_url(indicator: Indicator, operator_code: str, month: dt.date) -> str | None:
-    try:
-        return drilldown_url(indicator.code, operator_code, month)
-    except NoReverseMatch:  # the list behind it is not wired yet
-        return None
 
 
 # --- Complaints by category ------------------------------------------------------------------
@@ -169,7 +151,6 @@ class Event:
 
 def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
     """The operator's most recent events, newest first: one limited query per kind, merged."""
-    code = operator.code
     events = []
     submissions = MonthlySubmission.objects.filter(operator=operator).select_related("period")
     for s in submissions.exclude(submitted_at=None).order_by("-submitted_at")[:limit]:
@@ -209,11 +190,7 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
                 f.published_at,
                 _("Finding published: %(city)s, %(date)s") % {"city": f.city.name, "date": f.visit_date},
                 f"{f.clause.code} · {f.scenario}" if f.clause else f.scenario,
-                _detail_url(
-                    "control:finding",
-                    f.pk,
-                    findings_url(operator=code, city=f.city.code, month=f"{f.visit_date:%Y-%m}"),
-                ),
+                reverse("control:finding", args=[f.pk]),
                 "finding",
             )
         )
@@ -224,7 +201,7 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
                 o.issued_at,
                 _("Rectification order issued: %(order)s") % {"order": o},
                 o.title,
-                _detail_url("control:order", o.pk, orders_url(operator=code)),
+                reverse("control:order", args=[o.pk]),
                 "order",
             )
         )
@@ -234,7 +211,7 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
                 o.closed_at,
                 _("Rectification order closed: %(order)s") % {"order": o},
                 o.title,
-                _detail_url("control:order", o.pk, orders_url(operator=code)),
+                reverse("control:order", args=[o.pk]),
                 "order",
             )
         )
@@ -250,7 +227,7 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
                 i.scheduled_at,
                 _("Interview: %(notice)s (%(state)s)") % {"notice": i, "state": i.get_state_display()},
                 i.place,
-                _detail_url("control:interview", i.pk, "#interviews"),
+                reverse("control:interview", args=[i.pk]),
                 "interview",
             )
         )
@@ -263,7 +240,7 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
                 i.reported_at,
                 _("Major problem reported: %(title)s") % {"title": i.title},
                 i.city.name if i.city else i.location,
-                _detail_url("control:incident", i.pk, "#incidents"),
+                "#incidents",  # no page of its own: the page's list of open major problems
                 "incident",
             )
         )
@@ -297,7 +274,7 @@ def operator_profile(operator: Operator, month: dt.date, now: dt.datetime | None
     indicator_rows = [
         (
             m,
-            [Figure(i, figures[i.code].get((code, m)), _indicator_url(i, code, m)) for i in INDICATORS],
+            [Figure(i, figures[i.code].get((code, m)), drilldown_url(i.code, code, m)) for i in INDICATORS],
             operator_note(INDICATORS[0], operator, m),
         )
         for m in months

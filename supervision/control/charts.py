@@ -8,7 +8,7 @@ turns their results into figures. Each point links to the rows behind it.
 import datetime as dt
 
 from django.shortcuts import render
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 
 from supervision.analytics import charts, indicators
 from supervision.core import dates
@@ -21,21 +21,12 @@ MONTH_CHOICES = [12, 24, 36, 60]
 INSPECTION_MONTHS = 12
 
 
-def _path(name: str, fallback: str) -> str:
-    """The path of a page the charts link to, or where it lives should its name be missing."""
-    try:
-        return reverse(name)
-    except NoReverseMatch:
-        # The complaint and finding lists and the city table were built beside this page;
-        # a missing name must not take the charts down with it.
-        return reverse("control:home") + fallback
-
-
 def drilldown_links() -> charts.Links:
+    """The lists the charts' points open, by their URL names (a renamed page fails loudly)."""
     return charts.Links(
-        complaints=_path("control:complaints", "complaints/"),
-        findings=_path("control:findings", "findings/"),
-        city_figures=_path("control:city_matrix", "cities/"),
+        complaints=reverse("control:complaints"),
+        findings=reverse("control:findings"),
+        city_figures=reverse("control:city_matrix"),
     )
 
 

@@ -11,7 +11,7 @@ import datetime as dt
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, vCalAddress, vText
@@ -160,17 +160,11 @@ def absolute(path: str) -> str:
 
 def feed_path(token: str) -> str:
     """The path of a private feed (``supervision/meetings/urls.py``, included at the site's root)."""
-    try:
-        return reverse("calendar_feed", kwargs={"token": token})
-    except NoReverseMatch:  # not included yet: its agreed address
-        return f"/calendar/{token}.ics"
+    return reverse("calendar_feed", kwargs={"token": token})
 
 
-def _page(name: str, pk: int) -> str | None:
-    try:
-        return absolute(reverse(name, args=[pk]))
-    except NoReverseMatch:  # that part of the site has no page for it
-        return None
+def _page(name: str, pk: int) -> str:
+    return absolute(reverse(name, args=[pk]))
 
 
 def feed_ics(user, *, meetings, interviews=(), orders=(), name: str) -> bytes:
@@ -190,8 +184,7 @@ def feed_ics(user, *, meetings, interviews=(), orders=(), name: str) -> bytes:
         event.add("summary", _("Interview: %(operator)s") % {"operator": interview.operator.short_name})
         if interview.place:
             event.add("location", interview.place)
-        if url := _page(f"{face}:interview", interview.pk):
-            event.add("url", url)
+        event.add("url", _page(f"{face}:interview", interview.pk))
         calendar.add_component(event)
     for order in orders:
         event = Event()
@@ -207,7 +200,6 @@ def feed_ics(user, *, meetings, interviews=(), orders=(), name: str) -> bytes:
             % {"operator": order.operator.short_name, "title": order.title},
         )
         event.add("transp", "TRANSPARENT")
-        if url := _page(f"{face}:order", order.pk):
-            event.add("url", url)
+        event.add("url", _page(f"{face}:order", order.pk))
         calendar.add_component(event)
     return calendar.to_ical()

@@ -15,10 +15,9 @@ taken key is not suggested again for that meeting. A fixed number of queries wha
 
 import datetime as dt
 from dataclasses import dataclass
-from urllib.parse import urlencode
 
 from django.db.models import Q
-from django.urls import NoReverseMatch, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -44,14 +43,6 @@ class Suggestion:
     operator: Operator | None
     link: str
     planned_minutes: int = 10
-
-
-def _link(name: str, pk: int, fallback: str) -> str:
-    """The object's page where the site has one, else the list that shows it."""
-    try:
-        return reverse(name, args=[pk])
-    except NoReverseMatch:
-        return fallback
 
 
 def _local(value: dt.datetime) -> str:
@@ -92,13 +83,7 @@ def suggest(
                     "state": order.get_state_display(),
                 },
                 operator=order.operator,
-                link=_link(
-                    "control:order",
-                    order.pk,
-                    reverse("control:orders")
-                    + "?"
-                    + urlencode({"operator": order.operator.code, "q": order.document_no or order.title}),
-                ),
+                link=reverse("control:order", args=[order.pk]),
             )
         )
 
