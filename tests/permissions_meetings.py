@@ -8,26 +8,32 @@ import datetime as dt
 
 from django.utils import timezone
 
-from supervision.core.models import Operator, User
+from supervision.core.models import Operator, Role, User
 from supervision.meetings import services
 from supervision.meetings.models import MeetingSeries
 
 
 def objects(base):
     cmcc = Operator.objects.get(code="CMCC")
+    officer = User.objects.create(username="mt_officer", role=Role.REGULATOR_STAFF)
     first = timezone.now() + dt.timedelta(days=10)
     series = services.create_series(
         MeetingSeries(
             title="携号转网工作会商会", rrule="FREQ=MONTHLY", first_start=first, duration_minutes=120
         ),
         invited_operators=[cmcc],
+        user=officer,
     )
     meeting = series.meetings.order_by("starts_at").first()
-    item = services.add_item(meeting, title="通报上月携转情况")
+    item = services.add_item(meeting, title="通报上月携转情况", user=officer)
     proposer = User.objects.get(username="uploader")  # CMCC staff, created by the matrix
     proposal = services.propose_item(meeting, user=proposer, title="统一客服答复口径")
     action = services.add_action_item(
-        meeting, title="报送投诉原因分析", operator=cmcc, due_on=timezone.localdate() + dt.timedelta(days=14)
+        meeting,
+        title="报送投诉原因分析",
+        operator=cmcc,
+        due_on=timezone.localdate() + dt.timedelta(days=14),
+        user=officer,
     )
     return {"series": series, "meeting": meeting, "agenda_item": item, "proposal": proposal, "action": action}
 

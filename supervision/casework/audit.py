@@ -1,5 +1,7 @@
 """The audit trail: every change django-simple-history recorded on the casework models and the
-operators' task forces, newest first, with the fields each change touched. Read-only.
+operators' task forces, with the fields each change touched, and every audit entry the other apps'
+services wrote (``core.audit.log``: a meeting's agenda published, a briefing approved), newest
+first. Read-only.
 
 Rows from the several history tables are merged in the order (when, table, id) and paged with a
 cursor on that order, so a page costs two queries per table whatever the number of changes,
@@ -11,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils import timezone
@@ -18,7 +21,8 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import SHANGHAI, TaskForceMember
+from supervision.core import audit as entries
+from supervision.core.models import SHANGHAI, AuditEntry, TaskForceMember
 from supervision.reporting.models import ReportingDecision
 
 from .models import (
@@ -52,8 +56,14 @@ PER_PAGE = 50
 VALUE_LENGTH = 80
 
 
+def _logged_models() -> dict[str, type]:
+    """The models whose services write audit entries, by model name (``core.audit.register``)."""
+    return {a.model._meta.model_name: a.model for a in entries.registered() if a.model not in AUDITED}
+
+
 def model_choices() -> list[tuple[str, str]]:
-    return [(m._meta.model_name, capfirst(m._meta.verbose_name)) for m in AUDITED]
+    models = AUDITED + list(_logged_models().values())
+    return [(m._meta.model_name, capfirst(m._meta.verbose_name)) for m in models]
 
 
 @dataclass
@@ -76,6 +86,12 @@ class Row:
     url: str | None
     reason: str
     cursor: str
+
+    @property
+    def order(self) -> tuple:
+        """The trail's order: (when, table, id), as in the cursor."""
+        _when, index, row_id = self.cursor.split("|")
+        return (self.at, int(index), int(row_id))
 
     @property
     def model_name(self) -> str:
@@ -131,15 +147,17 @@ def _shown(field, value, related: dict) -> str:
     return text if len(text) <= VALUE_LENGTH else text[: VALUE_LENGTH - 1] + "…"
 
 
-def _cursor_q(before: tuple[dt.datetime, int, int] | None, index: int) -> Q:
+def _cursor_q(
+    before: tuple[dt.datetime, int, int] | None, index: int, when_field="history_date", id_field="history_id"
+) -> Q:
     if before is None:
         return Q()
-    when, model_index, history_id = before
-    q = Q(history_date__lt=when)
+    when, model_index, row_id = before
+    q = Q(**{f"{when_field}__lt": when})
     if index < model_index:
-        q |= Q(history_date=when)
+        q |= Q(**{when_field: when})
     elif index == model_index:
-        q |= Q(history_date=when, history_id__lt=history_id)
+        q |= Q(**{when_field: when, f"{id_field}__lt": row_id})
     return q
 
 
@@ -181,9 +199,25 @@ def page(
         )
         for record in rows.order_by("-history_date", "-history_id")[: PER_PAGE + 1]:
             fetched.append((record.history_date, index, record.history_id, model, record))
+    logged = _logged_models()
+    if not model_name or model_name in logged:
+        # The audit entries come after the history tables in the cursor's order.
+        entry_rows = AuditEntry.objects.filter(_cursor_q(before, len(AUDITED), "at", "id"))
+        if model_name:
+            entry_rows = entry_rows.filter(content_type=ContentType.objects.get_for_model(logged[model_name]))
+        if user_id:
+            entry_rows = entry_rows.filter(user_id=user_id)
+        if since:
+            entry_rows = entry_rows.filter(at__date__gte=since)
+        if until:
+            entry_rows = entry_rows.filter(at__date__lte=until)
+        for entry in entry_rows.select_related("user", "content_type").order_by("-at", "-id")[: PER_PAGE + 1]:
+            fetched.append((entry.at, len(AUDITED), entry.id, AuditEntry, entry))
     fetched.sort(key=lambda item: item[:3], reverse=True)
     more = len(fetched) > PER_PAGE
     fetched = fetched[:PER_PAGE]
+    logged_entries = [item for item in fetched if item[3] is AuditEntry]
+    fetched = [item for item in fetched if item[3] is not AuditEntry]
 
     # The previous version of each row, one query per table, to tell what changed.
     previous_of = {}
@@ -218,7 +252,7 @@ def page(
         for obj in rows:
             related[(related_model, obj.pk)] = str(obj)
 
-    result = []
+    result = [_entry_row(entry, when, index) for when, index, _id, _model, entry in logged_entries]
     for (when, index, history_id, model, record), changed in zip(fetched, diffs, strict=True):
         result.append(
             Row(
@@ -242,7 +276,25 @@ def page(
                 cursor=f"{when.isoformat()}|{index}|{history_id}",
             )
         )
+    result.sort(key=lambda row: row.order, reverse=True)
     return result, (result[-1].cursor if more and result else None)
+
+
+def _entry_row(entry: AuditEntry, when: dt.datetime, index: int) -> Row:
+    """An audit entry as a row of the trail: the action's words, the details in words."""
+    return Row(
+        at=when,
+        user=entry.user,
+        model=entries.model_of(entry) or AuditEntry,
+        object_id=entry.object_id,
+        label=entry.object_repr,
+        action=entries.action_label(entry),
+        kind="*",
+        changes=[Change(field, "", value) for field, value in entries.details(entry)],
+        url=entries.url(entry),
+        reason="",
+        cursor=f"{when.isoformat()}|{index}|{entry.id}",
+    )
 
 
 def _label(model, record) -> str:

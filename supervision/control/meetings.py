@@ -17,6 +17,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from supervision.core import actions
 from supervision.core.models import SHANGHAI, Operator
 from supervision.core.permissions import regulator_required, regulator_staff_required
 from supervision.meetings import presentation, recurrence, services
@@ -248,25 +249,26 @@ def _agenda_parts(meeting: Meeting) -> dict:
     }
 
 
-def _can_edit(request, meeting: Meeting) -> bool:
-    return request.user.is_regulator_staff and meeting.is_open
+def _allowed(request, meeting: Meeting) -> set[str]:
+    """What the user may do to the meeting now (``services.ACTIONS``): the page's buttons."""
+    return actions.allowed(services.ACTIONS, meeting, request.user)
 
 
 def _detail(request, meeting: Meeting, *, item_form=None, status=200):
     parts = _agenda_parts(meeting)
     invitations = list(meeting.invitations.all())
-    can_edit = _can_edit(request, meeting)
+    allowed = _allowed(request, meeting)
     action_items = list(meeting.action_items.all())
     presentation.attach_reminders(request, action_items)
     context = {
         "meeting": meeting,
         "reminders": meeting_reminders.for_meeting(meeting, user=request.user),
-        "can_edit": can_edit,
+        "allowed": allowed,
         "invitations": invitations,
         "not_answered": [inv for inv in invitations if not inv.is_answered],
         "action_items": action_items,
         "suggestions": suggest(meeting, taken=parts["taken"]) if meeting.is_open else [],
-        "item_form": item_form or (AgendaItemForm(meeting=meeting) if can_edit else None),
+        "item_form": item_form or (AgendaItemForm(meeting=meeting) if "add_item" in allowed else None),
         "decline_form": DeclineForm(),
         "cancel_form": CancelForm(),
         **parts,
@@ -285,6 +287,7 @@ def meeting_list(request):
         "upcoming": meetings.filter(ends_at__gte=now)[:12],
         "past": meetings.filter(ends_at__lt=now).order_by("-starts_at")[:12],
         "series_list": MeetingSeries.objects.all(),
+        "series_allowed": actions.allowed(services.SERIES_ACTIONS, None, request.user),
         "open_actions": ActionItem.objects.visible_to(request.user)
         .filter(state=ActionState.OPEN)
         .select_related("operator", "meeting__series")[:50],
@@ -321,6 +324,7 @@ def series_detail(request, pk):
             "series": series,
             "meetings": meetings,
             "now": timezone.now(),
+            "allowed": actions.allowed(services.SERIES_ACTIONS, series, request.user),
         },
     )
 
@@ -524,14 +528,17 @@ def meeting_attendance(request, pk):
     return render(
         request,
         "control/meetings/attendance.html",
-        {"meeting": meeting, "invitations": list(meeting.invitations.all()), "can_edit": meeting.is_open},
+        {
+            "meeting": meeting,
+            "invitations": list(meeting.invitations.all()),
+            "allowed": _allowed(request, meeting),
+        },
     )
 
 
 @regulator_required  # leadership reads the minutes page; its POST is refused by the decorator
 def meeting_minutes(request, pk):
     meeting = _detail_meeting(request, pk)
-    can_edit = _can_edit(request, meeting)
     if request.method == "POST":
         form = MinutesForm(request.POST)
         if form.is_valid():
@@ -541,19 +548,24 @@ def meeting_minutes(request, pk):
                 _("The minutes are saved."),
             )
         return redirect("control:meeting_minutes", pk=pk)
-    return _minutes_page(request, meeting, can_edit=can_edit)
+    return _minutes_page(request, meeting)
 
 
-def _minutes_page(request, meeting, *, can_edit, action_form=None, status=200):
+def _minutes_page(request, meeting, *, action_form=None, status=200):
+    allowed = _allowed(request, meeting)
+    action_items = list(meeting.action_items.all())
+    for item in action_items:
+        item.allowed = actions.allowed(services.ACTION_ITEM_ACTIONS, item, request.user)
     return render(
         request,
         "control/meetings/minutes.html",
         {
             "meeting": meeting,
-            "can_edit": can_edit,
-            "form": MinutesForm(initial={"minutes": meeting.minutes}) if can_edit else None,
-            "action_form": action_form or (ActionItemForm(meeting=meeting) if can_edit else None),
-            "action_items": list(meeting.action_items.all()),
+            "allowed": allowed,
+            "form": MinutesForm(initial={"minutes": meeting.minutes}) if "save_minutes" in allowed else None,
+            "action_form": action_form
+            or (ActionItemForm(meeting=meeting) if "add_action_item" in allowed else None),
+            "action_items": action_items,
             "today": timezone.localdate(),
         },
         status=status,
@@ -582,9 +594,7 @@ def action_item_add(request, pk):
     meeting = _detail_meeting(request, pk)
     form = ActionItemForm(request.POST, meeting=meeting)
     if not form.is_valid():
-        return _minutes_page(
-            request, meeting, can_edit=_can_edit(request, meeting), action_form=form, status=400
-        )
+        return _minutes_page(request, meeting, action_form=form, status=400)
     return presentation.post_action(
         request,
         meeting,

@@ -8,6 +8,7 @@ import hashlib
 
 from django.conf import settings
 from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.utils import timezone
@@ -102,6 +103,11 @@ class PeriodQuerySet(models.QuerySet):
         return self.for_month(year, month)
 
 
+class PeriodState(models.TextChoices):
+    OPEN = "open", _("Open for reports")
+    LOCKED = "locked", _("Locked")
+
+
 class Period(models.Model):
     """A reporting month, written ``YYYY-MM``; it can be locked against further submissions."""
 
@@ -131,6 +137,14 @@ class Period(models.Model):
     @property
     def is_locked(self) -> bool:
         return self.locked_at is not None
+
+    # A period's state, as the reporting ACTIONS table checks it (lock, unlock, reopen).
+    @property
+    def state(self) -> str:
+        return PeriodState.LOCKED if self.is_locked else PeriodState.OPEN
+
+    def get_state_display(self) -> str:
+        return PeriodState(self.state).label
 
     # The months the desk can speak of: number portability began in 2019; a year outside these
     # is a typing error (and 0001 or 9999 would break the month arithmetic).
@@ -417,3 +431,33 @@ class PersonalDataAccess(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user} {self.get_what_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class AuditEntry(models.Model):
+    """One state change of a meeting, a briefing or another object without a casework timeline:
+    who took which action on what, when, with the details that say how. Written by
+    ``core.audit.log`` only, inside the service's transaction, never changed; the audit trail
+    page lists it beside the recorded changes of the casework."""
+
+    at = models.DateTimeField(_("when"), default=timezone.now, editable=False)
+    user = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, related_name="+", verbose_name=_("by")
+    )
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object"))
+    # What the object was called then: it may change, or be gone, later.
+    object_repr = models.CharField(_("object"), max_length=200)
+    action = models.CharField(_("action"), max_length=40)  # a name of the app's ACTIONS table
+    data = models.JSONField(_("details"), default=dict, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        verbose_name = _("audit entry")
+        verbose_name_plural = _("audit entries")
+        indexes = [
+            models.Index(fields=["at"], name="audit_entry_at"),
+            models.Index(fields=["content_type", "object_id"], name="audit_entry_object"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} {self.action} {self.at:%Y-%m-%d %H:%M}"

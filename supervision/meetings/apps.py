@@ -24,8 +24,9 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Consultation meetings")
 
     def ready(self):
-        from . import mail, reminders
+        from . import mail, reminders, services
 
         post_migrate.connect(ensure_schedule, sender=self)
         mail.register()  # the meetings' e-mails go through the reminders' outbox
         reminders.register()  # a meeting's and an action item's reminders
+        services.register_audit()  # their audit entries read as the ACTIONS tables say

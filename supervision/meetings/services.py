@@ -1,10 +1,15 @@
 """The life of consultation meetings: one service function per change.
 
-Each function runs in a transaction, refuses what the rules do not allow (``MeetingRefused``, with
-a message for the user), and records the e-mail in the reminders' outbox in that transaction
-(``mail.queue``): nothing is sent for a change rolled back, nothing is lost once it has committed,
-the worker sends it after the commit. Both faces, the demo data and the scheduled horizon task
-call these; no view changes a meeting by itself.
+Who may take which change, and in which state of the meeting, is the ``ACTIONS`` tables below
+(``SERIES_ACTIONS``, ``ACTIONS`` for a meeting and its record, ``ACTION_ITEM_ACTIONS``): the staff
+run the meetings, an invited operator answers and proposes, leadership reads. Each function runs
+in a transaction, checks its action first (``actions.check``, on the locked row), refuses what
+the rules do not allow (``MeetingRefused``, with a message for the user), writes one audit entry
+(``core.audit.log``, on the audit trail page) and records the e-mail in the reminders' outbox in
+that transaction (``mail.queue``): nothing is sent for a change rolled back, nothing is lost once
+it has committed, the worker sends it after the commit. Both faces call these, with the user
+acting; no view changes a meeting by itself. The scheduled horizon task only adds occurrences
+(``extend_horizons``), which is no one's decision.
 
 Two rules hold everywhere:
 
@@ -24,8 +29,10 @@ from django.db import transaction
 from django.db.models import Case, Max, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from supervision.core.actions import Refused
+from supervision.core import audit
+from supervision.core.actions import OPERATOR, STAFF, STAFF_OR_OPERATOR, Action, Refused, check
 from supervision.core.models import OPERATOR_ROLES, Operator, User
 
 from . import mail, recurrence
@@ -52,16 +59,81 @@ class MeetingRefused(Refused):
     """A change the rules do not allow; the message says why, in the user's language."""
 
 
+# --- Who may do what, and when ------------------------------------------------------------------
+
+# A series has no state: the staff create and change it, and add meetings to it.
+SERIES_ACTIONS = {
+    "create_series": Action("create_series", gettext_lazy("create a meeting series"), STAFF, None),
+    "update_series": Action("update_series", gettext_lazy("change the meeting series"), STAFF, None),
+    "add_occurrence": Action("add_occurrence", gettext_lazy("add a meeting to the series"), STAFF, None),
+}
+
+M = MeetingState
+# A meeting's record changes only while it is scheduled: neither closed nor cancelled.
+_OPEN = frozenset({M.SCHEDULED})
+ACTIONS = {
+    "move": Action("move", gettext_lazy("move this meeting"), STAFF, _OPEN),
+    "cancel": Action("cancel", gettext_lazy("cancel this meeting"), STAFF, _OPEN, M.CANCELLED),
+    "add_item": Action("add_item", gettext_lazy("add an item to the agenda"), STAFF, _OPEN),
+    "update_item": Action("update_item", gettext_lazy("change an agenda item"), STAFF, _OPEN),
+    "delete_item": Action("delete_item", gettext_lazy("remove an agenda item"), STAFF, _OPEN),
+    "move_item": Action("move_item", gettext_lazy("reorder the agenda"), STAFF, _OPEN),
+    "take_suggestion": Action(
+        "take_suggestion", gettext_lazy("take a suggestion into the agenda"), STAFF, _OPEN
+    ),
+    "accept_proposal": Action("accept_proposal", gettext_lazy("accept a proposed agenda item"), STAFF, _OPEN),
+    "decline_proposal": Action(
+        "decline_proposal", gettext_lazy("decline a proposed agenda item"), STAFF, _OPEN
+    ),
+    "publish_agenda": Action("publish_agenda", gettext_lazy("publish the agenda"), STAFF, _OPEN),
+    "propose_item": Action("propose_item", gettext_lazy("propose an agenda item"), OPERATOR, _OPEN),
+    "withdraw_proposal": Action("withdraw_proposal", gettext_lazy("withdraw the proposal"), OPERATOR, _OPEN),
+    "answer_attendance": Action("answer_attendance", gettext_lazy("say who will attend"), OPERATOR, _OPEN),
+    "record_attendance": Action("record_attendance", gettext_lazy("record attendance"), STAFF, _OPEN),
+    "save_minutes": Action("save_minutes", gettext_lazy("write the minutes"), STAFF, _OPEN),
+    "publish_minutes": Action("publish_minutes", gettext_lazy("publish the minutes"), STAFF, _OPEN),
+    "close": Action("close", gettext_lazy("close this meeting"), STAFF, _OPEN, M.CLOSED),
+    "add_action_item": Action("add_action_item", gettext_lazy("add an action item"), STAFF, _OPEN),
+    "delete_action_item": Action("delete_action_item", gettext_lazy("remove an action item"), STAFF, _OPEN),
+}
+
+# An action item's follow-up goes on after the meeting is closed: its owner (the operator, or the
+# administration for its own items) or the staff mark it done; the staff reopen it.
+A = ActionState
+ACTION_ITEM_ACTIONS = {
+    "complete_action_item": Action(
+        "complete_action_item",
+        gettext_lazy("mark this action item done"),
+        STAFF_OR_OPERATOR,
+        frozenset({A.OPEN}),
+        A.DONE,
+    ),
+    "reopen_action_item": Action(
+        "reopen_action_item", gettext_lazy("reopen this action item"), STAFF, frozenset({A.DONE}), A.OPEN
+    ),
+}
+
+
+def register_audit() -> None:
+    """Make the meetings' audit entries readable on the audit trail page (from ``ready``)."""
+    audit.register(MeetingSeries, SERIES_ACTIONS, url_name="control:meeting_series")
+    audit.register(Meeting, ACTIONS, ACTION_ITEM_ACTIONS, url_name="control:meeting")
+
+
+def _check(name: str, obj, user, **kwargs) -> Action:
+    """Refuse the change ``name`` unless the tables allow it for ``user`` on ``obj`` now."""
+    action = {**SERIES_ACTIONS, **ACTIONS, **ACTION_ITEM_ACTIONS}[name]
+    check(action, obj, user, refused=MeetingRefused, **kwargs)
+    return action
+
+
+def _operator_of(user) -> int | None:
+    """The operator an operator's user acts for (the administration acts for none)."""
+    return getattr(user, "operator_id", None)
+
+
 def horizon_end(now: dt.datetime) -> dt.datetime:
     return now + relativedelta(months=HORIZON_MONTHS)
-
-
-def ensure_open(meeting: Meeting) -> None:
-    """Refuse any change to the record of a closed or cancelled meeting."""
-    if meeting.state == MeetingState.CLOSED:
-        raise MeetingRefused(_("This meeting is closed: its record can no longer be changed."))
-    if meeting.state == MeetingState.CANCELLED:
-        raise MeetingRefused(_("This meeting is cancelled: it can no longer be changed."))
 
 
 def _locked(meeting: Meeting) -> Meeting:
@@ -122,13 +194,15 @@ def extend_horizons(now=None) -> int:
 
 
 @transaction.atomic
-def create_series(series: MeetingSeries, *, invited_operators, user=None, now=None) -> MeetingSeries:
+def create_series(series: MeetingSeries, *, invited_operators, user, now=None) -> MeetingSeries:
     """Store a new series with its invitees and materialise its occurrences up to the horizon."""
+    action = _check("create_series", series, user)
     series.rrule = recurrence.validate(series.rrule, series.first_start)
     series.created_by = user
     series.save()
     series.invited_operators.set(invited_operators)
     materialise(series, now=now)
+    audit.log(series, action, user)
     return series
 
 
@@ -145,13 +219,14 @@ def _has_record(meeting: Meeting) -> bool:
 
 
 @transaction.atomic
-def update_series(series: MeetingSeries, *, invited_operators, user=None, now=None) -> dict[str, int]:
+def update_series(series: MeetingSeries, *, invited_operators, user, now=None) -> dict[str, int]:
     """Save a changed series; only future occurrences without a record of their own follow it.
 
     Those whose planned start the new rule still gives take the new place, link, duration and
     invitees; the others are removed, and the rule's new occurrences are created up to the horizon.
     Past occurrences, and future ones with a record, stay exactly as they are.
     """
+    action = _check("update_series", series, user)
     now = now or timezone.now()
     series.rrule = recurrence.validate(series.rrule, series.first_start)
     series.save()
@@ -180,7 +255,9 @@ def update_series(series: MeetingSeries, *, invited_operators, user=None, now=No
     Meeting.objects.filter(pk__in=removed).delete()
     Meeting.objects.bulk_update(kept, ["ends_at", "place", "video_link"])
     created = materialise(series, now=now, until=until)
-    return {"removed": len(removed), "updated": len(kept), "created": len(created)}
+    counts = {"removed": len(removed), "updated": len(kept), "created": len(created)}
+    audit.log(series, action, user, counts)
+    return counts
 
 
 @transaction.atomic
@@ -191,9 +268,10 @@ def add_occurrence(
     duration_minutes: int,
     place: str = "",
     video_link: str = "",
-    user=None,
+    user,
 ) -> Meeting:
     """An extra meeting of the series, outside its rule; the series' invitees are invited."""
+    action = _check("add_occurrence", series, user)
     if series.meetings.filter(recurrence_start=starts_at).exists():
         raise MeetingRefused(_("The series already has a meeting at that time."))
     meeting = Meeting.objects.create(
@@ -209,16 +287,15 @@ def add_occurrence(
     Invitation.objects.bulk_create(
         [Invitation(meeting=meeting, operator=op) for op in series.invited_operators.all()]
     )
+    audit.log(series, action, user, {"starts_at": starts_at})
     return meeting
 
 
 @transaction.atomic
-def move(
-    meeting: Meeting, *, starts_at, duration_minutes: int, place: str, video_link: str, user=None
-) -> Meeting:
+def move(meeting: Meeting, *, starts_at, duration_minutes: int, place: str, video_link: str, user) -> Meeting:
     """Move one occurrence (its planned start stays); invitees already told get an update."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("move", meeting, user)
     ends_at = starts_at + dt.timedelta(minutes=duration_minutes)
     if (meeting.starts_at, meeting.ends_at, meeting.place, meeting.video_link) == (
         starts_at,
@@ -234,22 +311,24 @@ def move(
     meeting.detached = True
     notify = _announce_change(meeting)
     meeting.save()
+    audit.log(meeting, action, user, {"starts_at": starts_at, "place": place})
     if notify:
         _queue_mail(meeting, UPDATE)
     return meeting
 
 
 @transaction.atomic
-def cancel(meeting: Meeting, *, reason: str = "", user=None) -> Meeting:
+def cancel(meeting: Meeting, *, reason: str = "", user) -> Meeting:
     """Cancel one occurrence; the series goes on. Invitees already told get a cancellation."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("cancel", meeting, user)
     meeting.state = MeetingState.CANCELLED
     meeting.cancel_reason = reason.strip()
     meeting.cancelled_at = timezone.now()
     meeting.detached = True
     notify = _announce_change(meeting)
     meeting.save()
+    audit.log(meeting, action, user, {"reason": meeting.cancel_reason})
     if notify:
         _queue_mail(meeting, CANCELLATION)
     return meeting
@@ -285,14 +364,15 @@ def add_item(
     source: str = AgendaSource.STAFF,
     suggestion_key: str = "",
     link: str = "",
-    user=None,
+    user,
 ) -> AgendaItem:
     """An item on the agenda, at its end; about one ``operator``, shown to it alone unless ``shared``."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
-    return AgendaItem.objects.create(
-        meeting=meeting,
-        position=_next_position(meeting),
+    action = _check("add_item", meeting, user)
+    return _add_item(
+        meeting,
+        action,
+        user,
         title=title,
         presenter=presenter,
         planned_minutes=planned_minutes,
@@ -300,34 +380,48 @@ def add_item(
         operator=operator,
         shared=shared,
         source=source,
-        state=AgendaState.ACCEPTED,
         suggestion_key=suggestion_key,
         link=link,
-        decided_by=user,
-        decided_at=timezone.now(),
     )
 
 
-@transaction.atomic
-def update_item(item: AgendaItem, *, user=None, **fields) -> AgendaItem:
-    ensure_open(_locked(item.meeting))
-    for name, value in fields.items():
-        setattr(item, name, value)
-    item.save()
+def _add_item(meeting: Meeting, action: Action, user, **fields) -> AgendaItem:
+    item = AgendaItem.objects.create(
+        meeting=meeting,
+        position=_next_position(meeting),
+        state=AgendaState.ACCEPTED,
+        decided_by=user,
+        decided_at=timezone.now(),
+        **fields,
+    )
+    audit.log(meeting, action, user, {"title": item.title})
     return item
 
 
 @transaction.atomic
-def delete_item(item: AgendaItem, *, user=None) -> None:
-    ensure_open(_locked(item.meeting))
-    item.delete()
+def update_item(item: AgendaItem, *, user, **fields) -> AgendaItem:
+    meeting = _locked(item.meeting)
+    action = _check("update_item", meeting, user)
+    for name, value in fields.items():
+        setattr(item, name, value)
+    item.save()
+    audit.log(meeting, action, user, {"title": item.title})
+    return item
 
 
 @transaction.atomic
-def move_item(item: AgendaItem, *, up: bool, user=None) -> None:
+def delete_item(item: AgendaItem, *, user) -> None:
+    meeting = _locked(item.meeting)
+    action = _check("delete_item", meeting, user)
+    item.delete()
+    audit.log(meeting, action, user, {"title": item.title})
+
+
+@transaction.atomic
+def move_item(item: AgendaItem, *, up: bool, user) -> None:
     """Swap an agenda item with its neighbour above or below."""
     meeting = _locked(item.meeting)
-    ensure_open(meeting)
+    action = _check("move_item", meeting, user)
     items = list(meeting.agenda_items.filter(state=AgendaState.ACCEPTED).order_by("position", "pk"))
     index = next((i for i, other in enumerate(items) if other.pk == item.pk), None)
     if index is None:
@@ -339,20 +433,23 @@ def move_item(item: AgendaItem, *, up: bool, user=None) -> None:
     for position, agenda_item in enumerate(items, start=1):
         agenda_item.position = position
     AgendaItem.objects.bulk_update(items, ["position"])
+    audit.log(meeting, action, user, {"title": item.title})
 
 
 @transaction.atomic
-def take_suggestion(meeting: Meeting, key: str, *, user=None, now=None) -> AgendaItem:
+def take_suggestion(meeting: Meeting, key: str, *, user, now=None) -> AgendaItem:
     """Put a suggestion on the agenda, as the data describe it now."""
     from .suggestions import suggest
 
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("take_suggestion", meeting, user)
     suggestion = next((s for s in suggest(meeting, now=now) if s.key == key), None)
     if suggestion is None:
         raise MeetingRefused(_("This suggestion is no longer open, or it is on the agenda already."))
-    return add_item(
+    return _add_item(
         meeting,
+        action,
+        user,
         title=suggestion.title,
         details=suggestion.details,
         presenter=suggestion.operator.short_name if suggestion.operator else "",
@@ -361,7 +458,6 @@ def take_suggestion(meeting: Meeting, key: str, *, user=None, now=None) -> Agend
         source=AgendaSource.SUGGESTION,
         suggestion_key=suggestion.key,
         link=suggestion.link,
-        user=user,
     )
 
 
@@ -378,9 +474,9 @@ def propose_item(
 ) -> AgendaItem:
     """An operator proposes an item; the administration accepts or declines it."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("propose_item", meeting, user, operator_id=_operator_of(user))
     _invitation(meeting, user.operator_id)
-    return AgendaItem.objects.create(
+    item = AgendaItem.objects.create(
         meeting=meeting,
         title=title,
         details=details,
@@ -391,20 +487,24 @@ def propose_item(
         state=AgendaState.PROPOSED,
         proposed_by=user,
     )
+    audit.log(meeting, action, user, {"title": title})
+    return item
 
 
 @transaction.atomic
 def withdraw_proposal(item: AgendaItem, *, user) -> None:
-    ensure_open(_locked(item.meeting))
-    if item.state != AgendaState.PROPOSED or item.operator_id != user.operator_id:
+    meeting = _locked(item.meeting)
+    action = _check("withdraw_proposal", meeting, user, operator_id=item.operator_id)
+    if item.state != AgendaState.PROPOSED:
         raise MeetingRefused(_("Only a proposal still awaiting a decision can be withdrawn."))
     item.delete()
+    audit.log(meeting, action, user, {"title": item.title})
 
 
 @transaction.atomic
 def accept_proposal(item: AgendaItem, *, user) -> AgendaItem:
     meeting = _locked(item.meeting)
-    ensure_open(meeting)
+    action = _check("accept_proposal", meeting, user)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.state != AgendaState.PROPOSED:
         raise MeetingRefused(_("This proposal was decided already."))
@@ -412,12 +512,14 @@ def accept_proposal(item: AgendaItem, *, user) -> AgendaItem:
     item.position = _next_position(meeting)
     item.decided_by, item.decided_at = user, timezone.now()
     item.save()
+    audit.log(meeting, action, user, {"title": item.title, "operator": item.operator})
     return item
 
 
 @transaction.atomic
 def decline_proposal(item: AgendaItem, *, user, reason: str = "") -> AgendaItem:
-    ensure_open(_locked(item.meeting))
+    meeting = _locked(item.meeting)
+    action = _check("decline_proposal", meeting, user)
     item = AgendaItem.objects.select_for_update().get(pk=item.pk)
     if item.state != AgendaState.PROPOSED:
         raise MeetingRefused(_("This proposal was decided already."))
@@ -425,14 +527,17 @@ def decline_proposal(item: AgendaItem, *, user, reason: str = "") -> AgendaItem:
     item.decline_reason = reason.strip()
     item.decided_by, item.decided_at = user, timezone.now()
     item.save()
+    audit.log(
+        meeting, action, user, {"title": item.title, "operator": item.operator, "reason": item.decline_reason}
+    )
     return item
 
 
 @transaction.atomic
-def publish_agenda(meeting: Meeting, *, user=None) -> Meeting:
+def publish_agenda(meeting: Meeting, *, user) -> Meeting:
     """Send the agenda to the invitees with the calendar invitation (an update after the first)."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("publish_agenda", meeting, user)
     if not meeting.agenda_items.filter(state=AgendaState.ACCEPTED).exists():
         raise MeetingRefused(_("The agenda is empty: add at least one item before publishing it."))
     now = timezone.now()
@@ -443,6 +548,7 @@ def publish_agenda(meeting: Meeting, *, user=None) -> Meeting:
         meeting.sequence += 1
     meeting.agenda_published_at = now
     meeting.save()
+    audit.log(meeting, action, user)
     _queue_mail(meeting, INVITATION if first else UPDATE)
     return meeting
 
@@ -469,7 +575,7 @@ def answer_attendance(
 ) -> Invitation:
     """An operator names who will attend (its users, and others by name), or says nobody can."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("answer_attendance", meeting, user, operator_id=_operator_of(user))
     invitation = _invitation(meeting, user.operator_id)
     allowed = {u.pk for u in attendee_choices(user.operator_id)}
     chosen = [] if declined else [u for u in attendees if u.pk in allowed]
@@ -493,21 +599,21 @@ def answer_attendance(
     invitation.answered_at = timezone.now()
     invitation.answered_by = user
     invitation.save()
+    audit.log(meeting, action, user, {"operator": invitation.operator, "note": invitation.note})
     return invitation
 
 
 @transaction.atomic
-def record_attendance(
-    meeting: Meeting, *, attended_ids, administration_attendees: str = "", user=None
-) -> Meeting:
+def record_attendance(meeting: Meeting, *, attended_ids, administration_attendees: str = "", user) -> Meeting:
     """Staff record, at the meeting, who of the named people attended."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("record_attendance", meeting, user)
     Attendee.objects.filter(invitation__meeting=meeting).update(
         attended=Case(When(pk__in=list(attended_ids), then=Value(True)), default=Value(False))
     )
     meeting.administration_attendees = administration_attendees.strip()
     meeting.save(update_fields=["administration_attendees"])
+    audit.log(meeting, action, user)
     return meeting
 
 
@@ -515,38 +621,41 @@ def record_attendance(
 
 
 @transaction.atomic
-def save_minutes(meeting: Meeting, *, text: str, user=None) -> Meeting:
+def save_minutes(meeting: Meeting, *, text: str, user) -> Meeting:
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("save_minutes", meeting, user)
     meeting.minutes = text.strip()
     meeting.save(update_fields=["minutes"])
+    audit.log(meeting, action, user)
     return meeting
 
 
 @transaction.atomic
-def publish_minutes(meeting: Meeting, *, user=None) -> Meeting:
+def publish_minutes(meeting: Meeting, *, user) -> Meeting:
     """Send the minutes and the action items to the attendees; operators read them in the portal."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("publish_minutes", meeting, user)
     if not meeting.minutes.strip():
         raise MeetingRefused(_("Write the minutes before publishing them."))
     meeting.minutes_published_at = timezone.now()
     meeting.save(update_fields=["minutes_published_at"])
+    audit.log(meeting, action, user)
     _queue_mail(meeting, "minutes")
     return meeting
 
 
 @transaction.atomic
-def close(meeting: Meeting, *, user=None) -> Meeting:
+def close(meeting: Meeting, *, user) -> Meeting:
     """Close a meeting that was held: from now on its record is read-only."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("close", meeting, user)
     if meeting.starts_at > timezone.now():
         raise MeetingRefused(_("A meeting can be closed only once it has started."))
     meeting.state = MeetingState.CLOSED
     meeting.closed_at = timezone.now()
     meeting.closed_by = user
     meeting.save(update_fields=["state", "closed_at", "closed_by"])
+    audit.log(meeting, action, user)
     return meeting
 
 
@@ -558,48 +667,56 @@ def add_action_item(
     due_on: dt.date,
     operator: Operator | None = None,
     details: str = "",
-    user=None,
+    user,
 ) -> ActionItem:
     """A decision to carry out: owned by an invited operator, or by the administration (None)."""
     meeting = _locked(meeting)
-    ensure_open(meeting)
+    action = _check("add_action_item", meeting, user)
     if operator is not None:
         _invitation(meeting, operator.pk)
-    return ActionItem.objects.create(
+    item = ActionItem.objects.create(
         meeting=meeting, title=title, details=details, operator=operator, due_on=due_on, created_by=user
     )
+    audit.log(meeting, action, user, {"title": title, "operator": operator})
+    return item
 
 
 @transaction.atomic
-def delete_action_item(item: ActionItem, *, user=None) -> None:
-    ensure_open(_locked(item.meeting))
+def delete_action_item(item: ActionItem, *, user) -> None:
+    meeting = _locked(item.meeting)
+    action = _check("delete_action_item", meeting, user)
     item.delete()
+    audit.log(meeting, action, user, {"title": item.title})
+
+
+def _locked_item(item: ActionItem) -> ActionItem:
+    return ActionItem.objects.select_for_update(of=("self",)).select_related("meeting__series").get(pk=item.pk)
 
 
 @transaction.atomic
 def complete_action_item(item: ActionItem, *, user, note: str = "") -> ActionItem:
     """Mark an action item done; allowed after the meeting was closed: follow-up goes on."""
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    if item.state != ActionState.OPEN:
-        raise MeetingRefused(_("This action item is done already."))
+    item = _locked_item(item)
+    action = _check("complete_action_item", item, user)
     item.state = ActionState.DONE
     item.done_at = timezone.now()
     item.done_by = user
     item.done_note = note.strip()
     item.save()
+    audit.log(item.meeting, action, user, {"title": item.title, "note": item.done_note})
     return item
 
 
 @transaction.atomic
 def reopen_action_item(item: ActionItem, *, user) -> ActionItem:
     """The administration reopens an action item it does not consider done."""
-    item = ActionItem.objects.select_for_update().get(pk=item.pk)
-    if item.state != ActionState.DONE:
-        raise MeetingRefused(_("This action item is open already."))
+    item = _locked_item(item)
+    action = _check("reopen_action_item", item, user)
     item.state = ActionState.OPEN
     item.done_at = None
     item.done_by = None
     item.save()
+    audit.log(item.meeting, action, user, {"title": item.title})
     return item
 
 

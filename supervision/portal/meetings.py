@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from supervision.core import actions
 from supervision.core.models import SHANGHAI
 from supervision.core.permissions import operator_required
 from supervision.meetings import presentation, services
@@ -133,6 +134,10 @@ def meeting_detail(request, pk):
         {
             "meeting": meeting,
             "reminders": meeting_reminders.for_meeting(meeting, user=request.user),
+            # What the operator may do at this meeting now (``services.ACTIONS``): the buttons.
+            "allowed": actions.allowed(
+                services.ACTIONS, meeting, request.user, operator_id=request.user.operator_id
+            ),
             "invitation": invitation,
             "agenda": list(agenda) if meeting.agenda_published_at else [],
             "proposals": proposals,
@@ -233,6 +238,7 @@ def action_item_detail(request, pk):
         context={
             "item": item,
             "reminders": meeting_reminders.for_action_item(item, user=request.user),
+            "allowed": actions.allowed(services.ACTION_ITEM_ACTIONS, item, request.user),
             "today": timezone.localdate(),
         },
     )

@@ -117,13 +117,16 @@ def test_a_meeting_cancellation_mail_gives_the_reason_as_on_orders(regulator, op
             place="省通信管理局三楼会议室",
         ),
         invited_operators=[Operator.objects.get(code="CMCC")],
+        user=regulator,
     )
     meeting = series.meetings.order_by("starts_at").first()
     assert meeting.starts_at > timezone.now()
-    services.add_item(meeting, title="通报11月携号转网工作情况", presenter="王科长", planned_minutes=20)
-    sent(lambda: services.publish_agenda(meeting))
+    services.add_item(
+        meeting, title="通报11月携号转网工作情况", presenter="王科长", planned_minutes=20, user=regulator
+    )
+    sent(lambda: services.publish_agenda(meeting, user=regulator))
 
-    messages = sent(lambda: services.cancel(meeting, reason=CANCEL_REASON))
+    messages = sent(lambda: services.cancel(meeting, reason=CANCEL_REASON, user=regulator))
 
     to_operator = next(m for m in messages if m.to == [operator_a.email])
     assert f"理由: {CANCEL_REASON}" in to_operator.body

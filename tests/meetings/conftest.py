@@ -36,7 +36,7 @@ def cucc(db):
 
 
 @pytest.fixture
-def make_series(db):
+def make_series(db, regulator):
     """``make_series(rule=..., first_start=..., operators=[...])``: a stored, materialised series."""
 
     def make(*, rule="FREQ=MONTHLY;BYDAY=1TH", first_start=None, operators=None, duration=120, **fields):
@@ -50,7 +50,7 @@ def make_series(db):
         )
         if operators is None:
             operators = list(Operator.objects.filter(code__in=["CMCC", "CUCC"]))
-        return services.create_series(series, invited_operators=operators)
+        return services.create_series(series, invited_operators=operators, user=regulator)
 
     return make
 

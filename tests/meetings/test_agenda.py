@@ -18,7 +18,7 @@ from .conftest import local
 
 
 @pytest.fixture
-def data(meeting, series, cmcc, cucc):
+def data(meeting, series, cmcc, cucc, regulator):
     """What the data say before the December meeting (the last complete month is October 2026)."""
     ctcc = Operator.objects.get(code="CTCC")
     order = RectificationOrder.objects.create(
@@ -51,9 +51,11 @@ def data(meeting, series, cmcc, cucc):
             month=dt.date(2026, month, 1),
             received=received,
         )
-    november = services.add_occurrence(series, starts_at=local(2026, 11, 5), duration_minutes=120)
+    november = services.add_occurrence(
+        series, starts_at=local(2026, 11, 5), duration_minutes=120, user=regulator
+    )
     action = services.add_action_item(
-        november, title="报送投诉原因分析", operator=cmcc, due_on=dt.date(2026, 11, 20)
+        november, title="报送投诉原因分析", operator=cmcc, due_on=dt.date(2026, 11, 20), user=regulator
     )
     return {"order": order, "incident": incident, "action": action}
 
@@ -95,13 +97,13 @@ def test_staff_take_a_suggestion_with_one_click_and_it_is_not_suggested_again(
 
 def test_the_agenda_warns_when_it_runs_over_the_slot(client, regulator, meeting):
     client.force_login(regulator)
-    services.add_item(meeting, title="通报情况", planned_minutes=60)
-    services.add_item(meeting, title="各运营商汇报", planned_minutes=60)
+    services.add_item(meeting, title="通报情况", planned_minutes=60, user=regulator)
+    services.add_item(meeting, title="各运营商汇报", planned_minutes=60, user=regulator)
     page = client.get(
         reverse("control:meeting", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
     assert 'data-testid="over-time"' not in page
-    services.add_item(meeting, title="研究议定事项", planned_minutes=15)
+    services.add_item(meeting, title="研究议定事项", planned_minutes=15, user=regulator)
     page = client.get(
         reverse("control:meeting", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en"
     ).content.decode()
@@ -163,15 +165,15 @@ def test_an_operator_proposes_and_staff_accept_or_decline(client, regulator, ope
     assert "下次会议再议" in page
 
 
-def test_an_empty_agenda_is_not_published(meeting):
+def test_an_empty_agenda_is_not_published(meeting, regulator):
     with pytest.raises(services.MeetingRefused):
-        services.publish_agenda(meeting)
+        services.publish_agenda(meeting, user=regulator)
 
 
-def test_operators_see_the_agenda_once_published(client, operator_a, meeting):
-    services.add_item(meeting, title="通报11月携号转网工作情况")
+def test_operators_see_the_agenda_once_published(client, operator_a, meeting, regulator):
+    services.add_item(meeting, title="通报11月携号转网工作情况", user=regulator)
     client.force_login(operator_a)
     url = reverse("portal:meeting", args=[meeting.pk])
     assert "通报11月携号转网工作情况" not in client.get(url).content.decode()
-    services.publish_agenda(meeting)
+    services.publish_agenda(meeting, user=regulator)
     assert "通报11月携号转网工作情况" in client.get(url).content.decode()

@@ -75,7 +75,9 @@ def test_staff_add_and_decide_on_the_agenda_and_go_back_to_it(client, regulator,
 
 
 def test_staff_follow_an_action_item_through_done_reopen_and_removal(client, regulator, meeting, cmcc):
-    item = services.add_action_item(meeting, title="报送分析", operator=cmcc, due_on=dt.date(2026, 12, 20))
+    item = services.add_action_item(
+        meeting, title="报送分析", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
+    )
     client.force_login(regulator)
     back = reverse("control:meeting_minutes", args=[meeting.pk]) + "#action-items"
     assert post(client, "control:action_item_done", item.pk) == (
@@ -84,7 +86,7 @@ def test_staff_follow_an_action_item_through_done_reopen_and_removal(client, reg
     )
     assert post(client, "control:action_item_done", item.pk) == (
         back,
-        [("error", "This action item is done already.")],
+        [("error", "You cannot mark this action item done now: it is “Done”.")],
     )
     assert post(client, "control:action_item_reopen", item.pk) == (
         back,

@@ -11,11 +11,13 @@ from supervision.core.models import Period
 from supervision.meetings import services
 
 
-def fill(meeting, user, operator, n):
+def fill(meeting, user, operator, n, regulator):
     for i in range(n):
-        services.add_item(meeting, title=f"议题{i}", planned_minutes=5, operator=operator)
+        services.add_item(meeting, title=f"议题{i}", planned_minutes=5, operator=operator, user=regulator)
         services.propose_item(meeting, user=user, title=f"提议{i}")
-        services.add_action_item(meeting, title=f"待办{i}", operator=operator, due_on=dt.date(2026, 12, 20))
+        services.add_action_item(
+            meeting, title=f"待办{i}", operator=operator, due_on=dt.date(2026, 12, 20), user=regulator
+        )
     services.answer_attendance(
         meeting, user=user, attendees=[user], others=[(f"来宾{i}", "") for i in range(n)]
     )
@@ -51,7 +53,7 @@ def test_meeting_pages_take_a_fixed_number_of_queries(
     client.force_login(regulator if face == "control" else operator_a)
     args = [meeting.pk] if with_pk else [series.pk] if with_pk is None else []
     url = reverse(name, args=args)
-    fill(meeting, operator_a, cmcc, 1)
+    fill(meeting, operator_a, cmcc, 1, regulator)
     assert count(client, url) == expected
-    fill(meeting, operator_a, cmcc, 6)
+    fill(meeting, operator_a, cmcc, 6, regulator)
     assert count(client, url) == expected

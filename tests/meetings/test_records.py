@@ -76,11 +76,13 @@ def test_staff_record_who_attended(client, regulator, operator_a, manager_a, mee
     assert meeting.administration_attendees == "王科长、李处长"
 
 
-def test_minutes_are_rendered_safely(client, operator_a, meeting):
+def test_minutes_are_rendered_safely(client, operator_a, meeting, regulator):
     services.save_minutes(
-        meeting, text="一、通报情况\n<script>alert(1)</script>\n\n- 各运营商报送分析\n- 管局组织测评"
+        meeting,
+        text="一、通报情况\n<script>alert(1)</script>\n\n- 各运营商报送分析\n- 管局组织测评",
+        user=regulator,
     )
-    services.publish_minutes(meeting)
+    services.publish_minutes(meeting, user=regulator)
     client.force_login(operator_a)
     page = client.get(reverse("portal:meeting", args=[meeting.pk])).content.decode()
     assert "<script>alert(1)</script>" not in page
@@ -93,12 +95,16 @@ def test_minutes_are_published_to_the_attendees(
     meeting, regulator, operator_a, manager_a, operator_b, eager_tasks, django_capture_on_commit_callbacks
 ):
     services.answer_attendance(meeting, user=operator_a, attendees=[operator_a])
-    services.save_minutes(meeting, text="议定事项：各运营商报送投诉原因分析。")
+    services.save_minutes(meeting, text="议定事项：各运营商报送投诉原因分析。", user=regulator)
     services.add_action_item(
-        meeting, title="报送投诉原因分析", operator=operator_a.operator, due_on=dt.date(2026, 12, 20)
+        meeting,
+        title="报送投诉原因分析",
+        operator=operator_a.operator,
+        due_on=dt.date(2026, 12, 20),
+        user=regulator,
     )
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_minutes(meeting)
+        services.publish_minutes(meeting, user=regulator)
     assert sorted(m.to[0] for m in mail.outbox) == sorted([regulator.email, operator_a.email])
     to_a = next(m for m in mail.outbox if m.to == [operator_a.email])
     assert "议定事项" in to_a.body and "报送投诉原因分析" in to_a.body
@@ -111,13 +117,15 @@ def test_corrected_minutes_published_again_are_a_new_mail(
     from supervision.reminders.models import Occasion
 
     services.answer_attendance(meeting, user=operator_a, attendees=[operator_a])
-    services.save_minutes(meeting, text="议定事项：各运营商报送投诉原因分析。")
+    services.save_minutes(meeting, text="议定事项：各运营商报送投诉原因分析。", user=regulator)
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_minutes(meeting)
+        services.publish_minutes(meeting, user=regulator)
     frozen.shift(dt.timedelta(hours=2))
-    services.save_minutes(meeting, text="议定事项（更正）：各运营商于12月20日前报送投诉原因分析。")
+    services.save_minutes(
+        meeting, text="议定事项（更正）：各运营商于12月20日前报送投诉原因分析。", user=regulator
+    )
     with django_capture_on_commit_callbacks(execute=True):
-        services.publish_minutes(meeting)
+        services.publish_minutes(meeting, user=regulator)
     to_a = [m for m in mail.outbox if m.to == [operator_a.email]]
     assert len(to_a) == 2 and "更正" in to_a[1].body
     assert sorted(Occasion.objects.filter(recipient=operator_a).values_list("object_key", flat=True)) == [
@@ -126,9 +134,9 @@ def test_corrected_minutes_published_again_are_a_new_mail(
     ]
 
 
-def test_operators_mark_their_action_items_done(client, operator_a, meeting, cmcc):
+def test_operators_mark_their_action_items_done(client, operator_a, meeting, cmcc, regulator):
     item = services.add_action_item(
-        meeting, title="报送投诉原因分析", operator=cmcc, due_on=dt.date(2026, 12, 20)
+        meeting, title="报送投诉原因分析", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
     )
     client.force_login(operator_a)
     assert item.title in client.get(reverse("portal:action_items")).content.decode()
@@ -151,50 +159,59 @@ def test_operators_mark_their_action_items_done(client, operator_a, meeting, cmc
 @pytest.fixture
 def closed(meeting, regulator, operator_a, cmcc):
     """The December meeting, held and closed, with an agenda item, a proposal and an action item."""
-    item = services.add_item(meeting, title="通报情况")
+    item = services.add_item(meeting, title="通报情况", user=regulator)
     proposal = services.propose_item(meeting, user=operator_a, title="统一客服口径")
-    action = services.add_action_item(meeting, title="报送分析", operator=cmcc, due_on=dt.date(2026, 12, 20))
+    action = services.add_action_item(
+        meeting, title="报送分析", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
+    )
     services.answer_attendance(meeting, user=operator_a, attendees=[operator_a])
-    services.save_minutes(meeting, text="会议纪要")
+    services.save_minutes(meeting, text="会议纪要", user=regulator)
     with time_machine.travel(local(2026, 12, 3, 17, 0), tick=False):
         services.close(meeting, user=regulator)
     meeting.refresh_from_db()
     return {"meeting": meeting, "item": item, "proposal": proposal, "action": action}
 
 
-def test_a_meeting_is_closed_only_once_it_has_started(meeting):
+def test_a_meeting_is_closed_only_once_it_has_started(meeting, regulator):
     with pytest.raises(services.MeetingRefused):
-        services.close(meeting)
+        services.close(meeting, user=regulator)
 
 
 def test_a_closed_meeting_refuses_every_change(closed, regulator, operator_a, cmcc):
     meeting = closed["meeting"]
     assert meeting.state == MeetingState.CLOSED
     changes = [
-        lambda: services.add_item(meeting, title="x"),
-        lambda: services.update_item(closed["item"], title="x"),
-        lambda: services.delete_item(closed["item"]),
-        lambda: services.move_item(closed["item"], up=True),
-        lambda: services.take_suggestion(meeting, "order:1"),
+        lambda: services.add_item(meeting, title="x", user=regulator),
+        lambda: services.update_item(closed["item"], title="x", user=regulator),
+        lambda: services.delete_item(closed["item"], user=regulator),
+        lambda: services.move_item(closed["item"], up=True, user=regulator),
+        lambda: services.take_suggestion(meeting, "order:1", user=regulator),
         lambda: services.propose_item(meeting, user=operator_a, title="x"),
         lambda: services.withdraw_proposal(closed["proposal"], user=operator_a),
         lambda: services.accept_proposal(closed["proposal"], user=regulator),
         lambda: services.decline_proposal(closed["proposal"], user=regulator),
-        lambda: services.publish_agenda(meeting),
+        lambda: services.publish_agenda(meeting, user=regulator),
         lambda: services.answer_attendance(meeting, user=operator_a, attendees=[], declined=True),
-        lambda: services.record_attendance(meeting, attended_ids=[]),
-        lambda: services.save_minutes(meeting, text="改写"),
-        lambda: services.publish_minutes(meeting),
-        lambda: services.add_action_item(meeting, title="x", operator=cmcc, due_on=dt.date(2026, 12, 31)),
-        lambda: services.delete_action_item(closed["action"]),
-        lambda: services.move(
-            meeting, starts_at=local(2026, 12, 4), duration_minutes=60, place="", video_link=""
+        lambda: services.record_attendance(meeting, attended_ids=[], user=regulator),
+        lambda: services.save_minutes(meeting, text="改写", user=regulator),
+        lambda: services.publish_minutes(meeting, user=regulator),
+        lambda: services.add_action_item(
+            meeting, title="x", operator=cmcc, due_on=dt.date(2026, 12, 31), user=regulator
         ),
-        lambda: services.cancel(meeting),
-        lambda: services.close(meeting),
+        lambda: services.delete_action_item(closed["action"], user=regulator),
+        lambda: services.move(
+            meeting,
+            starts_at=local(2026, 12, 4),
+            duration_minutes=60,
+            place="",
+            video_link="",
+            user=regulator,
+        ),
+        lambda: services.cancel(meeting, user=regulator),
+        lambda: services.close(meeting, user=regulator),
     ]
     for change in changes:
-        with translation.override("en"), pytest.raises(services.MeetingRefused, match="closed"):
+        with translation.override("en"), pytest.raises(services.MeetingRefused, match="“Closed”"):
             change()
     meeting.refresh_from_db()
     assert (meeting.minutes, meeting.agenda_items.count(), meeting.action_items.count()) == ("会议纪要", 2, 1)
@@ -211,7 +228,7 @@ def test_a_closed_meeting_refuses_edits_through_the_pages_with_a_message(
         HTTP_ACCEPT_LANGUAGE="en",
         follow=True,
     )
-    assert "This meeting is closed: its record can no longer be changed." in response.content.decode()
+    assert "You cannot write the minutes now: it is “Closed”." in response.content.decode()
     response = client.post(
         reverse("control:meeting_agenda_add", args=[meeting.pk]),
         {"title": "新议题", "planned_minutes": "10", "operator": ""},

@@ -65,10 +65,10 @@ def test_a_cancelled_meeting_and_a_done_action_item_show_no_upcoming_reminders(
     client, regulator, operator_a, meeting, cmcc, face, name
 ):
     open_item = services.add_action_item(
-        meeting, title="核查潍坊营业厅", operator=cmcc, due_on=dt.date(2026, 12, 20)
+        meeting, title="核查潍坊营业厅", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
     )
     done_item = services.add_action_item(
-        meeting, title="报送自查报告", operator=cmcc, due_on=dt.date(2026, 12, 5)
+        meeting, title="报送自查报告", operator=cmcc, due_on=dt.date(2026, 12, 5), user=regulator
     )
     services.complete_action_item(done_item, user=operator_a, note="已报送")
     sent(f"action:{done_item.pk}:2026-12-05", operator_a, dt.date(2026, 12, 2), "action_item")
@@ -92,9 +92,11 @@ def test_a_cancelled_meeting_and_a_done_action_item_show_no_upcoming_reminders(
     assert "2026-12-02 08:03" in page
 
 
-def test_the_portal_action_item_list_and_page_show_their_reminders(client, operator_a, meeting, cmcc):
+def test_the_portal_action_item_list_and_page_show_their_reminders(
+    client, operator_a, meeting, cmcc, regulator
+):
     item = services.add_action_item(
-        meeting, title="核查潍坊营业厅", operator=cmcc, due_on=dt.date(2026, 12, 20)
+        meeting, title="核查潍坊营业厅", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
     )
     sent(f"action:{item.pk}:2026-12-20", operator_a, dt.date(2026, 11, 27), "action_item")
     listing = get(client, operator_a, "portal:action_items").content.decode()
@@ -111,7 +113,7 @@ def test_an_operator_does_not_see_another_operators_recipients(
 ):
     """CMCC and CUCC are both invited: each sees the reminders to its own people only."""
     item = services.add_action_item(
-        meeting, title="核查潍坊营业厅", operator=cmcc, due_on=dt.date(2026, 12, 20)
+        meeting, title="核查潍坊营业厅", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
     )
     for user in (operator_a, operator_b):
         sent(f"meeting:{meeting.pk}:{MEETING_DAY}", user, dt.date(2026, 11, 26), "meeting")
@@ -143,7 +145,7 @@ def test_the_query_count_does_not_grow_with_the_action_items_and_their_reminders
     def add(n):
         for i in range(n):
             item = services.add_action_item(
-                meeting, title=f"待办{i}", operator=cmcc, due_on=dt.date(2026, 12, 20)
+                meeting, title=f"待办{i}", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
             )
             sent(f"action:{item.pk}:2026-12-20", operator_a, dt.date(2026, 11, 27), "action_item")
 

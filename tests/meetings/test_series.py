@@ -43,9 +43,14 @@ def test_a_monthly_rule_on_the_31st_skips_short_months(make_series, frozen):
     assert starts(series.meetings.all()) == ["2026-12-31 09:00", "2027-01-31 09:00", "2027-03-31 09:00"]
 
 
-def test_a_moved_meeting_keeps_its_planned_start_and_is_not_recreated(series, meeting):
+def test_a_moved_meeting_keeps_its_planned_start_and_is_not_recreated(series, meeting, regulator):
     moved = services.move(
-        meeting, starts_at=local(2026, 12, 10, 9, 0), duration_minutes=90, place="视频会议", video_link=""
+        meeting,
+        starts_at=local(2026, 12, 10, 9, 0),
+        duration_minutes=90,
+        place="视频会议",
+        video_link="",
+        user=regulator,
     )
     assert moved.recurrence_start == local(2026, 12, 3)
     assert (moved.starts_at, moved.ends_at) == (local(2026, 12, 10, 9, 0), local(2026, 12, 10, 10, 30))
@@ -55,8 +60,8 @@ def test_a_moved_meeting_keeps_its_planned_start_and_is_not_recreated(series, me
     assert starts(series.meetings.all())[:2] == ["2026-12-10 09:00", "2027-01-07 14:30"]
 
 
-def test_a_cancelled_meeting_stays_cancelled_and_the_series_goes_on(series, meeting):
-    services.cancel(meeting, reason="与全省通信保障工作冲突")
+def test_a_cancelled_meeting_stays_cancelled_and_the_series_goes_on(series, meeting, regulator):
+    services.cancel(meeting, reason="与全省通信保障工作冲突", user=regulator)
     meeting.refresh_from_db()
     assert meeting.state == MeetingState.CANCELLED
     assert meeting.cancel_reason == "与全省通信保障工作冲突"
@@ -64,19 +69,30 @@ def test_a_cancelled_meeting_stays_cancelled_and_the_series_goes_on(series, meet
     assert series.meetings.filter(recurrence_start=local(2026, 12, 3)).count() == 1
     assert series.meetings.filter(state=MeetingState.SCHEDULED).count() == 5
     with pytest.raises(services.MeetingRefused):
-        services.move(meeting, starts_at=local(2026, 12, 4), duration_minutes=60, place="", video_link="")
+        services.move(
+            meeting,
+            starts_at=local(2026, 12, 4),
+            duration_minutes=60,
+            place="",
+            video_link="",
+            user=regulator,
+        )
 
 
-def test_an_extra_meeting_joins_the_series(series, cmcc, cucc):
-    extra = services.add_occurrence(series, starts_at=local(2026, 12, 17, 9, 0), duration_minutes=60)
+def test_an_extra_meeting_joins_the_series(series, cmcc, cucc, regulator):
+    extra = services.add_occurrence(
+        series, starts_at=local(2026, 12, 17, 9, 0), duration_minutes=60, user=regulator
+    )
     assert extra.is_extra and not extra.is_moved
     assert {i.operator_id for i in extra.invitations.all()} == {cmcc.pk, cucc.pk}
     assert series.meetings.count() == 7
     with pytest.raises(services.MeetingRefused):
-        services.add_occurrence(series, starts_at=local(2026, 12, 17, 9, 0), duration_minutes=60)
+        services.add_occurrence(
+            series, starts_at=local(2026, 12, 17, 9, 0), duration_minutes=60, user=regulator
+        )
 
 
-def test_changing_the_rule_keeps_past_meetings_and_those_with_a_record(make_series, cmcc, cucc):
+def test_changing_the_rule_keeps_past_meetings_and_those_with_a_record(make_series, cmcc, cucc, regulator):
     with time_machine.travel(local(2026, 9, 1, 9, 0), tick=False):
         series = make_series(first_start=local(2026, 9, 3))
     past = {m.pk: (m.starts_at, m.ends_at, m.place) for m in series.meetings.filter(starts_at__lt=NOW)}
@@ -88,14 +104,14 @@ def test_changing_the_rule_keeps_past_meetings_and_those_with_a_record(make_seri
 
     with time_machine.travel(NOW, tick=False):
         january = series.meetings.get(recurrence_start=local(2027, 1, 7))
-        services.add_item(january, title="春节前营业厅携转服务保障")  # a record of its own
+        services.add_item(january, title="春节前营业厅携转服务保障", user=regulator)  # a record of its own
         february = series.meetings.get(recurrence_start=local(2027, 2, 4))
-        services.cancel(february)
+        services.cancel(february, user=regulator)
         # From December on: the second Tuesday at 09:30, in another room.
         series.rrule = "FREQ=MONTHLY;BYDAY=2TU"
         series.first_start = local(2026, 12, 8, 9, 30)
         series.place = "第二会议室"
-        counts = services.update_series(series, invited_operators=[cmcc, cucc])
+        counts = services.update_series(series, invited_operators=[cmcc, cucc], user=regulator)
 
     assert {m.pk: (m.starts_at, m.ends_at, m.place) for m in series.meetings.filter(pk__in=past)} == past
     assert Meeting.objects.filter(pk=january.pk, starts_at=local(2027, 1, 7)).exists()
@@ -116,11 +132,13 @@ def test_changing_the_rule_keeps_past_meetings_and_those_with_a_record(make_seri
     assert counts == {"removed": 1, "updated": 0, "created": 6}
 
 
-def test_changing_place_and_invitees_reaches_untouched_future_meetings_only(series, meeting, cmcc, cucc):
+def test_changing_place_and_invitees_reaches_untouched_future_meetings_only(
+    series, meeting, cmcc, cucc, regulator
+):
     services.answer_attendance(meeting, user=_cmcc_user(cmcc), attendees=[_cmcc_user(cmcc)])
     series.place = "视频会议"
     series.duration_minutes = 90
-    counts = services.update_series(series, invited_operators=[cmcc])
+    counts = services.update_series(series, invited_operators=[cmcc], user=regulator)
     assert counts == {"removed": 0, "updated": 5, "created": 0}
     meeting.refresh_from_db()
     assert meeting.place == "省通信管理局三楼会议室"  # has answers: stays as it was

@@ -20,14 +20,14 @@ def cmcc_meeting(make_series, frozen, cmcc):
 
 
 @pytest.fixture
-def a_records(meeting, operator_a, cmcc):
+def a_records(meeting, operator_a, cmcc, regulator):
     """In the meeting both are invited to: CMCC's answer, proposal and action item."""
     services.answer_attendance(
         meeting, user=operator_a, attendees=[operator_a], others=[("孙主任", "副总经理")]
     )
     proposal = services.propose_item(meeting, user=operator_a, title="移动的提议")
     action = services.add_action_item(
-        meeting, title="移动的待办", operator=cmcc, due_on=dt.date(2026, 12, 20)
+        meeting, title="移动的待办", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
     )
     return {"proposal": proposal, "action": action}
 
@@ -100,11 +100,15 @@ def case_agenda(meeting, cmcc, operator_a, operator_b, regulator):
     """A published agenda (after the users exist: they are invited): an item about CMCC's case,
     one about CMCC shared by staff, a general one."""
     items = {
-        "private": services.add_item(meeting, title="逾期整改：中国移动烟台客服热线", operator=cmcc),
-        "shared": services.add_item(meeting, title="中国移动经验交流", operator=cmcc, shared=True),
-        "general": services.add_item(meeting, title="通报11月携号转网工作情况"),
+        "private": services.add_item(
+            meeting, title="逾期整改：中国移动烟台客服热线", operator=cmcc, user=regulator
+        ),
+        "shared": services.add_item(
+            meeting, title="中国移动经验交流", operator=cmcc, shared=True, user=regulator
+        ),
+        "general": services.add_item(meeting, title="通报11月携号转网工作情况", user=regulator),
     }
-    services.publish_agenda(meeting)
+    services.publish_agenda(meeting, user=regulator)
     return items
 
 
