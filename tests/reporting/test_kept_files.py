@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.urls import reverse
 
-from supervision.core.models import Period
+from supervision.core.models import SHANGHAI, Period
 from supervision.reporting import uploads
 from supervision.reporting.models import (
     ComplaintRecord,
@@ -193,16 +193,17 @@ def test_purge_personal_data_empties_old_closed_complaints_only(clock, settings,
     from supervision.core.models import City, ViolationCategory
 
     settings.PERSONAL_DATA_RETENTION_DAYS = 30
+    today = clock.astimezone(SHANGHAI).date()  # the pinned clock's day: ``clock``, ``--at``
     common = {
         "operator": operator_a.operator,
         "city": City.objects.first(),
         "category": ViolationCategory.objects.first(),
         "channel": "MIIT",
-        "received_on": dt.date(2026, 8, 1),
+        "received_on": today - dt.timedelta(days=90),
     }
-    old = ComplaintRecord.objects.create(complaint_no="A", status="RESOLVED", resolved_on=dt.date(2026, 9, 1),
+    old = ComplaintRecord.objects.create(complaint_no="A", status="RESOLVED", resolved_on=today - dt.timedelta(days=60),
                                          msisdn_masked="139****8960", summary="老投诉", resolution="已解决", **common)  # fmt: skip
-    recent = ComplaintRecord.objects.create(complaint_no="B", status="RESOLVED", resolved_on=dt.date(2026, 11, 1),
+    recent = ComplaintRecord.objects.create(complaint_no="B", status="RESOLVED", resolved_on=today - dt.timedelta(days=10),
                                             msisdn_masked="139****8960", summary="新投诉", resolution="已解决", **common)  # fmt: skip
     still_open = ComplaintRecord.objects.create(complaint_no="C", status="OPEN", msisdn_masked="139****8960",
                                                 summary="处理中", **common)  # fmt: skip
