@@ -6,3 +6,10 @@ class ControlConfig(AppConfig):
     name = "supervision.control"
     label = "control"
     verbose_name = _("Administration dashboard")
+
+    def ready(self):
+        from supervision.core import navigation
+
+        from .navigation import menu
+
+        navigation.register(menu)

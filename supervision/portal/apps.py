@@ -6,3 +6,10 @@ class PortalConfig(AppConfig):
     name = "supervision.portal"
     label = "portal"
     verbose_name = _("Operator portal")
+
+    def ready(self):
+        from supervision.core import navigation
+
+        from .navigation import menu
+
+        navigation.register(menu)
