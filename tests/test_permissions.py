@@ -47,7 +47,8 @@ def _own_objects():
         operator=cmcc, name="张三", duty="组长", phone="0531-1234567", email="zs@cmcc-sd.example.cn"
     )
     first = submissions.submit(submissions.create_version(cmcc, period))
-    submissions.return_to_operator(first, user=None, comment="请更正")
+    officer = User.objects.create(username="rp_officer", role="regulator_staff")
+    submissions.return_to_operator(first, user=officer, comment="请更正")
     second = submissions.submit(submissions.create_version(cmcc, period))
     stored = SubmissionFile(
         submission=second, kind=UploadKind.MONTHLY, name="月报.csv", sha256="0" * 64, size=3

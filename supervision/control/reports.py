@@ -8,6 +8,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
+from supervision.core import actions
 from supervision.core.models import Operator, Period
 from supervision.core.permissions import regulator_required, regulator_staff_required
 from supervision.reporting import completeness, submissions
@@ -49,8 +50,14 @@ def matrix(request):
         "operator", "reopened_by"
     ):
         reopened.setdefault(reopening.period_id, []).append(reopening)
+    # Each month with what the user may decide on it (``submissions.PERIOD_ACTIONS``): its buttons.
     rows = [
-        (period, [cells[(op.pk, period.pk)] for op in operators], reopened.get(period.pk, []))
+        (
+            period,
+            [cells[(op.pk, period.pk)] for op in operators],
+            reopened.get(period.pk, []),
+            actions.allowed(submissions.PERIOD_ACTIONS, period, request.user),
+        )
         for period in periods
     ]
     return render(
@@ -72,13 +79,21 @@ def _get_submission(request, pk):
     return get_object_or_404(visible.select_related("operator", "period"), pk=pk)
 
 
+def _detail_context(request, submission, return_form) -> dict:
+    context = submission_context(submission, request.user)
+    context["return_form"] = return_form
+    context["corrections"] = submission.ledger_corrections.select_related("upload__uploaded_by")
+    # What the user may decide on this version now (``submissions.ACTIONS``): the page's buttons.
+    context["allowed"] = actions.allowed(submissions.ACTIONS, submission, request.user)
+    return context
+
+
 @regulator_required
 def submission_detail(request, pk):
     submission = _get_submission(request, pk)
-    context = submission_context(submission, request.user)
-    context["return_form"] = ReturnForm()
-    context["corrections"] = submission.ledger_corrections.select_related("upload__uploaded_by")
-    return render(request, "control/submission_detail.html", context)
+    return render(
+        request, "control/submission_detail.html", _detail_context(request, submission, ReturnForm())
+    )
 
 
 @regulator_staff_required
@@ -109,9 +124,7 @@ def submission_return(request, pk):
         else:
             messages.success(request, _("The report is returned to the operator with your comment."))
             return redirect("control:submission", pk=pk)
-    context = submission_context(submission, request.user)
-    context["return_form"] = form
-    context["corrections"] = submission.ledger_corrections.select_related("upload__uploaded_by")
+    context = _detail_context(request, submission, form)
     return render(request, "control/submission_detail.html", context, status=400 if form.errors else 200)
 
 

@@ -2,6 +2,12 @@
 
 Each function runs in a transaction, checks that the change is allowed from the current
 state, and records who and when. Views, the import commands and the reminders all call these.
+
+The administration's decisions (accept or return a report; lock, unlock, reopen a month for one
+operator and close it again) are the ``ACTIONS`` and ``PERIOD_ACTIONS`` tables below: the staff
+decide, leadership and the operators are refused. Each decision is checked first
+(``actions.check``, on the locked row) and written to the audit trail as a
+``ReportingDecision``.
 """
 
 import datetime as dt
@@ -12,8 +18,10 @@ from django.db import transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from supervision.core.models import SHANGHAI, Operator, Period
+from supervision.core.actions import STAFF, Action, Refused, check
+from supervision.core.models import SHANGHAI, Operator, Period, PeriodState
 
 from .models import MonthlySubmission, PeriodReopening, ReportingAction, ReportingDecision, SubmissionState
 
@@ -21,8 +29,37 @@ from .models import MonthlySubmission, PeriodReopening, ReportingAction, Reporti
 LIVE_STATES = [SubmissionState.AWAITING_CERTIFICATION, SubmissionState.SUBMITTED, SubmissionState.RETURNED]
 
 
-class SubmissionRefused(Exception):
+class SubmissionRefused(Refused):
     """A change the rules do not allow; the message says why, in the user's language."""
+
+
+# --- The administration's decisions: who, and from which state ----------------------------------
+
+S = SubmissionState
+ACTIONS = {
+    "accept": Action(
+        "accept", gettext_lazy("accept this report"), STAFF, frozenset({S.SUBMITTED}), S.ACCEPTED
+    ),
+    "return": Action(
+        "return", gettext_lazy("return this report"), STAFF, frozenset({S.SUBMITTED}), S.RETURNED
+    ),
+}
+P = PeriodState
+PERIOD_ACTIONS = {
+    "lock": Action("lock", gettext_lazy("lock this month"), STAFF, frozenset({P.OPEN}), P.LOCKED),
+    "unlock": Action("unlock", gettext_lazy("unlock this month"), STAFF, frozenset({P.LOCKED}), P.OPEN),
+    # A lock exception for one operator, and its end: only within a locked month.
+    "reopen": Action(
+        "reopen", gettext_lazy("reopen this month for one operator"), STAFF, frozenset({P.LOCKED})
+    ),
+    "close": Action(
+        "close", gettext_lazy("close this month again for the operator"), STAFF, frozenset({P.LOCKED})
+    ),
+}
+
+
+def _check(action: Action, obj, user) -> None:
+    check(action, obj, user, refused=SubmissionRefused)
 
 
 def window_opens_at(period: Period) -> dt.datetime:
@@ -120,15 +157,6 @@ def periods_taking_reports(
     ]
 
 
-def ensure_staff(user) -> None:
-    """Only the administration's staff decide on reports and periods; leadership reads.
-
-    ``None`` is the command line (``manage.py``), which runs with the server's rights.
-    """
-    if user is not None and not getattr(user, "is_regulator_staff", False):
-        raise SubmissionRefused(_("Only the administration's staff can do this."))
-
-
 def _record(action: str, period: Period, *, user, operator=None, submission=None, comment="") -> None:
     """Write the decision to the audit trail (its history row carries who and when)."""
     decision = ReportingDecision(
@@ -202,13 +230,9 @@ def certify(submission: MonthlySubmission, *, manager) -> MonthlySubmission:
 
 @transaction.atomic
 def accept(submission: MonthlySubmission, *, user) -> MonthlySubmission:
-    ensure_staff(user)
+    """Accept a submitted version: it is the operator's report for the month, for good."""
     submission = MonthlySubmission.objects.select_for_update().get(pk=submission.pk)
-    if submission.state != SubmissionState.SUBMITTED:
-        raise SubmissionRefused(
-            _("Only a submitted version can be accepted (this one is “%(state)s”).")
-            % {"state": submission.get_state_display()}
-        )
+    _check(ACTIONS["accept"], submission, user)
     submission.state = SubmissionState.ACCEPTED
     submission.decided_by = user
     submission.decided_at = timezone.now()
@@ -226,13 +250,8 @@ def accept(submission: MonthlySubmission, *, user) -> MonthlySubmission:
 @transaction.atomic
 def return_to_operator(submission: MonthlySubmission, *, user, comment: str) -> MonthlySubmission:
     """Send a submitted version back with the reason; the operator uploads a new version."""
-    ensure_staff(user)
     submission = MonthlySubmission.objects.select_for_update().get(pk=submission.pk)
-    if submission.state != SubmissionState.SUBMITTED:
-        raise SubmissionRefused(
-            _("Only a submitted version can be returned (this one is “%(state)s”).")
-            % {"state": submission.get_state_display()}
-        )
+    _check(ACTIONS["return"], submission, user)
     if not comment.strip():
         raise SubmissionRefused(_("Say why the report is returned: the operator reads this comment."))
     submission.state = SubmissionState.RETURNED
@@ -254,10 +273,8 @@ def return_to_operator(submission: MonthlySubmission, *, user, comment: str) -> 
 @transaction.atomic
 def lock_period(period: Period, *, user) -> Period:
     """Lock a period against further reports and ledger changes, for every operator."""
-    ensure_staff(user)
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if period.is_locked:
-        raise SubmissionRefused(_("%(period)s is locked already.") % {"period": period.label})
+    _check(PERIOD_ACTIONS["lock"], period, user)
     period.locked_at = timezone.now()
     period.locked_by = user
     period.save(update_fields=["locked_at", "locked_by"])
@@ -268,10 +285,8 @@ def lock_period(period: Period, *, user) -> Period:
 @transaction.atomic
 def unlock_period(period: Period, *, user) -> Period:
     """Unlock a period; the reopenings of single operators' months end with the lock."""
-    ensure_staff(user)
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if not period.is_locked:
-        raise SubmissionRefused(_("%(period)s is not locked.") % {"period": period.label})
+    _check(PERIOD_ACTIONS["unlock"], period, user)
     period.locked_at = None
     period.locked_by = None
     period.save(update_fields=["locked_at", "locked_by"])
@@ -285,12 +300,8 @@ def unlock_period(period: Period, *, user) -> Period:
 @transaction.atomic
 def reopen_for_operator(period: Period, operator: Operator, *, user, reason: str) -> PeriodReopening:
     """A lock exception: reopen one operator's month for correction; it stays locked for the others."""
-    ensure_staff(user)
     period = Period.objects.select_for_update().get(pk=period.pk)
-    if not period.is_locked:
-        raise SubmissionRefused(
-            _("%(period)s is not locked: every operator can still report for it.") % {"period": period.label}
-        )
+    _check(PERIOD_ACTIONS["reopen"], period, user)
     if open_reopening(operator, period) is not None:
         raise SubmissionRefused(
             _("%(period)s is already reopened for %(operator)s.")
@@ -308,7 +319,8 @@ def reopen_for_operator(period: Period, operator: Operator, *, user, reason: str
 @transaction.atomic
 def close_reopening(period: Period, operator: Operator, *, user) -> PeriodReopening:
     """End a lock exception: the operator's month is locked again like the others'."""
-    ensure_staff(user)
+    period = Period.objects.select_for_update().get(pk=period.pk)
+    _check(PERIOD_ACTIONS["close"], period, user)
     reopening = (
         PeriodReopening.objects.select_for_update()
         .filter(operator=operator, period=period, closed_at=None)

@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from supervision.core import privacy
+from supervision.core.actions import Refused
 from supervision.core.files import display_name
 from supervision.core.models import City
 
@@ -36,7 +37,7 @@ from .models import (
 )
 
 
-class UploadRefused(Exception):
+class UploadRefused(Refused):
     """The upload cannot go on; the message says why, in the user's language."""
 
 

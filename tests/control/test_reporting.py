@@ -36,10 +36,10 @@ def cmcc_on_time(db):
     return submitted("CMCC", "2026-10", at=dt.datetime(2026, 10, 31, 23, 59, tzinfo=SHANGHAI))
 
 
-def test_matrix_statuses_follow_the_due_time_in_shanghai(db, cmcc_on_time):
+def test_matrix_statuses_follow_the_due_time_in_shanghai(db, cmcc_on_time, regulator):
     late = submitted("CUCC", "2026-10", at=dt.datetime(2026, 11, 1, 0, 0, 1, tzinfo=SHANGHAI))
     returned = submitted("CTCC", "2026-10", at=dt.datetime(2026, 10, 30, tzinfo=SHANGHAI))
-    submissions.return_to_operator(returned, user=None, comment="投诉数与台账不符")
+    submissions.return_to_operator(returned, user=regulator, comment="投诉数与台账不符")
     period = Period.objects.from_label("2026-10")
     operators = list(Operator.objects.all())
     cells = completeness.matrix([period], operators, now=dt.datetime(2026, 11, 28, tzinfo=SHANGHAI))
@@ -95,7 +95,9 @@ def test_accepting_twice_is_refused_with_a_message(db, regulator, cmcc_on_time):
     submissions.accept(cmcc_on_time, user=regulator)
     with (
         translation.override("en"),
-        pytest.raises(submissions.SubmissionRefused, match="Only a submitted version can be accepted"),
+        pytest.raises(
+            submissions.SubmissionRefused, match="You cannot accept this report now: it is “Accepted”"
+        ),
     ):
         submissions.accept(cmcc_on_time, user=regulator)
 

@@ -10,13 +10,13 @@ from supervision.reporting.models import Incident, PendingUpload, SubmissionFile
 
 
 @pytest.fixture
-def a_objects(operator_a, manager_a):
+def a_objects(operator_a, manager_a, regulator):
     cmcc = Operator.objects.get(code="CMCC")
     period = Period.objects.from_label("2026-10")
     first = submissions.submit(
         submissions.create_version(cmcc, period, user=operator_a), certified_by=manager_a
     )
-    submissions.return_to_operator(first, user=None, comment="请更正")
+    submissions.return_to_operator(first, user=regulator, comment="请更正")
     draft = submissions.create_version(cmcc, period, user=operator_a)
     stored = SubmissionFile(
         submission=first, kind=UploadKind.MONTHLY, name="月报.csv", sha256="a" * 64, size=3

@@ -279,7 +279,7 @@ def test_every_decision_is_recorded_with_who_did_it(october, cmcc, regulator, su
 
 def test_a_locked_period_cannot_be_locked_twice_nor_reopened_without_a_reason(october, cmcc, regulator):
     submissions.lock_period(october, user=regulator)
-    with pytest.raises(submissions.SubmissionRefused, match="locked already"):
+    with pytest.raises(submissions.SubmissionRefused, match="You cannot lock this month now"):
         submissions.lock_period(october, user=regulator)
     with pytest.raises(submissions.SubmissionRefused, match="Say why"):
         submissions.reopen_for_operator(october, cmcc, user=regulator, reason=" ")
