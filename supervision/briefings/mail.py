@@ -49,8 +49,8 @@ def queue(briefing: Briefing) -> list[int]:
 def recipients():
     """Every active manager of every operator who has an address."""
     return (
-        User.objects.filter(is_active=True, role=Role.OPERATOR_MANAGER, operator__isnull=False)
-        .exclude(email="")
+        User.objects.reachable()
+        .filter(role=Role.OPERATOR_MANAGER)
         .select_related("operator")
         .order_by("operator__sort_order", "pk")
     )

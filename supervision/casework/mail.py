@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import Role, User
+from supervision.core.models import User
 from supervision.reminders import outbox
 
 from . import events
@@ -94,13 +94,13 @@ def queue(code: str, case, about=None) -> list[int]:
 
 
 def recipients(mail: Mail, case) -> list[User]:
-    active = User.objects.filter(is_active=True).exclude(email="")
+    """The operator's users, or the case officer, or (without one who can be reached) the staff."""
     if mail.to == OPERATOR_USERS:
-        return list(active.filter(operator_id=case.operator_id).order_by("pk"))
+        return list(User.objects.reachable_at([case.operator_id]).order_by("pk"))
     officer = getattr(case, "case_officer", None)
     if officer is not None and officer.is_active and officer.email:
         return [officer]
-    return list(active.filter(role=Role.REGULATOR_STAFF).order_by("pk"))
+    return list(User.objects.reachable_staff().order_by("pk"))
 
 
 def _context(mail: Mail, case, recipient: User, key: str) -> dict:

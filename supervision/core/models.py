@@ -200,6 +200,28 @@ REGULATOR_ROLES = {Role.REGULATOR_STAFF, Role.REGULATOR_LEADER}
 OPERATOR_ROLES = {Role.OPERATOR_STAFF, Role.OPERATOR_MANAGER}
 
 
+class UserQuerySet(models.QuerySet):
+    """Who a mail can reach, by the one rule every mail and reminder follows: an active account
+    with an e-mail address; the administration's *staff* (not its leadership, who read the
+    dashboard and the briefing) or an operator's reporting staff and managers."""
+
+    def reachable(self):
+        """Active users with an e-mail address: the only ones a mail can reach."""
+        return self.filter(is_active=True).exclude(email="")
+
+    def reachable_staff(self):
+        """The administration's staff a mail can reach."""
+        return self.reachable().filter(role=Role.REGULATOR_STAFF)
+
+    def reachable_at(self, operator_ids):
+        """The users of the operators ``operator_ids`` (reporting staff and managers) a mail can reach."""
+        return self.reachable().filter(operator_id__in=operator_ids, role__in=OPERATOR_ROLES)
+
+
+class PeopleManager(UserManager.from_queryset(UserQuerySet)):
+    """Django's user manager (``create_user``…) with ``UserQuerySet``'s questions."""
+
+
 class User(AbstractUser):
     """A person who logs in. Operator roles are bound to exactly one operator."""
 
@@ -227,7 +249,7 @@ class User(AbstractUser):
         help_text=_("May create and change users and reset their two-step log-in. Not given by any role."),
     )
 
-    objects = UserManager()
+    objects = PeopleManager()
 
     class Meta(AbstractUser.Meta):
         verbose_name = _("user")

@@ -23,7 +23,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import OPERATOR_ROLES, SHANGHAI, Role, User
+from supervision.core.models import SHANGHAI, User
 from supervision.reminders import outbox
 
 from . import calendars
@@ -85,9 +85,7 @@ def _meeting(meeting_id, recipient) -> Meeting:
 def invitees(meeting: Meeting):
     """The administration's staff and every active user of the invited operators, with an address."""
     operator_ids = [inv.operator_id for inv in meeting.invitations.all()]
-    staff = User.objects.filter(role=Role.REGULATOR_STAFF, is_active=True)
-    operators = User.objects.filter(operator__in=operator_ids, role__in=OPERATOR_ROLES, is_active=True)
-    return (staff | operators).exclude(email="").order_by("pk")
+    return (User.objects.reachable_staff() | User.objects.reachable_at(operator_ids)).order_by("pk")
 
 
 def minutes_recipients(meeting: Meeting):
@@ -100,8 +98,7 @@ def minutes_recipients(meeting: Meeting):
     )
     everyone = {user_id for user_id, _attended in named}
     people = {user_id for user_id, attended in named if attended} or everyone
-    staff = User.objects.filter(role=Role.REGULATOR_STAFF, is_active=True)
-    return (staff | User.objects.filter(pk__in=people, is_active=True)).exclude(email="").order_by("pk")
+    return (User.objects.reachable_staff() | User.objects.reachable().filter(pk__in=people)).order_by("pk")
 
 
 def _url(meeting: Meeting, recipient) -> str:
