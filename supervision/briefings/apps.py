@@ -8,6 +8,7 @@ class BriefingsConfig(AppConfig):
     verbose_name = _("Monthly briefings")
 
     def ready(self):
-        from . import mail
+        from . import mail, services
 
         mail.register()  # the circulated briefing's e-mail goes through the reminders' outbox
+        services.register_audit()  # its audit entries read as the ACTIONS table says

@@ -1,10 +1,11 @@
 """The briefing's life: draft → approved → circulated, one function per change of state.
 
 Each function runs in one transaction, locks the briefing's row, checks that the change is
-allowed for this person and this state, and raises ``BriefingRefused`` (with a message for the
-page) when it is not. Who may do what: the administration's staff draft, edit, correct and
-circulate; leadership approves. An approved briefing never changes again: a correction is a
-new version of the same month, drafted from the texts of the one it corrects.
+allowed for this person and this state (the ``ACTIONS`` table below), raises ``BriefingRefused``
+(with a message for the page) when it is not, and writes one audit entry (``core.audit.log``).
+Who may do what: the administration's staff draft, edit, correct and circulate; leadership
+approves; the operators never see a draft. An approved briefing never changes again: a correction
+is a new version of the same month, drafted from the texts of the one it corrects.
 """
 
 from __future__ import annotations
@@ -17,8 +18,10 @@ from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from supervision.core.actions import Refused
+from supervision.core import audit
+from supervision.core.actions import LEADER, STAFF, Action, Refused, check
 from supervision.core.models import SHANGHAI, DocumentSeries, Operator, Period
 from supervision.core.numbering import highest_on, next_number
 
@@ -35,6 +38,36 @@ class BriefingRefused(Refused):
     """A change the briefing's state or the person's role does not allow; the message says why."""
 
 
+# A month's first draft: the staff's, when the month has no briefing yet (checked by ``start``).
+MONTH_ACTIONS = {"start": Action("start", gettext_lazy("draft a briefing"), STAFF, None)}
+
+B = BriefingState
+ACTIONS = {
+    "edit": Action("edit", gettext_lazy("edit this briefing"), STAFF, frozenset({B.DRAFT})),
+    "approve": Action(
+        "approve", gettext_lazy("approve this briefing"), LEADER, frozenset({B.DRAFT}), B.APPROVED
+    ),
+    "circulate": Action(
+        "circulate", gettext_lazy("circulate this briefing"), STAFF, frozenset({B.APPROVED}), B.CIRCULATED
+    ),
+    # A new draft version of the month; only from the latest version (checked by ``correct``).
+    "correct": Action(
+        "correct", gettext_lazy("correct this briefing"), STAFF, frozenset({B.APPROVED, B.CIRCULATED})
+    ),
+}
+
+
+def register_audit() -> None:
+    """Make the briefings' audit entries readable on the audit trail page (from ``ready``)."""
+    audit.register(Briefing, MONTH_ACTIONS, ACTIONS, url_name="control:briefing")
+
+
+def _check(name: str, obj, user) -> Action:
+    action = {**MONTH_ACTIONS, **ACTIONS}[name]
+    check(action, obj, user, refused=BriefingRefused)
+    return action
+
+
 def _lock(briefing: Briefing) -> Briefing:
     return Briefing.objects.select_for_update().select_related("period").get(pk=briefing.pk)
 
@@ -42,13 +75,6 @@ def _lock(briefing: Briefing) -> Briefing:
 def _require(condition: bool, message: str):
     if not condition:
         raise BriefingRefused(message)
-
-
-def _staff(user):
-    _require(
-        getattr(user, "is_regulator_staff", False),
-        _("Only the administration's staff may draft, edit, correct or circulate a briefing."),
-    )
 
 
 # --- What a briefing shows ----------------------------------------------------------------------
@@ -105,7 +131,7 @@ def next_document_number(at: dt.datetime) -> str:
 @transaction.atomic
 def start(period: Period, *, user) -> Briefing:
     """Draft the first version of the briefing of ``period``."""
-    _staff(user)
+    action = _check("start", period, user)
     existing = Briefing.objects.select_for_update().filter(period=period).order_by("-version").first()
     if existing is not None:
         if existing.is_draft:
@@ -119,19 +145,15 @@ def start(period: Period, *, user) -> Briefing:
     briefing = Briefing(period=period, version=1, created_by=user, **content.default_texts(period.label))
     briefing._history_user = user
     briefing.save()
+    audit.log(briefing, action, user)
     return briefing
 
 
 @transaction.atomic
 def edit(briefing: Briefing, *, user, **texts) -> Briefing:
     """Change the text sections of a draft; the figures are never edited."""
-    _staff(user)
     briefing = _lock(briefing)
-    _require(
-        briefing.is_draft,
-        _("This briefing is %(state)s and can no longer be changed; correct it with a new version.")
-        % {"state": briefing.get_state_display()},
-    )
+    action = _check("edit", briefing, user)
     unknown = set(texts) - set(TEXT_FIELDS)
     if unknown:
         raise ValueError(f"not a text section: {', '.join(sorted(unknown))}")
@@ -140,20 +162,15 @@ def edit(briefing: Briefing, *, user, **texts) -> Briefing:
     briefing.edited_by, briefing.edited_at = user, timezone.now()
     briefing._history_user = user
     briefing.save()
+    audit.log(briefing, action, user)
     return briefing
 
 
 @transaction.atomic
 def approve(briefing: Briefing, *, user, now: dt.datetime | None = None) -> Briefing:
     """Leadership's approval: freeze the figures, number the briefing, store its .docx and PDF."""
-    _require(
-        getattr(user, "is_leader", False), _("Only the administration's leadership may approve a briefing.")
-    )
     briefing = _lock(briefing)
-    _require(
-        briefing.is_draft,
-        _("This briefing is %(state)s already.") % {"state": briefing.get_state_display()},
-    )
+    action = _check("approve", briefing, user)
     now = now or timezone.now()
     briefing.figures = figures.build(briefing.period, now=now)
     briefing.document_no = next_document_number(now)
@@ -167,6 +184,7 @@ def approve(briefing: Briefing, *, user, now: dt.datetime | None = None) -> Brie
     briefing.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
     briefing._history_user = user
     briefing.save()
+    audit.log(briefing, action, user, {"document_no": briefing.document_no})
     return briefing
 
 
@@ -177,17 +195,14 @@ def circulate(briefing: Briefing, *, user) -> Briefing:
     The e-mails are recorded in the reminders' outbox in this transaction (``mail.queue``) and go
     out from the worker once it has committed.
     """
-    _staff(user)
     briefing = _lock(briefing)
-    _require(
-        briefing.state == BriefingState.APPROVED,
-        _("Only an approved briefing that was not circulated yet can be circulated."),
-    )
+    action = _check("circulate", briefing, user)
     briefing.state = BriefingState.CIRCULATED
     briefing.circulated_by, briefing.circulated_at = user, timezone.now()
     briefing._history_user = user
     briefing.save()
     record_circulation(briefing, user=user)
+    audit.log(briefing, action, user)
     mail.queue(briefing)
     return briefing
 
@@ -195,9 +210,8 @@ def circulate(briefing: Briefing, *, user) -> Briefing:
 @transaction.atomic
 def correct(briefing: Briefing, *, user) -> Briefing:
     """A new draft version of an approved briefing's month, starting from its texts."""
-    _staff(user)
     briefing = _lock(briefing)
-    _require(not briefing.is_draft, _("A draft is corrected by editing it."))
+    action = _check("correct", briefing, user)
     latest = Briefing.objects.select_for_update().filter(period=briefing.period).order_by("-version").first()
     _require(
         latest.pk == briefing.pk,
@@ -213,6 +227,7 @@ def correct(briefing: Briefing, *, user) -> Briefing:
     )
     correction._history_user = user
     correction.save()
+    audit.log(briefing, action, user, {"version": correction.version})
     return correction
 
 

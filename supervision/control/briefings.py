@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supervision.briefings import charts, documents, services
-from supervision.briefings.models import Briefing, BriefingState
+from supervision.briefings.models import Briefing
+from supervision.core import actions
 from supervision.core.models import Period
 from supervision.core.permissions import regulator_required, regulator_staff_required
 
@@ -63,7 +64,12 @@ def briefing_list(request):
     return render(
         request,
         "control/briefings/list.html",
-        {"briefings": briefings, "months": month_choices(last, 24), "period": last},
+        {
+            "briefings": briefings,
+            "months": month_choices(last, 24),
+            "period": last,
+            "allowed": actions.allowed(services.MONTH_ACTIONS, last, request.user),
+        },
     )
 
 
@@ -105,7 +111,8 @@ def _detail(request, briefing, form, status=200):
             "versions": versions,
             "is_latest": versions.last() == briefing,
             "deliveries": briefing.deliveries.select_related("operator"),
-            "states": BriefingState,
+            # What the user may do to this briefing now (``services.ACTIONS``): the page's buttons.
+            "allowed": actions.allowed(services.ACTIONS, briefing, request.user),
         },
         status=status,
     )

@@ -258,7 +258,7 @@ def test_the_page_says_why_an_approved_briefing_cannot_be_edited(client, draft, 
         HTTP_ACCEPT_LANGUAGE="en",
     )
     assert response.status_code == 200
-    assert "can no longer be changed; correct it with a new version" in response.content.decode()
+    assert "You cannot edit this briefing now: it is “Approved”." in response.content.decode()
 
 
 def test_a_correction_is_version_2(draft, leader, regulator):
