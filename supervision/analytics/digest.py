@@ -27,7 +27,7 @@ class DigestRule(Rule):
         local = timezone.localtime(clock.now(), SHANGHAI)
         if today.weekday() >= 5 or local.hour < 8:
             return
-        for user in rules.staff().filter(receives_digest=True):
+        for user in User.objects.reachable_staff().filter(receives_digest=True):
             yield Due(f"digest:{user.pk}", user, today)
 
     def still_due(self, object_key, on_date) -> bool:

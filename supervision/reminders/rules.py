@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 
 from django.utils import timezone
 
-from supervision.core.models import SHANGHAI, Role, User
+from supervision.core.models import SHANGHAI, User
 
 from . import registry
 from .models import ReminderSetting
@@ -76,20 +76,11 @@ def window(today: dt.date) -> list[dt.date]:
 
 
 def operator_people(operator_ids) -> dict[int, list[User]]:
-    """The people reminded for an operator, by operator: its active staff and managers with an
-    e-mail address."""
-    users = User.objects.filter(
-        operator_id__in=operator_ids, role__in=[Role.OPERATOR_STAFF, Role.OPERATOR_MANAGER], is_active=True
-    ).exclude(email="")
+    """The people a mail reaches at each operator (``User.objects.reachable_at``), by operator."""
     result: dict[int, list[User]] = {}
-    for user in users:
+    for user in User.objects.reachable_at(operator_ids):
         result.setdefault(user.operator_id, []).append(user)
     return result
-
-
-def staff():
-    """The administration's staff reminded: active, with an e-mail address."""
-    return User.objects.filter(role=Role.REGULATOR_STAFF, is_active=True).exclude(email="")
 
 
 class DatedRule(Rule):
@@ -124,7 +115,7 @@ class DatedRule(Rule):
                 recipients = [u for pk in self.operator_ids(obj) for u in people.get(pk, [])]
                 if not self.operator_ids(obj):
                     if regulator_staff is None:
-                        regulator_staff = list(staff())
+                        regulator_staff = list(User.objects.reachable_staff())
                     recipients = regulator_staff
                 for user in recipients:
                     yield Due(f"{self.kind}:{obj.pk}:{when.isoformat()}", user, day)

@@ -20,7 +20,7 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import SHANGHAI, Operator, Period
+from supervision.core.models import SHANGHAI, Operator, Period, User
 from supervision.reminders import clock, outbox, rules
 from supervision.reminders.rules import Due, Rule, window
 
@@ -89,7 +89,7 @@ class LateReportsRule(Rule):
         for day in window(today):
             if day.weekday() != 0 or not late_reports(day):
                 continue
-            for user in rules.staff():
+            for user in User.objects.reachable_staff():
                 yield Due(f"late-reports:{day:%G-W%V}", user, day)
 
     def still_due(self, object_key, on_date) -> bool:
@@ -113,7 +113,9 @@ def late_reports(day: dt.date) -> list[tuple[Operator, Period]]:
 def incident_reported(incident: Incident) -> list[int]:
     """Record the mail about a major problem just reported, to every staff member, in the caller's
     transaction; it is sent once the transaction has committed."""
-    return outbox.record(INCIDENT_REPORTED, f"incident:{incident.pk}:reported", rules.staff().order_by("pk"))
+    return outbox.record(
+        INCIDENT_REPORTED, f"incident:{incident.pk}:reported", User.objects.reachable_staff().order_by("pk")
+    )
 
 
 def _build_incident_mail(occasion):
