@@ -88,17 +88,32 @@ def ranks(values: list[float | None], higher_is_better: bool) -> list[int | None
 
 @ind.shared_sums()
 def build(period: Period, now: dt.datetime | None = None) -> dict:
-    """Every figure and list of the briefing of ``period``, as of ``now``. The volumes reuse the
-    sums the indicator cards were divided from (``shared_sums``): queried once, equal by
-    construction."""
+    """Every figure and list of the briefing of ``period``, as of ``now``: one function per
+    section. The volumes reuse the sums the indicator cards were divided from (``shared_sums``):
+    queried once, equal by construction."""
     now = now or timezone.now()
     month = period.month
-    previous, year_ago = add_months(month, -1), add_months(month, -12)
-    months = [month, previous, year_ago]
     operators, card_rows = indicator_cards(month)
-    categories = list(ViolationCategory.objects.all())
+    return {
+        "month": period.label,
+        "as_of": timezone.localtime(now, SHANGHAI).isoformat(timespec="minutes"),
+        "operators": [
+            {"code": op.code, "name": op.name_zh, "short": op.short_zh, "color": op.color} for op in operators
+        ],
+        "indicators": _indicator_table(card_rows),
+        "volumes": _volumes(month, operators),
+        "complaints": _complaints_by_category(month, operators),
+        "trend": _trend(month, operators),
+        "findings": _findings(month),
+        "orders": _orders(month),
+        "overdue_orders": _overdue_orders(now),
+        "reporting": _reporting(period, operators, now),
+        "typical_cases": _typical_cases(period),
+    }
 
-    # 1. The indicator table: the dashboard's cards, ranked among the operators.
+
+def _indicator_table(card_rows) -> list[dict]:
+    """1. The indicator table: the dashboard's cards, ranked among the operators."""
     table = []
     for indicator, row in card_rows:
         province, *per_operator = row
@@ -121,8 +136,18 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
                 },
             }
         )
+    return table
 
-    # 2. Volumes: the sums behind the rates, net porting and complaints, this month and before.
+
+def _compared_months(month: dt.date) -> list[dt.date]:
+    """The month, the month before and the same month a year before (as the cards compare)."""
+    return [month, add_months(month, -1), add_months(month, -12)]
+
+
+def _volumes(month: dt.date, operators: list[Operator]) -> dict:
+    """2. Volumes: the sums behind the rates, net porting and complaints, this month and before."""
+    months = _compared_months(month)
+
     def volumes(by):
         sums = ind.figure_sums(months, by)
         net = ind.net_porting(months, by)
@@ -141,7 +166,7 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
         return result
 
     by_operator, province = volumes(("operator",)), volumes(())
-    volume_rows = {
+    return {
         "province": {label: province.get((m,)) for label, m in _labels(months).items()},
         "operators": {
             op.code: {label: by_operator.get((op.code, m)) for label, m in _labels(months).items()}
@@ -149,10 +174,13 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
         },
     }
 
-    # 3. Complaints by bottom line: the province and each operator.
+
+def _complaints_by_category(month: dt.date, operators: list[Operator]) -> list[dict]:
+    """3. Complaints by bottom line: the province and each operator."""
+    previous = add_months(month, -1)
     per_category = ind.complaints([month, previous], ("category",))
     per_operator_category = ind.complaints([month], ("operator", "category"))
-    complaint_rows = [
+    return [
         {
             "code": c.code,
             "name": c.name_zh,
@@ -163,34 +191,19 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
                 op.code: _complaints(per_operator_category.get((op.code, c.code, month))) for op in operators
             },
         }
-        for c in categories
+        for c in ViolationCategory.objects.all()
     ]
 
-    # 4. A year of complaints per operator, for the trend chart.
+
+def _trend(month: dt.date, operators: list[Operator]) -> dict:
+    """4. A year of complaints per operator, for the trend chart."""
     trend_months = [add_months(month, -k) for k in range(TREND_MONTHS - 1, -1, -1)]
     trend_counts = ind.complaints(trend_months, ("operator",))
-    trend = {
+    return {
         "months": [f"{m:%Y-%m}" for m in trend_months],
         "operators": {
             op.code: [_complaints(trend_counts.get((op.code, m))) for m in trend_months] for op in operators
         },
-    }
-
-    return {
-        "month": period.label,
-        "as_of": timezone.localtime(now, SHANGHAI).isoformat(timespec="minutes"),
-        "operators": [
-            {"code": op.code, "name": op.name_zh, "short": op.short_zh, "color": op.color} for op in operators
-        ],
-        "indicators": table,
-        "volumes": volume_rows,
-        "complaints": complaint_rows,
-        "trend": trend,
-        "findings": _findings(month),
-        "orders": _orders(month),
-        "overdue_orders": _overdue_orders(now),
-        "reporting": _reporting(period, operators, now),
-        "typical_cases": _typical_cases(period),
     }
 
 

@@ -49,75 +49,83 @@ def _local(value: dt.datetime) -> str:
     return date_format(timezone.localtime(value, SHANGHAI), "Y-m-d H:i")
 
 
-def suggest(
-    meeting: Meeting, *, now: dt.datetime | None = None, taken: set[str] | None = None
-) -> list[Suggestion]:
-    """What the data suggest for this meeting's agenda, not yet taken, grouped by kind.
+@dataclass(frozen=True)
+class Scope:
+    """What every source suggests for: the meeting, the operators invited to it, and when."""
 
-    ``taken``: the suggestion keys already on the agenda, when the caller has them (saves a query).
-    """
-    now = now or timezone.now()
-    today = local_date(now)
-    if taken is None:
-        taken = set(meeting.agenda_items.exclude(suggestion_key="").values_list("suggestion_key", flat=True))
-    invited = {inv.operator_id for inv in meeting.invitations.all()}
-    found: list[Suggestion] = []
+    meeting: Meeting
+    invited: frozenset[int]
+    now: dt.datetime
 
+    @property
+    def today(self) -> dt.date:
+        return local_date(self.now)
+
+
+def overdue_orders(scope: Scope) -> list[Suggestion]:
+    """Rectification orders past their deadline (the orders' own definition, casework.models)."""
     orders = (
-        RectificationOrder.objects.overdue(now)  # the orders' own definition (casework.models)
-        .filter(operator__in=invited)
+        RectificationOrder.objects.overdue(scope.now)
+        .filter(operator__in=scope.invited)
         .select_related("operator")
         .order_by("deadline")[:MAX_PER_KIND]
     )
-    for order in orders:
-        found.append(
-            Suggestion(
-                key=f"order:{order.pk}",
-                kind="order",
-                title=_("Overdue rectification order: %(operator)s — %(title)s")
-                % {"operator": order.operator.short_name, "title": order.title},
-                details=_("%(number)s, deadline %(deadline)s, %(state)s")
-                % {
-                    "number": order.document_no or "—",
-                    "deadline": _local(order.deadline),
-                    "state": order.get_state_display(),
-                },
-                operator=order.operator,
-                link=reverse("control:order", args=[order.pk]),
-            )
+    return [
+        Suggestion(
+            key=f"order:{order.pk}",
+            kind="order",
+            title=_("Overdue rectification order: %(operator)s — %(title)s")
+            % {"operator": order.operator.short_name, "title": order.title},
+            details=_("%(number)s, deadline %(deadline)s, %(state)s")
+            % {
+                "number": order.document_no or "—",
+                "deadline": _local(order.deadline),
+                "state": order.get_state_display(),
+            },
+            operator=order.operator,
+            link=reverse("control:order", args=[order.pk]),
         )
+        for order in orders
+    ]
 
+
+def open_incidents(scope: Scope) -> list[Suggestion]:
+    """Major problems (incidents) still open."""
     incidents = (
-        Incident.objects.filter(status=IncidentStatus.OPEN, operator__in=invited)
+        Incident.objects.filter(status=IncidentStatus.OPEN, operator__in=scope.invited)
         .select_related("operator", "city")
         .order_by("since")[:MAX_PER_KIND]
     )
-    for incident in incidents:
-        found.append(
-            Suggestion(
-                key=f"incident:{incident.pk}",
-                kind="incident",
-                title=_("Open major problem: %(operator)s — %(title)s")
-                % {"operator": incident.operator.short_name, "title": incident.title},
-                details=_("since %(since)s, %(n)s subscribers affected")
-                % {"since": _local(incident.since), "n": incident.subscribers_affected},
-                operator=incident.operator,
-                link=reverse("control:home"),
-            )
+    return [
+        Suggestion(
+            key=f"incident:{incident.pk}",
+            kind="incident",
+            title=_("Open major problem: %(operator)s — %(title)s")
+            % {"operator": incident.operator.short_name, "title": incident.title},
+            details=_("since %(since)s, %(n)s subscribers affected")
+            % {"since": _local(incident.since), "n": incident.subscribers_affected},
+            operator=incident.operator,
+            link=reverse("control:home"),
         )
+        for incident in incidents
+    ]
 
-    month = Period.last_complete(now).month
+
+def spikes(scope: Scope) -> list[Suggestion]:
+    """Complaint spikes of the last complete month: the most abnormal cell per operator and city."""
+    month = Period.last_complete(scope.now).month
     seen_cells = set()
-    spikes = []
+    chosen = []
     for spike in complaint_spikes(month):
         cell = (spike.operator.pk, spike.city.pk)
-        if spike.operator.pk not in invited or cell in seen_cells:
+        if spike.operator.pk not in scope.invited or cell in seen_cells:
             continue
         seen_cells.add(cell)
-        spikes.append(spike)
-        if len(spikes) == MAX_SPIKES:
+        chosen.append(spike)
+        if len(chosen) == MAX_SPIKES:
             break
-    for spike in spikes:
+    found = []
+    for spike in chosen:
         category = spike.category.code if spike.category else "*"
         what = f"{spike.category.code} " if spike.category else ""
         found.append(
@@ -137,11 +145,15 @@ def suggest(
                 link=spike.url,
             )
         )
+    return found
 
-    # Carried over: open action items of earlier meetings of this series; and any past due.
+
+def carried_action_items(scope: Scope) -> list[Suggestion]:
+    """Open action items of earlier meetings of this series (they carry over), and any past due."""
+    meeting, today = scope.meeting, scope.today
     actions = (
         ActionItem.objects.filter(state=ActionState.OPEN)
-        .filter(Q(operator__in=invited) | Q(operator__isnull=True))
+        .filter(Q(operator__in=scope.invited) | Q(operator__isnull=True))
         .filter(
             Q(meeting__series=meeting.series_id, meeting__starts_at__lt=meeting.starts_at)
             | Q(due_on__lt=today)
@@ -150,6 +162,7 @@ def suggest(
         .select_related("operator", "meeting")
         .order_by("due_on", "pk")[:MAX_PER_KIND]
     )
+    found = []
     for action in actions:
         owner = action.operator.short_name if action.operator else _("the administration")
         past_due = action.due_on < today
@@ -168,4 +181,24 @@ def suggest(
                 planned_minutes=5,
             )
         )
-    return [s for s in found if s.key not in taken]
+    return found
+
+
+# The sources, in the order the agenda lists their suggestions. A new kind of suggestion is one
+# more function here: ``source(scope) -> [Suggestion]``, a fixed number of queries.
+SOURCES = [overdue_orders, open_incidents, spikes, carried_action_items]
+
+
+def suggest(
+    meeting: Meeting, *, now: dt.datetime | None = None, taken: set[str] | None = None
+) -> list[Suggestion]:
+    """What the data suggest for this meeting's agenda, not yet taken, grouped by kind (``SOURCES``).
+
+    ``taken``: the suggestion keys already on the agenda, when the caller has them (saves a query).
+    """
+    if taken is None:
+        taken = set(meeting.agenda_items.exclude(suggestion_key="").values_list("suggestion_key", flat=True))
+    scope = Scope(
+        meeting, frozenset(inv.operator_id for inv in meeting.invitations.all()), now or timezone.now()
+    )
+    return [s for source in SOURCES for s in source(scope) if s.key not in taken]
