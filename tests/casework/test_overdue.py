@@ -184,7 +184,7 @@ def test_every_page_counts_the_same_overdue_orders(straddling_orders, client, re
         series = meetings.create_series(
             MeetingSeries(title="携号转网工作会商会", rrule="FREQ=MONTHLY;BYDAY=2TH",
                           first_start=at(2026, 12, 10, 14, 30), place="省通信管理局三楼会议室"),
-            invited_operators=[Operator.objects.get(code="CMCC")],
+            invited_operators=[Operator.objects.get(code="CMCC")], user=regulator,
         )  # fmt: skip
         suggested = suggest(series.meetings.order_by("starts_at").first(), now=STRADDLE_NOW)
         assert {int(s.key.split(":")[1]) for s in suggested if s.kind == "order"} == expected
