@@ -35,7 +35,7 @@ DATE_TESTS ?= tests/e2e tests/reminders tests/meetings tests/briefings tests/ana
 	tests/casework/test_mail.py tests/reporting/test_monthly.py tests/portal/test_monthly_submission.py \
 	tests/control/test_home.py tests/control/test_profiles.py tests/control/test_charts.py \
 	tests/control/test_reporting.py tests/control/test_anomalies.py \
-	tests/core/test_numbering.py tests/core/test_seed_demo.py \
+	tests/core/test_numbering.py tests/demo/test_seed_demo.py \
 	--deselect tests/reminders/test_integration.py
 
 test-dates: venv  ## the date-sensitive tests at each of TEST_INSTANTS (pytest --at, tests/conftest.py)

@@ -69,6 +69,8 @@ INSTALLED_APPS = [
     "supervision.control",
     "supervision.portal",
     "supervision.briefings",
+    # The demo data (seed_demo): the top of the stack, it imports every app above and none imports it.
+    "supervision.demo",
 ]
 
 MIDDLEWARE = [

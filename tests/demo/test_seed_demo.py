@@ -1,11 +1,11 @@
 """``seed_demo``: what a person trying the site with the demo data would notice."""
 
-import contextlib
 import datetime as dt
 import io
 import os
 import re
 import statistics
+from dataclasses import dataclass
 
 import pytest
 import time_machine
@@ -18,10 +18,34 @@ from django.test import override_settings
 from django.urls import reverse
 from django.utils import timezone
 
-from supervision.casework.models import InspectionFinding, OrderState, RectificationOrder
-from supervision.core import demo
-from supervision.core.models import SHANGHAI, Period, Role, TaskForceMember, User
+from supervision.casework import findings as finding_service
+from supervision.casework import orders as order_service
+from supervision.casework.models import (
+    CaseEvent,
+    DeadlineKind,
+    DeadlineOutcome,
+    EventKind,
+    InspectionFinding,
+    InterviewNotice,
+    OrderState,
+    RectificationOrder,
+    RectificationReport,
+    Severity,
+)
+from supervision.core.models import (
+    SHANGHAI,
+    City,
+    DocumentSequence,
+    Operator,
+    Period,
+    Role,
+    TaskForceMember,
+    User,
+)
+from supervision.demo import accounts, province
+from supervision.meetings import services as meeting_services
 from supervision.meetings.models import MeetingSeries, MeetingState
+from supervision.reminders.models import Occasion, OccasionState
 from supervision.reporting.models import (
     CityFigures,
     ComplaintRecord,
@@ -33,7 +57,27 @@ from supervision.reporting.models import (
 from tests.conftest import session_instant
 
 COMPLAINTS = 3000
-DEMO_USERNAMES = ["staff", "leader", "cmcc", "cmcc_manager", "cucc", "cucc_manager", "ctcc", "cbn"]
+DEMO_USERNAMES = [
+    "staff",
+    "leader",
+    "cmcc",
+    "cmcc_manager",
+    "cucc",
+    "cucc_manager",
+    "ctcc",
+    "ctcc_manager",
+    "cbn",
+    "cbn_manager",
+]
+# The order's states in the order a case goes through them, and the timeline event of each.
+STATE_EVENTS = {
+    OrderState.ISSUED: EventKind.ISSUED,
+    OrderState.ACKNOWLEDGED: EventKind.ACKNOWLEDGED,
+    OrderState.REPORT_SUBMITTED: EventKind.REPORT_SUBMITTED,
+    OrderState.RETURNED: EventKind.REPORT_RETURNED,
+    OrderState.VERIFIED: EventKind.VERIFIED,
+    OrderState.ESCALATED: EventKind.ESCALATED,
+}
 
 
 def model_counts():
@@ -46,22 +90,22 @@ def model_counts():
 
 def test_the_plan_is_reproducible_from_its_seed():
     october = dt.date(2026, 10, 1)
-    first = demo.build_plan(seed=1, complaints=5000, last_month=october)
-    again = demo.build_plan(seed=1, complaints=5000, last_month=october)
-    other = demo.build_plan(seed=2, complaints=5000, last_month=october)
+    first = province.build_plan(seed=1, complaints=5000, last_month=october)
+    again = province.build_plan(seed=1, complaints=5000, last_month=october)
+    other = province.build_plan(seed=2, complaints=5000, last_month=october)
     assert first.cells == again.cells
     assert first.cells != other.cells
 
 
 def test_the_plan_has_the_asked_number_of_complaints_plus_the_spike():
-    plan = demo.build_plan(seed=1, complaints=100_000, last_month=dt.date(2026, 10, 1))
+    plan = province.build_plan(seed=1, complaints=100_000, last_month=dt.date(2026, 10, 1))
     spike = sum(cell.spike for cell in plan.cells.values())
     assert 0 < spike < 2_000
     assert plan.total_complaints() == 100_000 + spike
 
 
 def test_porting_peaks_at_the_spring_festival_and_in_september():
-    plan = demo.build_plan(seed=1, complaints=5000, last_month=dt.date(2026, 10, 1))
+    plan = province.build_plan(seed=1, complaints=5000, last_month=dt.date(2026, 10, 1))
     applications = {month: plan.province_totals(t)["apps"] for t, month in enumerate(plan.months)}
     month = dt.date
     # The Spring Festival of 2026 fell on 17 February; school starts in September.
@@ -75,88 +119,53 @@ def test_porting_peaks_at_the_spring_festival_and_in_september():
 # --- An empty database -------------------------------------------------------------------------
 
 
-def test_if_empty_seeds_an_empty_database(db):
-    out = io.StringIO()
-    call_command("seed_demo", "--if-empty", "--complaints", "0", stdout=out)
-    assert MonthlySubmission.objects.count() == 36 * 4 - 1
-    assert "Demo-2026-sd" in out.getvalue()
-
-
-def test_existing_accounts_are_left_alone(db):
+def test_existing_accounts_are_left_alone_and_nothing_is_mailed(db, settings, tmp_path, mailoutbox):
+    settings.MEDIA_ROOT = str(tmp_path / "media")
     User.objects.create_user(username="staff", password="Own-Password-1", role=Role.REGULATOR_STAFF)
     out = io.StringIO()
     call_command("seed_demo", "--complaints", "0", stdout=out)
     staff = User.objects.get(username="staff")
     assert staff.check_password("Own-Password-1")
     assert User.objects.filter(username="staff").count() == 1
-    assert User.objects.get(username="leader").check_password(demo.DEMO_PASSWORD)
-
-
-def test_demo_orders_with_a_report_in_time_are_never_overdue(db, clock, client):
-    """The reports behind the demo's orders are there, dated as the states: an order verified or
-    awaiting verification is not overdue, nor late in the 整改按期完成率, at the seeding or
-    days later; the home page lists the one order overdue without a report."""
-    from supervision.casework.models import DeadlineOutcome, RectificationReport
-
-    call_command("seed_demo", "--complaints", "0", stdout=io.StringIO())
-    seeded_at = timezone.now()
-    reports = list(RectificationReport.objects.select_related("order"))
-    assert {r.order.state for r in reports} == {
-        OrderState.VERIFIED,
-        OrderState.REPORT_SUBMITTED,
-        OrderState.RETURNED,
-    }
-    for report in reports:
-        assert report.order.issued_at < report.submitted_at <= seeded_at
-        assert report.decided_at is None or report.submitted_at < report.decided_at <= seeded_at
-    # The order's state is its last report's decision.
-    decisions = {"verified": "verified", "report_submitted": "pending", "returned": "returned"}
-    for order in RectificationOrder.objects.filter(state__in=decisions):
-        assert order.reports.order_by("-number").first().decision == decisions[order.state], order.title
-
-    # At the seeding, and four days on (the submitted report's deadline, 3 days away, has passed).
-    for now in (seeded_at, seeded_at + dt.timedelta(days=4)):
-        orders = list(RectificationOrder.objects.with_overdue(now).with_deadline_outcome(now))
-        for order in orders:
-            if order.state in (OrderState.VERIFIED, OrderState.REPORT_SUBMITTED):
-                assert not order.overdue, (now, order.title)
-            if order.state == OrderState.VERIFIED:  # on time exactly when its report was in time
-                in_time = order.reports.get(decision="verified").submitted_at <= order.deadline
-                assert (order.outcome == DeadlineOutcome.ON_TIME) is in_time, order.title
-        overdue = [o for o in orders if o.overdue]
-        assert [(o.operator.code, o.state) for o in overdue] == [("CUCC", OrderState.ACKNOWLEDGED)]
-        submitted = next(o for o in orders if o.state == OrderState.REPORT_SUBMITTED)
-        assert submitted.outcome == (DeadlineOutcome.NOT_DUE if now == seeded_at else DeadlineOutcome.PENDING)
-    # One verified order was rectified on time, the other reported after its deadline.
-    verified = sorted(o.outcome for o in orders if o.state == OrderState.VERIFIED)
-    assert verified == [DeadlineOutcome.LATE, DeadlineOutcome.ON_TIME]
-
-    client.force_login(User.objects.get(username="staff"))
-    home = client.get(reverse("control:home")).context
-    assert [o.pk for o in home["overdue_orders"]] == [overdue[0].pk]
+    assert User.objects.get(username="leader").check_password(accounts.DEMO_PASSWORD)
+    # The existing staff account is the demo's case officer: it took every step of the casework.
+    assert set(RectificationOrder.objects.values_list("case_officer__username", flat=True)) == {"staff"}
+    # The mails of the story are recorded as sent, at their moments; none went anywhere.
+    assert Occasion.objects.exists()
+    assert not Occasion.objects.exclude(state=OccasionState.SENT).exists()
+    assert mailoutbox == []
 
 
 # --- A seeded database (seeded once for the class, rolled back afterwards) ----------------------
 
 
-@pytest.fixture(scope="class")
-def seeded(request, django_db_setup, django_db_blocker):
-    """The command's output; the data stay until the class is done.
+@dataclass
+class Seeded:
+    output: str  # what the command printed
+    at: dt.datetime  # when it finished
 
-    Under ``--at`` the data are seeded at that instant, where each of the class's tests starts:
-    set up before them, the fixture would otherwise see the clock run on from the session's start
-    (at 2027-12-31 23:59, minutes later, the data would be of another month and year).
+
+@pytest.fixture(scope="class")
+def seeded(request, django_db_setup, django_db_blocker, tmp_path_factory):
+    """The command run on an empty database; the data stay until the class is done.
+
+    The data are seeded at the instant where each of the class's tests starts (``--at``'s, or
+    else the default: the file is marked ``dates``): set up before them, the fixture would
+    otherwise see the session's clock, which runs on (at 2027-12-31 23:59, minutes later, the data
+    would be of another month and year) or is today's.
     """
-    instant = session_instant(request.config)
     out = io.StringIO()
     with (
-        time_machine.travel(instant, tick=True) if instant else contextlib.nullcontext(),
+        time_machine.travel(session_instant(request.config), tick=True),
         django_db_blocker.unblock(),
-        override_settings(PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]),
+        override_settings(
+            PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+            MEDIA_ROOT=str(tmp_path_factory.mktemp("media")),
+        ),
         transaction.atomic(),
     ):
-        call_command("seed_demo", "--complaints", str(COMPLAINTS), stdout=out)
-        yield out.getvalue()
+        call_command("seed_demo", "--if-empty", "--complaints", str(COMPLAINTS), stdout=out)
+        yield Seeded(out.getvalue(), timezone.now())
         transaction.set_rollback(True)
 
 
@@ -171,7 +180,9 @@ class TestSeededDemo:
             "cmcc_manager": "/portal/",
         }
         for username in DEMO_USERNAMES:
-            response = client.post(reverse("login"), {"username": username, "password": demo.DEMO_PASSWORD})
+            response = client.post(
+                reverse("login"), {"username": username, "password": accounts.DEMO_PASSWORD}
+            )
             assert response.status_code == 302, username
             assert client.get("/").url == homes.get(username, "/portal/")
             client.logout()
@@ -189,7 +200,9 @@ class TestSeededDemo:
             "cucc": (Role.OPERATOR_STAFF, "CUCC"),
             "cucc_manager": (Role.OPERATOR_MANAGER, "CUCC"),
             "ctcc": (Role.OPERATOR_STAFF, "CTCC"),
+            "ctcc_manager": (Role.OPERATOR_MANAGER, "CTCC"),
             "cbn": (Role.OPERATOR_STAFF, "CBN"),
+            "cbn_manager": (Role.OPERATOR_MANAGER, "CBN"),
         }
         staff = User.objects.get(username="staff")
         assert staff.full_name == "王科长"
@@ -207,7 +220,7 @@ class TestSeededDemo:
         months = sorted({month for _, month, _, _ in rows})
         assert len(months) == 36
         assert months[-1] == last
-        assert months[0] == demo.add_months(last, -35)
+        assert months[0] == province.add_months(last, -35)
         assert len(rows) == 36 * 4 - 1
         assert {version for _, _, version, _ in rows} == {1}
         assert {op: state for op, month, _, state in rows if month == last} == {
@@ -291,14 +304,14 @@ class TestSeededDemo:
             .values_list("month")
             .annotate(n=Count("id"))
         )
-        before = [bl1.get(demo.add_months(last, -k), 0) for k in range(1, 7)]
+        before = [bl1.get(province.add_months(last, -k), 0) for k in range(1, 7)]
         assert bl1[last] >= 3 * max(1, statistics.median(before))
         received = dict(
             CityFigures.objects.filter(submission__operator__code="CUCC", city__code="370700").values_list(
                 "submission__period__month", "complaints_received"
             )
         )
-        usual = statistics.median(received[demo.add_months(last, -k)] for k in range(1, 7))
+        usual = statistics.median(received[province.add_months(last, -k)] for k in range(1, 7))
         assert received[last] >= 2 * usual
 
     def test_an_overdue_order_and_every_order_state(self):
@@ -336,15 +349,23 @@ class TestSeededDemo:
             assert (planned.weekday(), planned.hour, planned.minute) == (3, 14, 30)
             assert planned.day <= 7
         this_month = timezone.localdate(now, SHANGHAI).replace(day=1)
-        assert meetings[0].recurrence_start.astimezone(SHANGHAI).date().replace(day=1) == demo.add_months(
+        assert meetings[0].recurrence_start.astimezone(SHANGHAI).date().replace(day=1) == province.add_months(
             this_month, -12
         )
         past = [m for m in meetings if m.ends_at < now]
         assert len(past) >= 12
         assert all(m.state == MeetingState.CLOSED and m.minutes for m in past)
+        # The held ones went the way the pages lead: agenda and minutes published, then closed.
+        assert all(m.agenda_published_at < m.starts_at < m.minutes_published_at <= m.closed_at for m in past)
+        assert all(m.action_items.exists() for m in past)
+        # The scheduler keeps the occurrences six months ahead, as it does every day in real use.
         coming = [m for m in meetings if m.starts_at > now]
-        assert len(coming) == 3
+        assert 5 <= len(coming) <= 6
+        assert coming[-1].starts_at <= meeting_services.horizon_end(now)
         assert all(m.state == MeetingState.SCHEDULED for m in coming)
+        # The next one: two operators have answered, China Telecom proposes an item.
+        assert coming[0].invitations.filter(answered_at__isnull=False).count() == 2
+        assert coming[0].agenda_items.filter(operator__code="CTCC", state="proposed").exists()
 
     def test_an_open_incident_in_weifang_and_task_forces(self):
         open_incident = Incident.objects.get(status=IncidentStatus.OPEN)
@@ -369,8 +390,174 @@ class TestSeededDemo:
         assert model_counts() == before
 
     def test_the_output_lists_the_log_ins(self, seeded):
+        output = seeded.output
         for username in DEMO_USERNAMES:
-            assert re.search(rf"^{username}\s+Demo-2026-sd\s+\S", seeded, re.MULTILINE), username
+            assert re.search(rf"^{username}\s+Demo-2026-sd\s+\S", output, re.MULTILINE), username
         port = os.environ.get("PORT") or "8000"
-        assert f"http://127.0.0.1:{port}/accounts/login/" in seeded
-        assert "管局工作人员" in seeded and "Administration staff" in seeded
+        assert f"http://127.0.0.1:{port}/accounts/login/" in output
+        assert "管局工作人员" in output and "Administration staff" in output
+
+    # -- the casework, as the services left it ----------------------------------------------------
+
+    def test_every_issued_order_has_its_timeline_and_its_deadline_history(self):
+        """Each step of an order is a line of its timeline, at the moment of the step, by the
+        person who took it; each deadline it had is in its history, the first set at its issue."""
+        orders = RectificationOrder.objects.exclude(state=OrderState.DRAFT).select_related("operator")
+        assert orders.count() == 8
+        for order in orders:
+            events = list(order.events.order_by("at", "pk"))
+            kinds = [e.kind for e in events if e.kind != EventKind.EMAIL]
+            assert kinds[:2] == [EventKind.CREATED, EventKind.ISSUED], order.title
+            state_events = [kind for kind in kinds if kind in STATE_EVENTS.values()]
+            assert state_events[-1] == STATE_EVENTS[order.state], order.title
+            issued = next(e for e in events if e.kind == EventKind.ISSUED)
+            assert issued.at == order.issued_at
+            assert issued.data["document_no"] == order.document_no
+            assert all(e.at <= timezone.now() for e in events)
+            # Who did what: the operator acknowledges and reports, the case officer does the rest.
+            for event in events:
+                if event.kind in (
+                    EventKind.ACKNOWLEDGED,
+                    EventKind.REPORT_SUBMITTED,
+                    EventKind.EXTENSION_ASKED,
+                ):
+                    assert event.actor.operator_id == order.operator_id, (order.title, event.kind)
+                elif event.kind != EventKind.EMAIL:
+                    assert event.actor.username == "staff", (order.title, event.kind)
+            # The mail of the issue reached the operator's people, and the timeline says so.
+            mails = [e for e in events if e.kind == EventKind.EMAIL and e.data["mail"] == "order_issued"]
+            assert len(mails) == 1 and len(mails[0].data["to"]) == 2, order.title
+
+            deadlines = list(order.deadlines.all())
+            assert deadlines[0].kind == DeadlineKind.INITIAL, order.title
+            assert deadlines[0].set_at == order.issued_at
+            assert deadlines[0].deadline.isoformat() == issued.data["deadline"]
+            assert deadlines[-1].deadline == order.deadline
+            assert [d.kind for d in deadlines[1:]] == [DeadlineKind.EXTENSION] * (len(deadlines) - 1)
+        # One order had its deadline extended at its operator's request, another's request refused.
+        extended = [o for o in orders if o.deadlines.count() == 2]
+        assert [(o.operator.code, o.state) for o in extended] == [("CTCC", OrderState.ACKNOWLEDGED)]
+        assert sorted(orders.values_list("extensions__state", flat=True).exclude(extensions=None)) == [
+            "granted",
+            "refused",
+        ]
+
+    def test_the_document_numbers_run_in_the_order_of_issue_and_the_next_order_takes_the_next(self):
+        """Orders and interview notices share one sequence per year: the demo's take 1, 2, 3… in
+        the order they were issued, and an order issued after the seeding the next one."""
+        issued = sorted(
+            [(o.issued_at, o.document_no) for o in RectificationOrder.objects.exclude(document_no=None)]
+            + [(n.issued_at, n.document_no) for n in InterviewNotice.objects.exclude(document_no=None)]
+        )
+        assert len(issued) == 8 + 3
+        by_year = {}
+        for when, number in issued:
+            year = when.astimezone(SHANGHAI).year
+            by_year.setdefault(year, []).append(number)
+        for year, numbers in by_year.items():
+            assert numbers == [f"鲁通管〔{year}〕{seq}号" for seq in range(1, len(numbers) + 1)]
+            assert DocumentSequence.objects.get(series="casework", year=year).last == len(numbers)
+
+        staff = User.objects.get(username="staff")
+        operator = Operator.objects.get(code="CMCC")
+        finding = finding_service.create_finding(
+            user=staff,
+            operator=operator,
+            city=City.objects.get(code="370100"),
+            visit_date=timezone.localdate(timezone.now(), SHANGHAI),
+            channel="store",
+            method="covert",
+            scenario="营业厅咨询携号转网条件",
+            violation=True,
+            description="营业员拒绝受理授权码申请",
+            clause=InspectionFinding.objects.filter(violation=True).first().clause,
+            severity=Severity.MINOR,
+            agency="山东省通信管理局暗访组",
+        )
+        finding = finding_service.publish_finding(finding, user=staff)
+        order = order_service.create_order(
+            user=staff, operator=operator, title="新的整改通知", requirements="立即整改。", findings=[finding]
+        )
+        order = order_service.issue_order(order, user=staff)
+        year = order.issued_at.astimezone(SHANGHAI).year
+        assert order.document_no == f"鲁通管〔{year}〕{len(by_year.get(year, [])) + 1}号"
+
+    def test_orders_verified_or_awaiting_verification_are_not_overdue(self, seeded, client):
+        """The reports behind the demo's orders are there, dated as the states: an order verified or
+        awaiting verification is not overdue, nor late in the 整改按期完成率, at the seeding or
+        days later; the home page lists the one order overdue without a report."""
+        seeded_at = seeded.at
+        reports = list(RectificationReport.objects.select_related("order"))
+        assert {r.order.state for r in reports} == {
+            OrderState.VERIFIED,
+            OrderState.REPORT_SUBMITTED,
+            OrderState.RETURNED,
+        }
+        for report in reports:
+            assert report.order.issued_at < report.submitted_at <= seeded_at
+            assert report.decided_at is None or report.submitted_at < report.decided_at <= seeded_at
+            assert report.files.count() == 1  # the report's PDF, as the rules ask
+        # The order's state is its last report's decision.
+        decisions = {"verified": "verified", "report_submitted": "pending", "returned": "returned"}
+        for order in RectificationOrder.objects.filter(state__in=decisions):
+            assert order.reports.order_by("-number").first().decision == decisions[order.state], order.title
+
+        # At the seeding, and four days on (the submitted report's deadline, 3 days away, has passed).
+        for now in (seeded_at, seeded_at + dt.timedelta(days=4)):
+            orders = list(RectificationOrder.objects.with_overdue(now).with_deadline_outcome(now))
+            for order in orders:
+                if order.state in (OrderState.VERIFIED, OrderState.REPORT_SUBMITTED):
+                    assert not order.overdue, (now, order.title)
+                if order.state == OrderState.VERIFIED:  # on time exactly when its report was in time
+                    in_time = order.reports.get(decision="verified").submitted_at <= order.deadline
+                    assert (order.outcome == DeadlineOutcome.ON_TIME) is in_time, order.title
+            overdue = [o for o in orders if o.overdue]
+            assert [(o.operator.code, o.state) for o in overdue] == [("CUCC", OrderState.ACKNOWLEDGED)]
+            submitted = next(o for o in orders if o.state == OrderState.REPORT_SUBMITTED)
+            assert submitted.outcome == (
+                DeadlineOutcome.NOT_DUE if now == seeded_at else DeadlineOutcome.PENDING
+            )
+        # One verified order was rectified on time, the other reported after its deadline.
+        verified = sorted(o.outcome for o in orders if o.state == OrderState.VERIFIED)
+        assert verified == [DeadlineOutcome.LATE, DeadlineOutcome.ON_TIME]
+
+        client.force_login(User.objects.get(username="staff"))
+        home = client.get(reverse("control:home")).context
+        assert [o.pk for o in home["overdue_orders"]] == [overdue[0].pk]
+
+    def test_interviews_in_every_state_and_the_held_ones_commitments_kept(self):
+        notices = {
+            n.operator.code: n for n in InterviewNotice.objects.select_related("operator", "confirmed_by")
+        }
+        assert {code: n.state for code, n in notices.items()} == {
+            "CTCC": "held",
+            "CUCC": "issued",
+            "CBN": "confirmed",
+            "CMCC": "draft",
+        }
+        for code in ("CTCC", "CBN"):  # confirmed by the operator's manager
+            assert notices[code].confirmed_by.username == f"{code.lower()}_manager"
+        held = notices["CTCC"]
+        assert held.orders.get().state == OrderState.ESCALATED
+        commitments = list(held.commitments.all())
+        assert len(commitments) == 3 and {c.state for c in commitments} == {"verified"}
+        kinds = list(held.events.order_by("at", "pk").values_list("kind", flat=True))
+        assert kinds.count(EventKind.COMMITMENT_RETURNED) == 1
+
+    def test_findings_have_their_timeline_and_every_mail_is_recorded_sent(self):
+        published = InspectionFinding.objects.exclude(state="draft")
+        assert (
+            CaseEvent.objects.filter(finding__in=published, kind=EventKind.PUBLISHED).count()
+            == published.count()
+        )
+        for finding in published.order_by("?")[:20]:
+            created, publishing = finding.events.exclude(kind=EventKind.EMAIL).order_by("at")
+            assert (created.kind, publishing.kind) == (EventKind.CREATED, EventKind.PUBLISHED)
+            assert created.at == finding.created_at < publishing.at == finding.published_at
+        occasions = Occasion.objects.all()
+        assert occasions.filter(rule="casework.finding_published").count() >= published.count()
+        assert not occasions.exclude(state=OccasionState.SENT).exists()
+        for occasion in occasions.order_by("?")[:50]:
+            assert occasion.subject
+            assert occasion.created_at == occasion.sent_at
+            assert timezone.localtime(occasion.sent_at, SHANGHAI).date() == occasion.on_date

@@ -2,8 +2,8 @@
 
 from django.core.management.base import BaseCommand
 
-from supervision.core import demo
 from supervision.core.models import User
+from supervision.demo import accounts
 
 
 class Command(BaseCommand):
@@ -13,25 +13,25 @@ class Command(BaseCommand):
         users = {
             u.username: u
             for u in User.objects.filter(
-                username__in=[a.username for a in demo.DEMO_ACCOUNTS]
+                username__in=[a.username for a in accounts.DEMO_ACCOUNTS]
             ).select_related("operator")
         }
         results = [
-            demo.AccountResult(
+            accounts.AccountResult(
                 account=account,
                 # Shown with the demo password only while the account still has it.
-                created=users[account.username].check_password(demo.DEMO_PASSWORD),
+                created=users[account.username].check_password(accounts.DEMO_PASSWORD),
                 role=account.role,
                 operator_code=account.operator_code,
                 operator_short=users[account.username].operator.short_zh
                 if users[account.username].operator
                 else "",
             )
-            for account in demo.DEMO_ACCOUNTS
+            for account in accounts.DEMO_ACCOUNTS
             if account.username in users
         ]
         if not results:
             self.stdout.write("没有演示账号：运行 seed_demo。/ No demo accounts: run seed_demo.")
             return
-        self.stdout.write(demo.login_table(results))
-        self.stdout.write(f"登录 Log in: {demo.login_url()}")
+        self.stdout.write(accounts.login_table(results))
+        self.stdout.write(f"登录 Log in: {accounts.login_url()}")

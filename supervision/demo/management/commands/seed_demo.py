@@ -9,10 +9,10 @@ seed_demo --seed 7             another, equally reproducible, data set
 
 from django.core.management.base import BaseCommand, CommandError
 
-from supervision.core import demo
+from supervision.demo import accounts, seeding
 from supervision.reporting.models import MonthlySubmission
 
-SIZES = {"default": demo.DEFAULT_COMPLAINTS, "large": demo.LARGE_COMPLAINTS}
+SIZES = {"default": seeding.DEFAULT_COMPLAINTS, "large": seeding.LARGE_COMPLAINTS}
 
 
 class Command(BaseCommand):
@@ -40,8 +40,8 @@ class Command(BaseCommand):
         parser.add_argument(
             "--seed",
             type=int,
-            default=demo.DEFAULT_SEED,
-            help=f"随机数种子，相同种子同一天生成相同数据 / Random seed (default {demo.DEFAULT_SEED}).",
+            default=seeding.DEFAULT_SEED,
+            help=f"随机数种子，相同种子同一天生成相同数据 / Random seed (default {seeding.DEFAULT_SEED}).",
         )
 
     def handle(self, *args, **options):
@@ -49,7 +49,7 @@ class Command(BaseCommand):
             if options["if_empty"]:
                 self.stdout.write(
                     "数据库中已有月报数据，未添加演示数据。/ The database already holds monthly reports; "
-                    f"no demo data added. 登录 Log in: {demo.login_url()}"
+                    f"no demo data added. 登录 Log in: {accounts.login_url()}"
                 )
                 return
             raise CommandError(
@@ -65,9 +65,9 @@ class Command(BaseCommand):
             if options["verbosity"] >= 1:
                 self.stdout.write(message)
 
-        result = demo.seed(seed=options["seed"], complaints=complaints, progress=progress)
+        result = seeding.seed(seed=options["seed"], complaints=complaints, progress=progress)
         self.stdout.write("")
-        self.stdout.write(demo.login_table(result.accounts))
+        self.stdout.write(accounts.login_table(result.accounts))
         self.stdout.write("")
         self.stdout.write(
             self.style.SUCCESS(
