@@ -15,8 +15,9 @@ computes an indicator itself, and each prints a figure through ``Indicator.text`
   the operators with a counted report that month, in numerator and denominator alike; the
   ledger's complaints of the others are left out, and ``left_out`` names them for the page.
 - Complaint counts come from the ledger's monthly counts (``reporting.summaries``); the 15-day
-  rate reads the ledger rows themselves for the few recent months whose windows are not all
-  closed yet (one aggregate query), the monthly counts for the others.
+  rate of a month whose windows are not all closed yet sums the ledger's daily counts of the
+  days whose windows are (one aggregate query), the monthly counts for the other months. No
+  indicator reads the ledger's rows.
 
 A page that shows several indicators computes them inside ``shared_sums()``, so that each sum
 they divide is queried once.
@@ -47,8 +48,8 @@ from supervision.core.dates import SHANGHAI, month_end, next_month, start_of_day
 from supervision.reporting.models import (
     COUNTED_STATES,
     CityFigures,
+    ComplaintDaily,
     ComplaintMonthly,
-    ComplaintRecord,
     ComplaintStatus,
     MonthlySubmission,
     SubmissionState,
@@ -80,7 +81,7 @@ class Value:
 
 
 DIMENSIONS = {
-    # dimension → (path on CityFigures, path on ComplaintMonthly/ComplaintRecord, path on findings/orders)
+    # dimension → (path on CityFigures, path on the ledger and its counts, path on findings/orders)
     "operator": ("submission__operator__code", "operator__code", "operator__code"),
     "city": ("city__code", "city__code", "city__code"),
     "category": (None, "category__code", "clause__code"),
@@ -368,8 +369,8 @@ def timely_resolution_rate(months, by=("operator",), today: dt.date | None = Non
     days; a complaint still open after its window counts as late. Like for like.
 
     A month whose last complaint's window has closed reads the ledger's monthly counts (every
-    complaint is due, ``resolved_timely`` are the timely ones); the recent months read the
-    ledger rows received before ``today − 15 days`` with one aggregate query."""
+    complaint is due, ``resolved_timely`` are the timely ones); the recent months sum the
+    ledger's daily counts of the days before ``today − 15 days`` with one aggregate query."""
     today = today or dates.today()
     closed_before = today - dt.timedelta(days=TIMELY_DAYS)  # received before: window closed
     months = _months(months)
@@ -377,19 +378,23 @@ def timely_resolution_rate(months, by=("operator",), today: dt.date | None = Non
     recent = [m for m in months if m not in settled and m < closed_before]
     result = {}
     if settled:
-        for k, s in complaint_sums(settled, by, **filters).items():
-            result[k] = Value(s["timely"], s["received"], 100)
+        # The sums of every month asked for, as the complaint rate reads them: one query for both
+        # within ``shared_sums``.
+        for k, s in complaint_sums(months, by, **filters).items():
+            if k[-1] in settled:
+                result[k] = Value(s["timely"], s["received"], 100)
     if recent:
-        result.update(_timely_from_rows(recent, by, closed_before, filters))
+        result.update(_timely_from_days(recent, by, closed_before, filters))
     return result
 
 
-def _timely_from_rows(months, by, closed_before: dt.date, filters) -> dict:
-    """The 15-day counts of the recent ``months`` from the ledger rows: one aggregate query per
-    page, grouped by operator (a total over operators adds theirs up), with one conditional count
-    per month rather than a month function called on every row."""
+def _timely_from_days(months, by, closed_before: dt.date, filters) -> dict:
+    """The 15-day counts of the recent ``months`` from the ledger's daily counts
+    (``ComplaintDaily``) of the days received before ``closed_before``: a sum over at most a
+    month of days, whatever the ledger's size; one aggregate query per page, grouped by operator
+    (a total over operators adds theirs up), with one conditional sum per month."""
     if "operator" not in by:
-        per_operator = _timely_from_rows(months, ("operator", *by), closed_before, filters)
+        per_operator = _timely_from_days(months, ("operator", *by), closed_before, filters)
         totals = defaultdict(lambda: [0, 0])
         for (_operator, *rest), value in per_operator.items():
             totals[tuple(rest)][0] += value.numerator
@@ -398,24 +403,24 @@ def _timely_from_rows(months, by, closed_before: dt.date, filters) -> dict:
     paths = _paths(by, 1)
 
     def compute():
-        condition = _counted_ledger_q(months, "received_on", monthly=False)
+        condition = _counted_ledger_q(months, "day", monthly=False)
         if condition is None:
             return {}
-        counts = {}
+        sums = {}
         for i, month in enumerate(months):
-            in_month = Q(received_on__gte=month, received_on__lt=next_month(month))
-            counts[f"due_{i}"] = Count("pk", filter=in_month)
-            counts[f"timely_{i}"] = Count("pk", filter=in_month & timely_q())
+            in_month = Q(day__gte=month, day__lt=next_month(month))
+            sums[f"due_{i}"] = Sum("received", filter=in_month)
+            sums[f"timely_{i}"] = Sum("resolved_timely", filter=in_month)
         rows = (
-            ComplaintRecord.objects.filter(
-                condition, received_on__gte=months[0], received_on__lt=closed_before, **_where(1, filters)
+            ComplaintDaily.objects.filter(
+                condition, day__gte=months[0], day__lt=closed_before, **_where(1, filters)
             )
             .values(*paths)
-            .annotate(**counts)
+            .annotate(**sums)
             .order_by()
         )
         return {
-            (*(r[p] for p in paths), month): Value(r[f"timely_{i}"], r[f"due_{i}"], 100)
+            (*(r[p] for p in paths), month): Value(r[f"timely_{i}"] or 0, r[f"due_{i}"], 100)
             for r in rows
             for i, month in enumerate(months)
             if r[f"due_{i}"]
