@@ -72,14 +72,17 @@ def pytest_report_header(config):
         return f"clock: every test starts at {instant.isoformat()} (--at), and ticks"
 
 
-def session_instant(config) -> dt.datetime | None:
-    """``--at``'s instant, or None without it: for a fixture of a wider scope than a test, which
-    is set up before the test's clock is put back there (``_test_starts_at_session_instant``)."""
-    return config.stash.get(_AT, None)
-
-
 # Where a test whose outcome depends on the date stands when no ``--at`` is given.
 DEFAULT_INSTANT = dt.datetime(2026, 11, 20, 10, 0, tzinfo=SHANGHAI)
+
+
+def session_instant(config) -> dt.datetime:
+    """Where a date-sensitive test starts: ``--at``'s instant, or else DEFAULT_INSTANT.
+
+    Also for a fixture of a wider scope than a test that makes data for such tests: it is set up
+    before the test's clock is put there (``_test_starts_at_session_instant``).
+    """
+    return config.stash.get(_AT, DEFAULT_INSTANT)
 
 
 @pytest.fixture
@@ -87,24 +90,24 @@ def clock(request):
     """The clock of a test that depends on the date, ticking: at ``--at``'s instant, or else at
     DEFAULT_INSTANT, whatever today's date. Its value is that instant: compute expectations from it.
     """
-    instant = request.config.stash.get(_AT, DEFAULT_INSTANT)
+    instant = session_instant(request.config)
     with time_machine.travel(instant, tick=True):
         yield instant
 
 
 @pytest.fixture(autouse=True)
 def _test_starts_at_session_instant(request):
-    """Under ``--at``, each test starts at that instant again (the clock ticks during the test).
+    """Under ``--at``, each test starts at that instant again (the clock ticks during the test);
+    without it, a test marked ``dates`` starts at DEFAULT_INSTANT, never on today's date.
 
     Without it the clock would run on through the session, and tests late in a run started at
     2027-12-31 23:59 would all be on 1 January 2028: each test is to see the instant chosen.
     A test that pins its own clock (time_machine.travel) travels on from here.
     """
-    instant = request.config.stash.get(_AT, None)
-    if instant is None:
+    if request.config.stash.get(_AT, None) is None and request.node.get_closest_marker("dates") is None:
         yield
         return
-    with time_machine.travel(instant, tick=True):
+    with time_machine.travel(session_instant(request.config), tick=True):
         yield
 
 

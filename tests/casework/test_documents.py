@@ -17,6 +17,9 @@ from supervision.casework.numbers import next_document_number
 
 from .conftest import make_finding, make_interview, make_order
 
+# Runs at each of make test-dates' instants: document numbers are by year.
+pytestmark = pytest.mark.dates
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 
 

@@ -15,6 +15,9 @@ from supervision.reminders.models import Occasion
 
 from .conftest import make_finding, make_interview, make_order, upload
 
+# Runs at each of make test-dates' instants: deadlines and their extensions are counted from today.
+pytestmark = pytest.mark.dates
+
 
 @pytest.fixture
 def sent(eager_tasks, django_capture_on_commit_callbacks):

@@ -14,6 +14,9 @@ from supervision.casework.templatetags.casework import days_left
 
 from .conftest import make_finding, make_order
 
+# Runs at each of make test-dates' instants: overdue is counted from today.
+pytestmark = pytest.mark.dates
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 DEADLINE_DAY = dt.date(2026, 12, 5)
 

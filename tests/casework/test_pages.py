@@ -21,6 +21,9 @@ from supervision.casework.rules import TransitionRefused
 
 from .conftest import finding_fields, make_finding, make_interview, make_order, upload
 
+# Runs at each of make test-dates' instants: proposed deadlines, overdue commitments and lists follow from the date.
+pytestmark = pytest.mark.dates
+
 
 def queries(client, url) -> int:
     with CaptureQueriesContext(connection) as captured:

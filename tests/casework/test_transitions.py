@@ -161,6 +161,7 @@ def test_order_transition(state, action, role, people):
         _expect_refusal(call, snapshot, role_refused=not role_ok)
 
 
+@pytest.mark.dates
 def test_only_one_extension_request_awaits_a_decision(regulator, operator_a):
     order = make_order(regulator, operator_a, "acknowledged")
     later = local_date(order.deadline) + dt.timedelta(days=10)
@@ -169,12 +170,14 @@ def test_only_one_extension_request_awaits_a_decision(regulator, operator_a):
         orders.ask_extension(order, user=operator_a, reason="再次申请", proposed_date=later)
 
 
+@pytest.mark.dates
 def test_an_extension_must_move_the_deadline_later(regulator, operator_a):
     order = make_order(regulator, operator_a, "acknowledged")
     with translation.override("en"), pytest.raises(TransitionRefused, match="after the current deadline"):
         orders.ask_extension(order, user=operator_a, reason="x", proposed_date=local_date(order.deadline))
 
 
+@pytest.mark.dates
 def test_an_extension_decided_once_cannot_be_decided_again(regulator, operator_a):
     order = make_order(regulator, operator_a, "acknowledged")
     extension = pending_extension(order, operator_a)
@@ -205,6 +208,7 @@ def test_an_order_is_grounded_on_its_own_operators_published_findings(regulator,
             )
 
 
+@pytest.mark.dates
 def test_an_order_past_its_deadline_cannot_be_issued(regulator, operator_a):
     order = make_order(regulator, operator_a, "draft")
     RectificationOrder.objects.filter(pk=order.pk).update(deadline=timezone.now() - dt.timedelta(minutes=1))

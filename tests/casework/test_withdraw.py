@@ -145,6 +145,7 @@ def test_a_withdrawn_order_leaves_the_list_unless_asked_for(client, regulator, o
     assert export.count("关于中国移动潍坊违规限制携号转网问题的整改通知") == 1
 
 
+@pytest.mark.dates
 def test_a_withdrawn_order_is_never_open_overdue_nor_counted(client, regulator, operator_a):
     issued = make_order(regulator, operator_a, "issued")
     withdrawn = make_order(regulator, operator_a, "withdrawn")

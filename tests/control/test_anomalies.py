@@ -13,6 +13,9 @@ from supervision.analytics.anomalies import complaint_spikes, is_spike
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintMonthly
 
+# Runs at each of make test-dates' instants: the spikes are looked for in the last complete month.
+pytestmark = pytest.mark.dates
+
 SHANGHAI = zoneinfo.ZoneInfo("Asia/Shanghai")
 OCTOBER = dt.date(2026, 10, 1)
 PREVIOUS = [dt.date(2026, m, 1) for m in range(4, 10)]  # 2026-04 … 2026-09, oldest first

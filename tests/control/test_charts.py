@@ -25,6 +25,9 @@ from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintMonthly, MonthlySubmission
 from tests.analytics.test_indicators import report
 
+# Runs at each of make test-dates' instants: the last complete month and the last 12 months follow from the date.
+pytestmark = pytest.mark.dates
+
 OCT = dt.date(2026, 10, 1)
 URL = "/dashboard/charts/?month=2026-10&months=3"
 

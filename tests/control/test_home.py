@@ -20,6 +20,9 @@ from .test_anomalies import counts
 from .test_profiles import NOW as PROFILE_NOW
 from .test_profiles import casework
 
+# Runs at each of make test-dates' instants: the month shown and its changes follow from the date.
+pytestmark = pytest.mark.dates
+
 OCT = dt.date(2026, 10, 1)
 
 

@@ -93,6 +93,7 @@ def test_dashboard_refuses_an_impossible_month_with_400(client, regulator, label
     assert client.get("/dashboard/", {"month": label}).status_code == 400
 
 
+@pytest.mark.dates
 def test_dashboard_of_a_month_nobody_reported_creates_no_period(client, regulator):
     client.force_login(regulator)
     Period.last_complete()

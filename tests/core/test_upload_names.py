@@ -65,6 +65,7 @@ def test_a_ledger_with_a_long_chinese_name_is_uploaded(client, operator_a, sampl
     assert STEM in response.content.decode()
 
 
+@pytest.mark.dates
 def test_monthly_figures_with_a_long_chinese_name_are_uploaded(client, operator_a, samples):
     client.force_login(operator_a)
     response = client.post(

@@ -56,6 +56,9 @@ from supervision.reporting.models import (
 )
 from tests.conftest import session_instant
 
+# Runs at each of make test-dates' instants: the demo data end with the last complete month.
+pytestmark = pytest.mark.dates
+
 COMPLAINTS = 3000
 DEMO_USERNAMES = [
     "staff",

@@ -20,6 +20,9 @@ from supervision.briefings.models import Briefing, BriefingState
 from supervision.core.models import SHANGHAI, Role
 from tests.briefings.builders import seed_month
 
+# Runs at each of make test-dates' instants: the briefing's number is of the year it is approved in.
+pytestmark = pytest.mark.dates
+
 BRIEFINGS = "/dashboard/briefings/"
 COMMENTARY = "本月全省携号转网服务总体平稳，中国联通投诉率偏高，需重点关注。"
 

@@ -28,6 +28,9 @@ from supervision.casework.models import (
 )
 from tests.e2e.conftest import click_nav
 
+# Runs at each of make test-dates' instants: deadlines are proposed and counted from today.
+pytestmark = pytest.mark.dates
+
 SAMPLE = Path(__file__).resolve().parents[2].parent / "shared" / "samples" / "inspections_2026-09.xlsx"
 PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
 

@@ -26,6 +26,9 @@ from supervision.reporting import submissions
 from supervision.reporting.models import CityFigures, ComplaintRecord
 from supervision.reporting.summaries import refresh_complaint_counts
 
+# Runs at each of make test-dates' instants: the dashboard opens on the last complete month.
+pytestmark = pytest.mark.dates
+
 HOME = "/dashboard/"
 CHARTS = "/dashboard/charts/"
 LEDGER = "/dashboard/complaints/"

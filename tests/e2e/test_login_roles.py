@@ -17,6 +17,9 @@ from playwright.sync_api import expect
 
 from supervision.core.models import Operator, Role
 
+# Runs at each of make test-dates' instants: each face's home page opens on the last complete month.
+pytestmark = pytest.mark.dates
+
 
 @dataclass(frozen=True)
 class Face:

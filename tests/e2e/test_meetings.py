@@ -26,6 +26,9 @@ from supervision.meetings.models import ActionItem, ActionState, AgendaState, Me
 from supervision.meetings.services import HORIZON_MONTHS
 from supervision.reporting.models import Incident, IncidentStatus
 
+# Runs at each of make test-dates' instants: the series starts from today and action items fall due.
+pytestmark = pytest.mark.dates
+
 MEETINGS = "/dashboard/meetings/"
 PORTAL_MEETINGS = "/portal/meetings/"
 TITLE = "携号转网工作会商会"

@@ -258,6 +258,7 @@ def test_the_feed_shows_only_the_users_own_meetings_interviews_and_deadlines(
 
 
 @pytest.mark.urls("tests.meetings.urls")
+@pytest.mark.dates
 def test_draft_and_withdrawn_interviews_stay_out_of_the_staff_feed(client, regulator, cucc, clock):
     # Interviews in two weeks' time, whatever the (pinned) date: the feed shows what is to come.
     scheduled_at = clock + dt.timedelta(days=14)

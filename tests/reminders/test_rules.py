@@ -18,6 +18,9 @@ from supervision.reminders.models import Occasion, OccasionState, ReminderSettin
 from supervision.reporting import submissions
 from tests.reminders.helpers import at, make_cbn_staff, scan_and_send
 
+# Runs at each of make test-dates' instants: reminders are planned from deadlines, month ends and today.
+pytestmark = pytest.mark.dates
+
 
 @pytest.fixture
 def cbn_staff(db):

@@ -189,6 +189,7 @@ def test_mask_kept_uploads_replaces_old_raw_files_once(clock, media, samples, op
     assert raw.file.name == before
 
 
+@pytest.mark.dates
 def test_purge_personal_data_empties_old_closed_complaints_only(clock, settings, operator_a, caplog):
     from supervision.core.models import City, ViolationCategory
 
