@@ -179,15 +179,15 @@ def test_page_says_so_when_there_is_no_spike(client, leader):
 
 
 def test_page_defaults_to_the_last_complete_month(client, regulator):
-    client.force_login(regulator)
     with time_machine.travel(dt.datetime(2026, 11, 1, 0, 30, tzinfo=SHANGHAI)):
+        client.force_login(regulator)  # on the day the test is about: the session lasts from then
         response = client.get(reverse("control:anomalies"))
     assert response.context["month"] == OCTOBER
 
 
 def test_a_month_that_is_not_one_shows_the_default_with_a_warning(client, regulator):
-    client.force_login(regulator)
     with time_machine.travel(dt.datetime(2026, 11, 28, 12, 0, tzinfo=SHANGHAI)):
+        client.force_login(regulator)  # on the day the test is about: the session lasts from then
         response = client.get(reverse("control:anomalies"), {"month": "2026-13"}, HTTP_ACCEPT_LANGUAGE="en")
     assert response.status_code == 200
     assert response.context["month"] == OCTOBER
