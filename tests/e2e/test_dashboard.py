@@ -165,7 +165,7 @@ def test_from_a_card_and_a_chart_point_to_the_rows_and_their_csv(
     )
     expect(card).to_have_text("3.00")
     card.click()
-    expect(page).to_have_url(ledger_url(live_url, month=last.label, operator="CUCC"))
+    expect(page).to_have_url(ledger_url(live_url, operator="CUCC", month=last.label))
     cucc = expected_numbers("CUCC", last)
     assert len(cucc) == COMPLAINTS["CUCC"][1]
     expect(page.get_by_test_id("count")).to_have_text(f"{len(cucc)} complaints match the filters.")
