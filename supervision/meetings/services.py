@@ -690,7 +690,9 @@ def delete_action_item(item: ActionItem, *, user) -> None:
 
 
 def _locked_item(item: ActionItem) -> ActionItem:
-    return ActionItem.objects.select_for_update(of=("self",)).select_related("meeting__series").get(pk=item.pk)
+    return (
+        ActionItem.objects.select_for_update(of=("self",)).select_related("meeting__series").get(pk=item.pk)
+    )
 
 
 @transaction.atomic
