@@ -26,22 +26,19 @@ test: venv  ## the whole test suite (browser tests included)
 # The instants at which the date-sensitive tests must pass too (Asia/Shanghai): a month's last
 # half-hour, February's end, a leap day, the year's last minute.
 TEST_INSTANTS ?= 2027-01-31T23:30+08:00 2027-02-28T12:00+08:00 2028-02-29T12:00+08:00 2027-12-31T23:59+08:00
-# The tests whose outcome follows from the date: the browser tests, reminders, deadlines, reporting
-# periods, meetings, briefings, indicators and the pages that show them, document numbers by year
-# and the demo data. (The reminders' integration test runs its worker processes on a clock file
-# of its own: time-machine cannot move them.)
-DATE_TESTS ?= tests/e2e tests/reminders tests/meetings tests/briefings tests/analytics \
-	tests/casework/test_overdue.py tests/casework/test_reminders.py tests/casework/test_documents.py \
-	tests/casework/test_mail.py tests/reporting/test_monthly.py tests/portal/test_monthly_submission.py \
-	tests/control/test_home.py tests/control/test_profiles.py tests/control/test_charts.py \
-	tests/control/test_reporting.py tests/control/test_anomalies.py \
-	tests/core/test_numbering.py tests/demo/test_seed_demo.py \
-	--deselect tests/reminders/test_integration.py
+# The date-sensitive tests are marked `dates` (pyproject.toml): they run on the session's clock and
+# their outcome follows from the date — the browser tests, reminders, deadlines and overdue orders,
+# the last complete month and what the dashboard shows of it, document numbers by year, the demo
+# data. A test that pins its own clock throughout (time_machine.travel to a fixed day, as the
+# briefings', meetings' and monthly-report tests do) runs the same at every instant: not marked.
+DATE_TESTS ?= -m dates
+# pytest-xdist: each instant's tests on every core (TEST_WORKERS=0 runs them in one process).
+TEST_WORKERS ?= auto
 
 test-dates: venv  ## the date-sensitive tests at each of TEST_INSTANTS (pytest --at, tests/conftest.py)
 	@set -e; for at in $(TEST_INSTANTS); do \
 	  echo "== tests at $$at"; \
-	  $(PY) -m pytest -q -p no:cacheprovider --at "$$at" $(DATE_TESTS); \
+	  $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --at "$$at" $(DATE_TESTS); \
 	done
 
 lint: venv  ## ruff, formatting and the migration check
