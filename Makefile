@@ -4,6 +4,8 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
+# pytest-xdist: the tests on every core (TEST_WORKERS=0 runs them in one process).
+TEST_WORKERS ?= auto
 
 .PHONY: venv run test test-dates lint messages bench lock clean
 
@@ -20,8 +22,8 @@ run: venv  ## migrate, seed the demo data if empty, start web + worker + schedul
 	$(PY) manage.py seed_demo --if-empty
 	scripts/run-dev.sh
 
-test: venv  ## the whole test suite (browser tests included)
-	$(PY) -m pytest
+test: venv  ## the whole test suite (browser tests included), on every core (TEST_WORKERS=0: one process)
+	$(PY) -m pytest -n $(TEST_WORKERS)
 
 # The instants at which the date-sensitive tests must pass too (Asia/Shanghai): a month's last
 # half-hour, February's end, a leap day, the year's last minute.
@@ -32,8 +34,6 @@ TEST_INSTANTS ?= 2027-01-31T23:30+08:00 2027-02-28T12:00+08:00 2028-02-29T12:00+
 # data. A test that pins its own clock throughout (time_machine.travel to a fixed day, as the
 # briefings', meetings' and monthly-report tests do) runs the same at every instant: not marked.
 DATE_TESTS ?= -m dates
-# pytest-xdist: each instant's tests on every core (TEST_WORKERS=0 runs them in one process).
-TEST_WORKERS ?= auto
 
 test-dates: venv  ## the date-sensitive tests at each of TEST_INSTANTS (pytest --at, tests/conftest.py)
 	@set -e; for at in $(TEST_INSTANTS); do \
@@ -41,10 +41,11 @@ test-dates: venv  ## the date-sensitive tests at each of TEST_INSTANTS (pytest -
 	  $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --at "$$at" $(DATE_TESTS); \
 	done
 
-lint: venv  ## ruff, formatting and the migration check
+lint: venv  ## ruff, formatting, the migration check and the layering contract (.importlinter)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
 	$(PY) manage.py makemigrations --check --dry-run
+	$(VENV)/bin/lint-imports
 
 messages: venv  ## refresh the Chinese catalogue, then compile it (needs gettext)
 	$(PY) manage.py makemessages --locale zh_Hans --ignore '.venv/*' --ignore 'staticfiles/*' --no-obsolete

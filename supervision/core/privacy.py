@@ -109,7 +109,22 @@ class Masked:
 
 
 def mask(text: str) -> Masked:
-    """``text`` with every mobile number in it masked to ``139****5678``."""
+    """``text`` with every mobile number in it masked to ``139****5678``.
+
+    Masked again until nothing changes: the four digits a mask leaves can begin a number with
+    the digits after them (``13000001300 0000000``), which must not survive either. Each pass
+    stars four digits of every number it finds, so the passes end.
+    """
+    result = _mask_once(text)
+    while result.numbers:
+        again = _mask_once(result.text)
+        if not again.numbers:
+            break
+        result = Masked(again.text, result.numbers + again.numbers)
+    return result
+
+
+def _mask_once(text: str) -> Masked:
     if not text or not _MAYBE.search(unicodedata.normalize("NFKC", text)):
         return Masked(text)
     normal, origin = _normalised(text)

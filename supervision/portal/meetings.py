@@ -237,8 +237,8 @@ def action_item_detail(request, pk):
         template="portal/meetings/action_item.html",
         context={
             "item": item,
-            "reminders": meeting_reminders.for_action_item(item, user=request.user),
             "allowed": actions.allowed(services.ACTION_ITEM_ACTIONS, item, request.user),
+            "reminders": meeting_reminders.for_action_item(item, user=request.user),
             "today": timezone.localdate(),
         },
     )

@@ -162,6 +162,7 @@ def test_the_query_count_does_not_grow_with_the_action_items_and_their_reminders
     add(6)
     assert count() == one
 
+
 # The reminder rules, at their boundaries.
 
 
