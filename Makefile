@@ -1,4 +1,4 @@
-# The one entry point: make run | test | test-dates | lint | messages | bench | lock
+# The one entry point: make run | test | test-fast | test-dates | lint | messages | bench | lock
 PYTHON_BOOT ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ export PORT
 # pytest-xdist: the tests on every core (TEST_WORKERS=0 runs them in one process).
 TEST_WORKERS ?= auto
 
-.PHONY: venv run test test-dates lint messages bench lock clean
+.PHONY: venv run test test-fast test-dates lint messages bench lock clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -24,6 +24,9 @@ run: venv  ## migrate, seed the demo data if empty, start web + worker + schedul
 
 test: venv  ## the whole test suite (browser tests included), on every core (TEST_WORKERS=0: one process)
 	$(PY) -m pytest -n $(TEST_WORKERS)
+
+test-fast: venv  ## while working: everything but the browser tests and the real-process integration tests
+	$(PY) -m pytest -n $(TEST_WORKERS) -q -m "not e2e and not integration"
 
 # The instants at which the date-sensitive tests must pass too (Asia/Shanghai): a month's last
 # half-hour, February's end, a leap day, the year's last minute.

@@ -42,6 +42,9 @@ from supervision.reminders.services import STALE_CLAIM
 
 from .smtp import SmtpServer, free_port
 
+# Real worker, beat, Redis and SMTP processes: `make test` runs it, `make test-fast` does not.
+pytestmark = pytest.mark.integration
+
 ROOT = Path(__file__).resolve().parents[2]
 REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # Databases of the machine's Redis this test may take, one per concurrent run (a lock key in it).
