@@ -167,6 +167,18 @@ def operator_b(db):
 
 
 @pytest.fixture
+def role_users(regulator, leader, operator_a, manager_a, operator_b):
+    """The users the transition tables are tried with, by the names the tests give the roles."""
+    return {
+        "staff": regulator,
+        "leader": leader,
+        "operator_a": operator_a,
+        "manager_a": manager_a,
+        "operator_b": operator_b,
+    }
+
+
+@pytest.fixture
 def client_for(client):
     """``client_for(user)``: a test client logged in as that user."""
 

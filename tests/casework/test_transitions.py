@@ -29,17 +29,6 @@ ROLES = ["staff", "leader", "operator_a", "manager_a", "operator_b"]
 ALLOWED_USERS = {"staff": {"staff"}, "operator": {"operator_a", "manager_a"}, "manager": {"manager_a"}}
 
 
-@pytest.fixture
-def people(regulator, leader, operator_a, manager_a, operator_b):
-    return {
-        "staff": regulator,
-        "leader": leader,
-        "operator_a": operator_a,
-        "manager_a": manager_a,
-        "operator_b": operator_b,
-    }
-
-
 def _expect_refusal(call, snapshot, *, role_refused: bool):
     before = snapshot()
     events = CaseEvent.objects.count()
@@ -119,16 +108,16 @@ def _order_call(action, order, user, extension):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ORDER_TABLE))
 @pytest.mark.parametrize("state", ORDER_STATES)
-def test_order_transition(state, action, role, people):
+def test_order_transition(state, action, role, role_users):
     base_state, overdue = state.removesuffix("_overdue"), state.endswith("_overdue")
-    order = make_order(people["staff"], people["operator_a"], base_state, overdue=overdue)
+    order = make_order(role_users["staff"], role_users["operator_a"], base_state, overdue=overdue)
     extension = (
-        pending_extension(order, people["operator_a"])
+        pending_extension(order, role_users["operator_a"])
         if action.endswith("_extension") and action != "ask_extension"
         else None
     )
     allowed_role, allowed_states, target = ORDER_TABLE[action]
-    user = people[role]
+    user = role_users[role]
     role_ok = role in ALLOWED_USERS[allowed_role]
     call = _order_call(action, order, user, extension)
 
@@ -246,11 +235,11 @@ def _finding_call(action, finding, user):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(FINDING_TABLE))
 @pytest.mark.parametrize("state", FINDING_STATES)
-def test_finding_transition(state, action, role, people):
-    finding = make_finding(people["staff"], state, operator_user=people["operator_a"])
+def test_finding_transition(state, action, role, role_users):
+    finding = make_finding(role_users["staff"], state, operator_user=role_users["operator_a"])
     allowed_role, allowed_states, target = FINDING_TABLE[action]
     role_ok = role in ALLOWED_USERS[allowed_role]
-    call = _finding_call(action, finding, people[role])
+    call = _finding_call(action, finding, role_users[role])
 
     def snapshot():
         row = type(finding).objects.get(pk=finding.pk)
@@ -294,8 +283,8 @@ def _interview_call(action, notice, user):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(INTERVIEW_TABLE))
 @pytest.mark.parametrize("state", INTERVIEW_STATES)
-def test_interview_transition(state, action, role, people):
-    notice = make_interview(people["staff"], state, manager=people["manager_a"])
+def test_interview_transition(state, action, role, role_users):
+    notice = make_interview(role_users["staff"], state, manager=role_users["manager_a"])
     if action == "record_minutes" and state != "held":
         # Minutes are written after the interview took place.
         InterviewNotice.objects.filter(pk=notice.pk).update(
@@ -304,7 +293,7 @@ def test_interview_transition(state, action, role, people):
         notice.refresh_from_db()
     allowed_role, allowed_states, target = INTERVIEW_TABLE[action]
     role_ok = role in ALLOWED_USERS[allowed_role]
-    call = _interview_call(action, notice, people[role])
+    call = _interview_call(action, notice, role_users[role])
 
     def snapshot():
         row = InterviewNotice.objects.get(pk=notice.pk)
@@ -333,18 +322,18 @@ COMMITMENT_TABLE = {
 }
 
 
-def _commitment_in(state, people):
-    notice = make_interview(people["staff"], "held", manager=people["manager_a"])
+def _commitment_in(state, role_users):
+    notice = make_interview(role_users["staff"], "held", manager=role_users["manager_a"])
     commitment = interviews.add_commitment(
         notice,
-        user=people["staff"],
+        user=role_users["staff"],
         text="十日内清理违约金",
         due_date=timezone.localdate() + dt.timedelta(days=10),
     )
     if state in ("done", "verified"):
-        interviews.commitment_done(commitment, user=people["operator_a"], note="已清理")
+        interviews.commitment_done(commitment, user=role_users["operator_a"], note="已清理")
     if state == "verified":
-        interviews.verify_commitment(commitment, user=people["staff"])
+        interviews.verify_commitment(commitment, user=role_users["staff"])
     commitment.refresh_from_db()
     return commitment
 
@@ -352,11 +341,11 @@ def _commitment_in(state, people):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(COMMITMENT_TABLE))
 @pytest.mark.parametrize("state", ["open", "done", "verified"])
-def test_commitment_transition(state, action, role, people):
-    commitment = _commitment_in(state, people)
+def test_commitment_transition(state, action, role, role_users):
+    commitment = _commitment_in(state, role_users)
     allowed_role, allowed_states, target = COMMITMENT_TABLE[action]
     role_ok = role in ALLOWED_USERS[allowed_role]
-    user = people[role]
+    user = role_users[role]
     call = {
         "done": lambda: interviews.commitment_done(commitment, user=user, note="已清理"),
         "verify": lambda: interviews.verify_commitment(commitment, user=user),

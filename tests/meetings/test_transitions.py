@@ -35,17 +35,6 @@ AFTER_THE_MEETING = local(2026, 12, 3, 17, 0)
 
 
 @pytest.fixture
-def people(regulator, leader, operator_a, manager_a, operator_b):
-    return {
-        "staff": regulator,
-        "leader": leader,
-        "operator_a": operator_a,
-        "manager_a": manager_a,
-        "operator_b": operator_b,
-    }
-
-
-@pytest.fixture
 def world(make_series, regulator, operator_a, cmcc):
     """The 3 December meeting (CMCC invited): two agenda items, CMCC's proposal, an action item,
     minutes written; and an action item of the January meeting already past due on 3 December,
@@ -194,10 +183,10 @@ def _meeting_snapshot(meeting):
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(MEETING_TABLE))
 @pytest.mark.parametrize("state", MEETING_STATES)
-def test_meeting_transition(state, action, role, people, world):
+def test_meeting_transition(state, action, role, role_users, world):
     _set_state(world.meeting, state)
     allowed_role, allowed_states, target = MEETING_TABLE[action]
-    user = people[role]
+    user = role_users[role]
     role_ok = role in ALLOWED_USERS[allowed_role]
     with time_machine.travel(AFTER_THE_MEETING, tick=False):
         call = _meeting_call(action, world, user)
@@ -232,8 +221,8 @@ def _series_call(action, w, user):
 
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(SERIES_TABLE))
-def test_series_change(action, role, people, world):
-    user = people[role]
+def test_series_change(action, role, role_users, world):
+    user = role_users[role]
 
     def snapshot():
         return (
@@ -265,15 +254,17 @@ ITEM_TABLE = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(ITEM_TABLE))
 @pytest.mark.parametrize("state", ITEM_STATES)
-def test_action_item_transition(state, action, role, people, world):
+def test_action_item_transition(state, action, role, role_users, world):
     item = world.action
     if state == "done":
-        ActionItem.objects.filter(pk=item.pk).update(state="done", done_at=NOW, done_by=people["operator_a"])
+        ActionItem.objects.filter(pk=item.pk).update(
+            state="done", done_at=NOW, done_by=role_users["operator_a"]
+        )
     if state == "open_meeting_closed":
         _set_state(world.meeting, "closed")
     item.refresh_from_db()
     allowed_role, allowed_states, target = ITEM_TABLE[action]
-    user = people[role]
+    user = role_users[role]
     role_ok = role in ALLOWED_USERS[allowed_role]
     call = {
         "complete_action_item": lambda: services.complete_action_item(item, user=user, note="已报送"),

@@ -19,17 +19,6 @@ ALLOWED_USERS = {"staff": {"staff"}}
 
 
 @pytest.fixture
-def people(regulator, leader, operator_a, manager_a, operator_b):
-    return {
-        "staff": regulator,
-        "leader": leader,
-        "operator_a": operator_a,
-        "manager_a": manager_a,
-        "operator_b": operator_b,
-    }
-
-
-@pytest.fixture
 def october(db, clock):
     return Period.objects.from_label("2026-10")
 
@@ -67,13 +56,13 @@ SUBMISSION_TABLE = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(SUBMISSION_TABLE))
 @pytest.mark.parametrize("state", SUBMISSION_STATES)
-def test_report_decision(state, action, role, people, october):
+def test_report_decision(state, action, role, role_users, october):
     cmcc = Operator.objects.get(code="CMCC")
     report = submissions.submit(submissions.create_version(cmcc, october))
     MonthlySubmission.objects.filter(pk=report.pk).update(state=state)
     report.refresh_from_db()
     allowed_role, allowed_states, target = SUBMISSION_TABLE[action]
-    user = people[role]
+    user = role_users[role]
     role_ok = role in ALLOWED_USERS[allowed_role]
     call = {
         "accept": lambda: submissions.accept(report, user=user),
@@ -107,7 +96,7 @@ PERIOD_TABLE = {
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("action", list(PERIOD_TABLE))
 @pytest.mark.parametrize("state", PERIOD_STATES)
-def test_month_decision(state, action, role, people, october, regulator):
+def test_month_decision(state, action, role, role_users, october, regulator):
     cmcc, cucc = Operator.objects.get(code="CMCC"), Operator.objects.get(code="CUCC")
     if state == "locked":
         Period.objects.filter(pk=october.pk).update(locked_at=timezone.now(), locked_by=regulator)
@@ -116,7 +105,7 @@ def test_month_decision(state, action, role, people, october, regulator):
         )
     october.refresh_from_db()
     allowed_role, allowed_states, target = PERIOD_TABLE[action]
-    user = people[role]
+    user = role_users[role]
     role_ok = role in ALLOWED_USERS[allowed_role]
     call = {
         "lock": lambda: submissions.lock_period(october, user=user),
