@@ -69,3 +69,34 @@ def month_range(last: dt.date, count: int) -> list[dt.date]:
 def month_label(month: dt.date) -> str:
     """``2026-09``: a month as the pages' addresses, filters and chart axes write it."""
     return f"{month.year:04d}-{month.month:02d}"
+
+
+def month_of(day: dt.date) -> dt.date:
+    """The month ``day`` is in: the first day of that month, as months are stored and counted."""
+    return day.replace(day=1)
+
+
+# --- Moments -------------------------------------------------------------------------------------
+
+
+def local_time(moment: dt.datetime) -> dt.datetime:
+    """``moment`` as a clock in Asia/Shanghai shows it (aware): what a page, a mail or a file name
+    writes, and the year a document number counts in."""
+    return timezone.localtime(moment, SHANGHAI)
+
+
+def local_moment(day: dt.date, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
+    """``hour:minute:second`` on ``day`` in Asia/Shanghai (a time of day as people set it)."""
+    return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=SHANGHAI)
+
+
+def wall_time(moment: dt.datetime) -> dt.datetime:
+    """``moment``'s Asia/Shanghai clock time without its zone: what a recurrence rule (dateutil's
+    ``rrule``) counts in, so that "the first Thursday at 14:30" stays 14:30."""
+    return timezone.localtime(moment, SHANGHAI).replace(tzinfo=None)
+
+
+def from_wall_time(naive: dt.datetime) -> dt.datetime:
+    """A zone-less Asia/Shanghai clock time (``wall_time``'s kind) made aware again. Never
+    ambiguous: Asia/Shanghai has kept UTC+8 all year since 1991."""
+    return naive.replace(tzinfo=SHANGHAI)

@@ -122,3 +122,38 @@ def test_the_zone_is_the_one_the_models_name():
     from supervision.core.models import SHANGHAI as models_shanghai
 
     assert models_shanghai is SHANGHAI
+
+
+@pytest.mark.parametrize(
+    "day, month",
+    [
+        (dt.date(2026, 12, 31), dt.date(2026, 12, 1)),
+        (dt.date(2024, 2, 29), dt.date(2024, 2, 1)),  # the leap day
+        (dt.date(2027, 1, 1), dt.date(2027, 1, 1)),
+    ],
+)
+def test_month_of_is_the_first_day(day, month):
+    assert dates.month_of(day) == month
+
+
+def test_a_moment_reads_as_shanghais_clock_shows_it():
+    # 16:30 UTC on New Year's Eve: 00:30 on 1 January in Shanghai, the year a number counts in.
+    local = dates.local_time(dt.datetime(2026, 12, 31, 16, 30, tzinfo=UTC))
+    assert (local.year, local.month, local.day, local.hour, local.minute) == (2027, 1, 1, 0, 30)
+    assert local.utcoffset() == dt.timedelta(hours=8)
+    assert f"{local:%Y-%m-%d %H:%M}" == "2027-01-01 00:30"
+
+
+def test_a_time_of_day_is_set_in_shanghai():
+    moment = dates.local_moment(dt.date(2024, 2, 29), 8)
+    assert moment.astimezone(UTC) == dt.datetime(2024, 2, 29, 0, 0, tzinfo=UTC)
+    assert dates.local_moment(dt.date(2026, 12, 31), 23, 59, 59) == end_of_day(dt.date(2026, 12, 31))
+    assert dates.local_moment(dt.date(2027, 1, 1)) == start_of_day(dt.date(2027, 1, 1))
+
+
+def test_wall_time_drops_the_zone_and_comes_back():
+    moment = dt.datetime(2026, 12, 31, 16, 30, tzinfo=UTC)
+    naive = dates.wall_time(moment)
+    assert naive == dt.datetime(2027, 1, 1, 0, 30) and naive.tzinfo is None
+    assert dates.from_wall_time(naive) == moment
+    assert dates.from_wall_time(naive).tzinfo is SHANGHAI
