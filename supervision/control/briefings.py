@@ -5,14 +5,12 @@ when the state or the role does not allow it; the page shows why. Staff draft, e
 circulate; leadership approves (and reads everything).
 """
 
-from django import forms
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supervision.briefings import charts, documents, services
@@ -21,31 +19,13 @@ from supervision.core import actions
 from supervision.core.models import Period
 from supervision.core.permissions import regulator_required, regulator_staff_required
 
+from .forms.briefings import TextsForm
 from .views import month_choices
 
 DOWNLOADS = {
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "pdf": "application/pdf",
 }
-
-
-class TextsForm(forms.ModelForm):
-    class Meta:
-        model = Briefing
-        fields = list(services.TEXT_FIELDS)
-        widgets = {
-            name: forms.Textarea(attrs={"rows": 5, "class": "form-control"}) for name in services.TEXT_FIELDS
-        }
-        help_texts = {
-            "opening": gettext_lazy(
-                "The paragraph before the figures. Written in Chinese: it is the document's text."
-            ),
-            "commentary": gettext_lazy(
-                "Your assessment of the month, after the generated summary; leave empty to print none. "
-                "One paragraph per line."
-            ),
-            "requirements": gettext_lazy("What the operators must do next; one paragraph per line."),
-        }
 
 
 def _briefing(pk) -> Briefing:

@@ -54,7 +54,7 @@ from supervision.core import params as query_values
 from supervision.core.models import Operator, User
 from supervision.core.permissions import regulator_required, regulator_staff_required
 
-from . import casework_forms as forms
+from .forms import casework as forms
 
 PER_PAGE = 50
 

@@ -1,11 +1,9 @@
 """The administration's view of monthly reporting: who reported, accept or return, lock periods."""
 
-from django import forms
 from django.contrib import messages
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supervision.core import actions
@@ -15,24 +13,7 @@ from supervision.reporting import completeness, submissions
 from supervision.reporting.models import MonthlySubmission, PeriodReopening
 from supervision.reporting.presentation import compare_context, file_response, submission_context
 
-
-class ReopenForm(forms.Form):
-    operator = forms.ModelChoiceField(label=gettext_lazy("Operator"), queryset=Operator.objects.all())
-    reason = forms.CharField(
-        label=gettext_lazy("Why is the month reopened?"),
-        max_length=500,
-        help_text=gettext_lazy(
-            "The operator may send its report and correct its ledger for this month until you close it again."
-        ),
-    )
-
-
-class ReturnForm(forms.Form):
-    comment = forms.CharField(
-        label=gettext_lazy("Why is the report returned?"),
-        widget=forms.Textarea(attrs={"rows": 3}),
-        help_text=gettext_lazy("The operator reads this; say what to correct."),
-    )
+from .forms.reporting import ReopenForm, ReturnForm
 
 
 @regulator_required

@@ -7,12 +7,10 @@ role and the state again and whose refusal is shown as it is.
 
 from functools import partial
 
-from django import forms
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from supervision.casework import (
@@ -26,7 +24,7 @@ from supervision.casework import (
     rules,
 )
 from supervision.casework import reminders as case_reminders
-from supervision.casework.forms import CaseFilesField, CommentForm, date_input, textarea
+from supervision.casework.forms import CommentForm
 from supervision.casework.models import (
     CaseFile,
     Commitment,
@@ -35,54 +33,12 @@ from supervision.casework.models import (
     InterviewNotice,
     NoticeRecord,
     RectificationOrder,
-    ResponseKind,
 )
 from supervision.core.permissions import operator_manager_required, operator_required
 
+from .forms.casework import AttendanceForm, DoneForm, ExtensionForm, ReportForm, RespondForm
+
 PER_PAGE = 50
-
-
-# --- Forms ----------------------------------------------------------------------------------
-
-
-class RespondForm(forms.Form):
-    kind = forms.ChoiceField(
-        label=gettext_lazy("Your answer"),
-        choices=[
-            (ResponseKind.RESPONSE, gettext_lazy("Respond: explain what happened and what you did")),
-            (ResponseKind.CONTEST, gettext_lazy("Contest: the facts are not as found")),
-        ],
-        widget=forms.RadioSelect,
-        initial=ResponseKind.RESPONSE,
-    )
-    text = forms.CharField(label=gettext_lazy("Text"), widget=textarea(5))
-    files = CaseFilesField(label=gettext_lazy("Your files (optional)"), required=False)
-
-
-class ExtensionForm(forms.Form):
-    proposed_date = forms.DateField(label=gettext_lazy("Proposed new deadline"), widget=date_input())
-    reason = forms.CharField(label=gettext_lazy("Why do you need more time?"), widget=textarea(3))
-
-
-class ReportForm(forms.Form):
-    text = forms.CharField(
-        label=gettext_lazy("What was rectified"),
-        widget=textarea(5),
-        help_text=gettext_lazy("A summary; the signed report goes in the attachments."),
-    )
-    files = CaseFilesField(label=gettext_lazy("Rectification report and attachments"))
-
-
-class AttendanceForm(forms.Form):
-    attendees = forms.CharField(
-        label=gettext_lazy("Who will attend"),
-        widget=textarea(3),
-        help_text=gettext_lazy("Names and positions, one per line."),
-    )
-
-
-class DoneForm(forms.Form):
-    note = forms.CharField(label=gettext_lazy("What was done"), widget=textarea(3))
 
 
 # --- Shared ---------------------------------------------------------------------------------

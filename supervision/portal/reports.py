@@ -25,7 +25,7 @@ from supervision.reporting.presentation import compare_context, file_response, s
 from supervision.reporting.receipts import receipt_text
 from supervision.reporting.tasks import check_upload
 
-from .forms import IncidentForm, LedgerUploadForm, MonthlyUploadForm, TypicalCaseFormSet
+from .forms.reporting import IncidentForm, LedgerUploadForm, MonthlyUploadForm, TypicalCaseFormSet
 
 
 @operator_required

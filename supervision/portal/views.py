@@ -11,7 +11,7 @@ from supervision.core.models import Period, TaskForceMember
 from supervision.core.permissions import operator_required
 from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission
 
-from .forms import TaskForceMemberForm
+from .forms.task_force import TaskForceMemberForm
 
 
 @operator_required

@@ -15,7 +15,7 @@ from supervision.casework.models import (
     RectificationOrder,
 )
 from supervision.casework.rules import TransitionRefused
-from supervision.control.casework_forms import OrderForm
+from supervision.control.forms.casework import OrderForm
 
 from .conftest import make_finding, make_interview, make_order
 
@@ -269,7 +269,7 @@ def test_a_withdrawn_interview_notice_leaves_the_lists(client, regulator, operat
 
 
 def test_withdrawn_drafts_are_not_offered_as_links(regulator, operator_a, manager_a):
-    from supervision.control.casework_forms import InterviewForm, RecordForm
+    from supervision.control.forms.casework import InterviewForm, RecordForm
 
     issued = make_order(regulator, operator_a, "issued")
     make_order(regulator, operator_a, "withdrawn")

@@ -17,7 +17,7 @@ from supervision.casework import orders
 from supervision.casework.models import InspectionFinding, RectificationOrder, end_of_day
 from supervision.core.models import City
 from supervision.core.text import printable, printable_copy
-from supervision.portal.forms import TypicalCaseForm
+from supervision.portal.forms.reporting import TypicalCaseForm
 from supervision.reporting.models import ComplaintRecord, TypicalCase
 from tests.briefings.builders import complaint, seed_month
 from tests.casework.conftest import make_finding

@@ -1,19 +1,15 @@
+"""The operators' monthly reporting forms: the monthly report, the ledger, incidents."""
+
 from django import forms
 from django.conf import settings
 from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supervision.core.models import City, Period, TaskForceMember
+from supervision.core.models import City, Period
 from supervision.core.text import PrintableForm
 from supervision.reporting import submissions
 from supervision.reporting.models import Incident
-
-
-class TaskForceMemberForm(forms.ModelForm):
-    class Meta:
-        model = TaskForceMember
-        fields = ["name", "duty", "phone", "email", "sort_order"]
 
 
 class UploadFileField(forms.FileField):
