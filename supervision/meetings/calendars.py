@@ -16,7 +16,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from icalendar import Calendar, Event, Timezone, TimezoneStandard, vCalAddress, vText
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import local_time
 
 from .models import Meeting
 
@@ -57,10 +57,6 @@ def _shanghai() -> Timezone:
     standard.add("tzname", "CST")
     zone.add_component(standard)
     return zone
-
-
-def _local(value: dt.datetime) -> dt.datetime:
-    return timezone.localtime(value, SHANGHAI)
 
 
 def _organizer() -> vCalAddress:
@@ -115,8 +111,8 @@ def meeting_event(
     event.add("uid", meeting_uid(meeting))
     event.add("sequence", meeting.sequence)
     event.add("dtstamp", (stamp or timezone.now()).astimezone(dt.UTC))
-    event.add("dtstart", _local(meeting.starts_at))
-    event.add("dtend", _local(meeting.ends_at))
+    event.add("dtstart", local_time(meeting.starts_at))
+    event.add("dtend", local_time(meeting.ends_at))
     event.add("summary", meeting.title)
     location = meeting.place or meeting.video_link
     if location:
@@ -179,8 +175,8 @@ def feed_ics(user, *, meetings, interviews=(), orders=(), name: str) -> bytes:
         event = Event()
         event.add("uid", f"interview-{interview.pk}@{_domain()}")
         event.add("dtstamp", stamp.astimezone(dt.UTC))
-        event.add("dtstart", _local(interview.scheduled_at))
-        event.add("dtend", _local(interview.scheduled_at) + dt.timedelta(hours=1))
+        event.add("dtstart", local_time(interview.scheduled_at))
+        event.add("dtend", local_time(interview.scheduled_at) + dt.timedelta(hours=1))
         event.add("summary", _("Interview: %(operator)s") % {"operator": interview.operator.short_name})
         if interview.place:
             event.add("location", interview.place)
@@ -190,7 +186,7 @@ def feed_ics(user, *, meetings, interviews=(), orders=(), name: str) -> bytes:
         event = Event()
         event.add("uid", f"order-deadline-{order.pk}@{_domain()}")
         event.add("dtstamp", stamp.astimezone(dt.UTC))
-        deadline = _local(order.deadline)
+        deadline = local_time(order.deadline)
         # A deadline is a moment, shown as a short event ending at it.
         event.add("dtstart", deadline - dt.timedelta(minutes=30))
         event.add("dtend", deadline)

@@ -23,7 +23,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import SHANGHAI, User
+from supervision.core.dates import local_time
+from supervision.core.models import User
 from supervision.reminders import outbox
 
 from . import calendars
@@ -50,7 +51,7 @@ def object_key(meeting: Meeting, kind: str) -> str:
     if kind in (INVITATION, UPDATE):
         return f"{key}:{meeting.sequence}"
     if kind == MINUTES:
-        published = timezone.localtime(meeting.minutes_published_at or timezone.now(), SHANGHAI)
+        published = local_time(meeting.minutes_published_at or timezone.now())
         return f"{key}:{published:%Y%m%dT%H%M%S}"
     return key
 

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
+from supervision.core import dates
 from supervision.core.models import Operator, OperatorScopedQuerySet
 
 
@@ -116,7 +117,7 @@ class Meeting(models.Model):
         indexes = [models.Index(fields=["starts_at"])]
 
     def __str__(self) -> str:
-        return f"{self.series.title} {timezone.localtime(self.starts_at):%Y-%m-%d}"
+        return f"{self.series.title} {dates.local_date(self.starts_at):%Y-%m-%d}"
 
     @property
     def title(self) -> str:
@@ -379,7 +380,7 @@ class ActionItem(models.Model):
         return self.state == ActionState.OPEN
 
     def is_past_due(self, today=None) -> bool:
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return self.is_open and self.due_on < today
 
 

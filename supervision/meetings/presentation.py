@@ -10,12 +10,11 @@ from django.contrib import messages
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from supervision.core.actions import attempt, form_errors, post_action  # noqa: F401 — the faces use them from here
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import local_date
 
 from . import calendars, reminders, services
 from .models import CalendarFeed, Meeting
@@ -57,7 +56,7 @@ def meeting_ics(request, pk, *, namespace: str) -> HttpResponse:
     )
     response = HttpResponse(body, content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = content_disposition_header(
-        True, f"meeting-{timezone.localtime(meeting.starts_at, SHANGHAI):%Y%m%d}.ics"
+        True, f"meeting-{local_date(meeting.starts_at):%Y%m%d}.ics"
     )
     return response
 

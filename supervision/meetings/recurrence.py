@@ -12,10 +12,9 @@ import datetime as dt
 from dataclasses import dataclass
 
 from dateutil.rrule import rrulestr
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import end_of_day, from_wall_time, local_date, wall_time
 
 WEEKDAY_CODES = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"]
 # Safety net: no series needs more occurrences than this in one expansion.
@@ -65,7 +64,7 @@ def build_rule(pattern: str, first_day: dt.date, *, interval: int = 1, until: dt
         parts.append(f"INTERVAL={interval}")
     if until:
         # UNTIL in UTC, at the end of that local day, as RFC 5545 asks when DTSTART has a zone.
-        end = dt.datetime.combine(until, dt.time(23, 59, 59), tzinfo=SHANGHAI).astimezone(dt.UTC)
+        end = end_of_day(until).astimezone(dt.UTC)
         parts.append(f"UNTIL={end:%Y%m%dT%H%M%SZ}")
     return ";".join(parts)
 
@@ -74,13 +73,13 @@ def _parse(rule: str, first_start: dt.datetime):
     text = rule.strip().removeprefix("RRULE:")
     if not text or "\n" in text or "DTSTART" in text.upper():
         raise RuleError(_("Write one RRULE, e.g. FREQ=MONTHLY;BYDAY=1TH, without DTSTART."))
-    local_first = timezone.localtime(first_start, SHANGHAI).replace(tzinfo=None)
+    local_first = wall_time(first_start)
     try:
         # dateutil wants UNTIL naive when DTSTART is naive; a UTC UNTIL is turned into local time.
         parsed = rrulestr(text, dtstart=local_first, ignoretz=True)
         until = _until_utc(text)
         if until is not None:
-            parsed = parsed.replace(until=until.astimezone(SHANGHAI).replace(tzinfo=None))
+            parsed = parsed.replace(until=wall_time(until))
     except (ValueError, TypeError) as error:
         raise RuleError(_("This recurrence rule cannot be read: %(error)s") % {"error": error}) from None
     return parsed
@@ -108,13 +107,13 @@ def validate(rule: str, first_start: dt.datetime) -> str:
 def expand(rule: str, first_start: dt.datetime, start: dt.datetime, end: dt.datetime) -> list[dt.datetime]:
     """The rule's start times in ``[start, end]``, aware (Asia/Shanghai), oldest first."""
     parsed = _parse(rule, first_start)
-    local_start = timezone.localtime(start, SHANGHAI).replace(tzinfo=None)
-    local_end = timezone.localtime(end, SHANGHAI).replace(tzinfo=None)
+    local_start = wall_time(start)
+    local_end = wall_time(end)
     found = []
     for occurrence in parsed.xafter(local_start, inc=True, count=MAX_OCCURRENCES):
         if occurrence > local_end:
             break
-        found.append(occurrence.replace(tzinfo=SHANGHAI))
+        found.append(from_wall_time(occurrence))
     return found
 
 
@@ -129,14 +128,14 @@ class RuleParts:
 
 def describe_parts(rule: str, first_start: dt.datetime) -> RuleParts:
     """Recognise a rule built by ``build_rule``; ``pattern`` None for any other rule."""
-    local = timezone.localtime(first_start, SHANGHAI).date()
+    local = local_date(first_start)
     interval, until = 1, None
     parts = dict(p.partition("=")[::2] for p in rule.upper().split(";") if p)
     if "INTERVAL" in parts and parts["INTERVAL"].isdigit():
         interval = int(parts["INTERVAL"])
     utc_until = _until_utc(rule)
     if utc_until:
-        until = utc_until.astimezone(SHANGHAI).date()
+        until = local_date(utc_until)
     for pattern, _label in Pattern.CHOICES:
         if build_rule(pattern, local, interval=interval, until=until).upper() == rule.upper():
             return RuleParts(pattern, interval, until)

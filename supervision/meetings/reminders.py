@@ -11,10 +11,9 @@ and timings refer to them):
 The meetings' event mails (invitation, update, cancellation, minutes) are ``mail.py``'s.
 """
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import local_time
 from supervision.reminders import rules, visibility
 from supervision.reminders.rules import DatedRule
 
@@ -35,7 +34,7 @@ class MeetingRule(DatedRule):
 
     def subject_text(self, obj):
         return _("Consultation meeting on %(day)s: %(title)s") % {
-            "day": timezone.localtime(obj.starts_at, SHANGHAI).strftime("%Y-%m-%d %H:%M"), "title": obj.series.title,
+            "day": local_time(obj.starts_at).strftime("%Y-%m-%d %H:%M"), "title": obj.series.title,
         }  # fmt: skip
 
     def body_text(self, obj):
