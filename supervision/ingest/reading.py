@@ -96,6 +96,15 @@ class Sheet:
         )
 
 
+def check_size(name: str, size: int) -> None:
+    """Refuse (``FileRefused``) a spreadsheet larger than ``settings.UPLOAD_MAX_BYTES``: the one size
+    check of every spreadsheet upload, made by the forms before the file is kept
+    (``ingest.forms.SheetFileField``) and again here by the reader."""
+    limit = settings.UPLOAD_MAX_BYTES
+    if size > limit:
+        raise FileRefused(FILE_TOO_LARGE, name=name, size=format_size(size), limit=format_size(limit))
+
+
 def read_sheet(data: bytes, filename: str) -> Sheet:
     """Read an uploaded .xlsx or .csv file; raise ``FileRefused`` if the whole file is refused."""
     name = (filename or "").replace("\\", "/").rsplit("/", 1)[-1]
@@ -106,9 +115,7 @@ def read_sheet(data: bytes, filename: str) -> Sheet:
         raise FileRefused(FILE_XLS, name=name)
     if not (lower.endswith(".xlsx") or lower.endswith(".csv")):
         raise FileRefused(FILE_EXTENSION, name=name)
-    limit = settings.UPLOAD_MAX_BYTES
-    if len(data) > limit:
-        raise FileRefused(FILE_TOO_LARGE, name=name, size=format_size(len(data)), limit=format_size(limit))
+    check_size(name, len(data))
     if lower.endswith(".xlsx"):
         rows, sheet_name = _read_xlsx(data, name)
         sheet = Sheet(rows=rows, file_name=name, file_format="xlsx", sheet_name=sheet_name)

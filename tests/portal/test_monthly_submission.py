@@ -140,7 +140,7 @@ def test_oversized_file_is_refused_by_the_form(client, samples, operator_a, sett
     client.force_login(operator_a)
     response = post_report(client, samples, ledger=None)
     assert response.status_code == 200
-    assert "the limit is 1.0" in response.content.decode()
+    assert "a file may be at most 1 KB" in response.content.decode()
     assert not PendingUpload.objects.exists()
 
 

@@ -3,7 +3,6 @@ state) are the services' (``supervision.casework``), whose refusals the views sh
 
 from django import forms
 from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
@@ -22,6 +21,7 @@ from supervision.casework.models import (
     Severity,
 )
 from supervision.core.models import SHANGHAI, Operator, ViolationCategory
+from supervision.ingest.forms import SheetFileField
 from supervision.reporting.models import ComplaintRecord
 
 # How many of an operator's findings the order form offers (the most recent).
@@ -113,24 +113,10 @@ class DecisionForm(forms.Form):
 
 
 class BatchUploadForm(forms.Form):
-    file = forms.FileField(
+    file = SheetFileField(
         label=gettext_lazy("Inspection batch (.xlsx or .csv)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx,.csv"}),
         help_text=gettext_lazy("One row per visit, with the columns of the inspection template."),
     )
-
-    def clean_file(self):
-        uploaded = self.cleaned_data["file"]
-        if uploaded.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file “%(name)s” is %(size)s; the limit is %(limit)s.")
-                % {
-                    "name": uploaded.name,
-                    "size": filesizeformat(uploaded.size),
-                    "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
-                }
-            )
-        return uploaded
 
 
 # --- Orders ---------------------------------------------------------------------------------

@@ -1,32 +1,14 @@
 """The operators' monthly reporting forms: the monthly report, the ledger, incidents."""
 
 from django import forms
-from django.conf import settings
-from django.template.defaultfilters import filesizeformat
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supervision.core.models import City, Period
 from supervision.core.text import PrintableForm
+from supervision.ingest.forms import SheetFileField
 from supervision.reporting import submissions
 from supervision.reporting.models import Incident
-
-
-class UploadFileField(forms.FileField):
-    """A file field that refuses an oversized file before it is kept anywhere."""
-
-    def clean(self, data, initial=None):
-        uploaded = super().clean(data, initial)
-        if uploaded and uploaded.size > settings.UPLOAD_MAX_BYTES:
-            raise forms.ValidationError(
-                _("The file “%(name)s” is %(size)s; the limit is %(limit)s.")
-                % {
-                    "name": uploaded.name,
-                    "size": filesizeformat(uploaded.size),
-                    "limit": filesizeformat(settings.UPLOAD_MAX_BYTES),
-                }
-            )
-        return uploaded
 
 
 def period_choices(operator):
@@ -37,11 +19,11 @@ def period_choices(operator):
 
 class MonthlyUploadForm(PrintableForm, forms.Form):
     period = forms.ChoiceField(label=gettext_lazy("Period"))
-    figures = UploadFileField(
+    figures = SheetFileField(
         label=gettext_lazy("Monthly figures (.xlsx or .csv)"),
         help_text=gettext_lazy("One row per city, all 16 cities; use the template."),
     )
-    ledger = UploadFileField(
+    ledger = SheetFileField(
         label=gettext_lazy("Complaint ledger (.xlsx or .csv)"),
         required=False,
         help_text=gettext_lazy(
@@ -89,7 +71,7 @@ TypicalCaseFormSet = forms.formset_factory(TypicalCaseForm, extra=2, max_num=10)
 
 
 class LedgerUploadForm(forms.Form):
-    ledger = UploadFileField(label=gettext_lazy("Complaint ledger (.xlsx or .csv)"))
+    ledger = SheetFileField(label=gettext_lazy("Complaint ledger (.xlsx or .csv)"))
 
 
 class IncidentForm(forms.ModelForm):
