@@ -21,6 +21,8 @@ class OccasionState(models.TextChoices):
     SENT = "sent", _("Sent")
     FAILED = "failed", _("Failed")
     DROPPED = "dropped", _("Dropped: no longer needed")
+    # After downtime, a later reminder of the same series (rule, object, recipient) went instead.
+    SUPERSEDED = "superseded", _("Superseded: a later reminder of the same series went instead")
 
 
 class ReminderSetting(models.Model):

@@ -19,6 +19,11 @@ Exactly once, step by step:
    ``sent`` hook (a timeline line, a delivery row) runs after that UPDATE, never before it.
 4. Nothing waits in the broker alone: every scan re-queues the pending occasions — reminders and
    event mails alike — so a task lost with Redis is queued again when the broker is back.
+
+After downtime, a scan records every reminder that fell due in the catch-up window: a daily
+reminder missed for three days is three occasions of one *series* (one rule, one object, one
+recipient). Only the latest is sent; the earlier ones are marked *superseded* (``supersede``),
+kept on the mail log and the object's page, never sent: one mail, not three within seconds.
 """
 
 import contextlib
@@ -27,7 +32,7 @@ import logging
 
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
-from django.db.models import F
+from django.db.models import Exists, F, OuterRef
 from django.utils import translation
 
 from . import clock, outbox
@@ -61,6 +66,7 @@ def scan() -> list[int]:
             ignore_conflicts=True,
             batch_size=1000,
         )
+    supersede(today)
     pending = Occasion.objects.filter(state=OccasionState.PENDING, on_date__lte=today).values_list(
         "pk", "attempts", "claimed_at"
     )
@@ -70,6 +76,38 @@ def scan() -> list[int]:
         for pk, attempts, last in pending
         if not attempts or last is None or last <= now - backoff(attempts)
     ]
+
+
+# A later reminder of the series that went, or will go, instead of an earlier one.
+_LIVE = [OccasionState.PENDING, OccasionState.SENDING, OccasionState.SENT]
+
+
+def _later_of_series(today: dt.date):
+    """A reminder of the same series (rule, object, recipient) for a later day, up to today,
+    that is sent or on its way."""
+    return Occasion.objects.filter(
+        rule=OuterRef("rule"),
+        object_key=OuterRef("object_key"),
+        recipient_id=OuterRef("recipient_id"),
+        on_date__gt=OuterRef("on_date"),
+        on_date__lte=today,
+        state__in=_LIVE,
+    )
+
+
+def supersede(today: dt.date) -> int:
+    """Mark superseded the pending reminders that a later reminder of their series replaces.
+
+    After downtime the scan records every day of the catch-up window: the overdue report reminded
+    on each of the days missed. One mail goes, the latest (it is built from the data as they are
+    now, as every reminder is); the others are kept as superseded, not sent and not lost. Event
+    mails are not a series: each names its own event. Returns how many were superseded.
+    """
+    return (
+        Occasion.objects.filter(state=OccasionState.PENDING, rule__in=list(RULES), on_date__lte=today)
+        .filter(Exists(_later_of_series(today)))
+        .update(state=OccasionState.SUPERSEDED)
+    )
 
 
 def backoff(attempts: int) -> dt.timedelta:
@@ -99,6 +137,10 @@ def send(occasion_id: int) -> str:
     if not due:
         Occasion.objects.filter(pk=occasion_id).update(state=OccasionState.DROPPED)
         return "dropped"
+    # A send queued before a later reminder of its series was recorded (the broker kept it).
+    if rule is not None and _is_superseded(occasion):
+        Occasion.objects.filter(pk=occasion_id).update(state=OccasionState.SUPERSEDED)
+        return "superseded"
     connection = get_connection()
     try:
         message = build_message(occasion, rule) if rule is not None else outbox.build(occasion, event)
@@ -133,6 +175,10 @@ def send(occasion_id: int) -> str:
         )
         outbox.after_sent(occasion, event)
     return "sent"
+
+
+def _is_superseded(occasion: Occasion) -> bool:
+    return Occasion.objects.filter(pk=occasion.pk).filter(Exists(_later_of_series(clock.today()))).exists()
 
 
 def build_message(occasion: Occasion, rule) -> EmailMultiAlternatives:
