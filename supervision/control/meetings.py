@@ -13,8 +13,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supervision.core import actions
-from supervision.core.models import SHANGHAI
+from supervision.core import actions, dates
 from supervision.core.permissions import regulator_required, regulator_staff_required
 from supervision.meetings import presentation, services
 from supervision.meetings import reminders as meeting_reminders
@@ -135,7 +134,7 @@ def meeting_list(request):
         "open_actions": ActionItem.objects.visible_to(request.user)
         .filter(state=ActionState.OPEN)
         .select_related("operator", "meeting__series")[:50],
-        "today": timezone.localdate(now, SHANGHAI),
+        "today": dates.local_date(now),
     }
     return render(request, "control/meetings/list.html", context)
 
@@ -223,7 +222,7 @@ def meeting_move(request, pk):
     form = OccurrenceForm(
         request.POST or None,
         initial={
-            "starts_at": timezone.localtime(meeting.starts_at, SHANGHAI),
+            "starts_at": dates.local_time(meeting.starts_at),
             "duration_minutes": meeting.duration_minutes,
             "place": meeting.place,
             "video_link": meeting.video_link,
@@ -410,7 +409,7 @@ def _minutes_page(request, meeting, *, action_form=None, status=200):
             "action_form": action_form
             or (ActionItemForm(meeting=meeting) if "add_action_item" in allowed else None),
             "action_items": action_items,
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
         status=status,
     )

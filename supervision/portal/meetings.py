@@ -12,8 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supervision.core import actions
-from supervision.core.models import SHANGHAI
+from supervision.core import actions, dates
 from supervision.core.permissions import operator_required
 from supervision.meetings import presentation, services
 from supervision.meetings import reminders as meeting_reminders
@@ -57,7 +56,7 @@ def meeting_list(request):
             "open_actions": ActionItem.objects.visible_to(request.user)
             .filter(state=ActionState.OPEN)
             .select_related("meeting__series"),
-            "today": timezone.localdate(now, SHANGHAI),
+            "today": dates.local_date(now),
         },
     )
 
@@ -89,7 +88,7 @@ def meeting_detail(request, pk):
             "agenda": list(agenda) if meeting.agenda_published_at else [],
             "proposals": proposals,
             "action_items": action_items,
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -164,7 +163,7 @@ def action_item_list(request):
         {
             "open_items": open_items,
             "done_items": [i for i in items if i.state == ActionState.DONE],
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 
@@ -186,7 +185,7 @@ def action_item_detail(request, pk):
             "item": item,
             "allowed": actions.allowed(services.ACTION_ITEM_ACTIONS, item, request.user),
             "reminders": meeting_reminders.for_action_item(item, user=request.user),
-            "today": timezone.localdate(),
+            "today": dates.today(),
         },
     )
 

@@ -3,7 +3,6 @@ state) are the services' (``supervision.casework``), whose refusals the views sh
 
 from django import forms
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, pgettext_lazy
 
@@ -20,7 +19,8 @@ from supervision.casework.models import (
     RectificationOrder,
     Severity,
 )
-from supervision.core.models import SHANGHAI, Operator, ViolationCategory
+from supervision.core import dates
+from supervision.core.models import Operator, ViolationCategory
 from supervision.ingest.forms import SheetFileField
 from supervision.reporting.models import ComplaintRecord
 
@@ -80,7 +80,7 @@ class FindingForm(forms.ModelForm):
 
     def clean_visit_date(self):
         visit_date = self.cleaned_data["visit_date"]
-        if visit_date and visit_date > timezone.localdate(timezone=SHANGHAI):
+        if visit_date and visit_date > dates.today():
             raise forms.ValidationError(_("The visit date is in the future."))
         return visit_date
 

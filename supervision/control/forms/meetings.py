@@ -3,12 +3,12 @@
 import datetime as dt
 
 from django import forms
-from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supervision.core.models import SHANGHAI, Operator
+from supervision.core import dates
+from supervision.core.models import Operator
 from supervision.meetings import recurrence
 from supervision.meetings.models import ActionItem, AgendaItem, Meeting, MeetingSeries
 
@@ -82,7 +82,7 @@ class SeriesForm(forms.ModelForm):
         self.fields["invited_operators"].queryset = Operator.objects.all()
         series = self.instance
         if series.pk:
-            local = timezone.localtime(series.first_start, SHANGHAI)
+            local = dates.local_time(series.first_start)
             parts = recurrence.describe_parts(series.rrule, series.first_start)
             self.initial.update(first_date=local.date(), start_time=local.time(), interval=parts.interval)
             self.initial["until"] = parts.until
@@ -99,7 +99,8 @@ class SeriesForm(forms.ModelForm):
         data = super().clean()
         if self.errors:
             return data
-        first_start = dt.datetime.combine(data["first_date"], data["start_time"], tzinfo=SHANGHAI)
+        start = data["start_time"]
+        first_start = dates.local_moment(data["first_date"], start.hour, start.minute, start.second)
         try:
             rule = data.get("custom_rule") or recurrence.build_rule(
                 data["pattern"], data["first_date"], interval=data["interval"], until=data.get("until")
