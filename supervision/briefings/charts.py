@@ -3,7 +3,7 @@
 Why not the dashboard's plotly figures: plotly's static export needs kaleido and a browser of its
 own, which cannot be fetched here; matplotlib is a self-contained wheel. The same PNG goes into
 the .docx and the PDF, and the draft's page shows it. The figures in a chart are those of the
-briefing's tables (the snapshot), never computed again; fonts are the briefing's (``fonts``),
+briefing's tables (the snapshot), never computed again; fonts are the official documents' (``core.pdf``),
 so Chinese labels need no system font. matplotlib is imported on first use: the web processes
 that never draw a chart do not pay for it.
 
@@ -18,7 +18,8 @@ import io
 import threading
 from functools import cache
 
-from . import fonts
+from supervision.core import pdf as fonts
+
 from .content import count, exact, figure
 
 KEYS = ("complaint_rate", "categories", "trend")

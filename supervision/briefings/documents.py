@@ -7,17 +7,15 @@ tables and figures, the authority and date at the end, the copy line, page numbe
 
 Fonts. The .docx names Windows fonts (仿宋 for the body, 黑体 for headings, 楷体 for second-level
 headings, 宋体 for the title and tables), each set as the East Asian font (``w:eastAsia``) that
-Word uses for Chinese characters: Word draws with the reader's fonts. The PDF carries its own:
-Noto Serif SC and Noto Sans SC from a Python package (``fonts``), embedded as subsets.
+Word uses for Chinese characters: Word draws with the reader's fonts. The PDF is made by the
+official documents' engine (``core.pdf``): Noto Serif SC and Noto Sans SC from a Python package,
+embedded as subsets, and no figure broken across two lines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import logging
-import tempfile
-from pathlib import Path
 
 from docx import Document
 from docx.enum.table import WD_TABLE_ALIGNMENT
@@ -26,18 +24,15 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
+from supervision.core import pdf
 from supervision.core.text import printable_copy
 
-from . import fonts
 from .content import Chart, Composition, Heading, Paragraph, Table, title
 
-# fontTools logs each step of subsetting a font at INFO, glyph lists included: pages per PDF.
-logging.getLogger("fontTools").setLevel(logging.WARNING)
-
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_TYPE = "application/pdf"
+PDF_TYPE = pdf.PDF_TYPE
 
-RED = (0xE6, 0x00, 0x12)
+RED = pdf.RED
 DOCX_FONTS = {
     "body": "仿宋",  # 仿宋_GB2312 on older machines; 仿宋 is what Windows ships
     "heading": "黑体",
@@ -45,14 +40,14 @@ DOCX_FONTS = {
     "title": "宋体",  # 方正小标宋 where installed; 宋体 everywhere
     "table": "宋体",
 }
-BODY_PT = 16  # 三号
-TITLE_PT = 22  # 二号
-AUTHORITY_PT = 30
-TABLE_PT = 10.5  # 五号
-LINE_PT = 28  # fixed line pitch of the body: 22 lines a page
-# GB/T 9704: top 37 mm, bottom 35 mm, left 28 mm, right 26 mm; the text is 156 mm wide.
-MARGINS_MM = {"top": 37, "bottom": 35, "left": 28, "right": 26}
+BODY_PT = pdf.BODY_PT
+TITLE_PT = pdf.TITLE_PT
+AUTHORITY_PT = pdf.AUTHORITY_PT
+TABLE_PT = pdf.TABLE_PT
+LINE_PT = pdf.LINE_PT
+MARGINS_MM = pdf.MARGINS_MM
 CHART_WIDTH_MM = 150
+TABLE_PADDING_MM = 1
 
 
 # --- .docx ---------------------------------------------------------------------------------------
@@ -228,42 +223,25 @@ def render_docx(
 # --- PDF -----------------------------------------------------------------------------------------
 
 
-def _pdf_class():
-    from fpdf import FPDF
-
-    class BriefingPDF(FPDF):
-        def footer(self):
-            self.set_y(-25)
-            self.set_font("serif", size=14)
-            self.set_text_color(0)
-            self.cell(0, 10, f"— {self.page_no()} —", align="C")
-
-    return BriefingPDF
-
-
-PT_MM = 25.4 / 72
-
-
 def render_pdf(
     composition: Composition, charts: dict[str, bytes], *, created: dt.datetime | None = None
 ) -> bytes:
-    """The briefing as a PDF with its fonts embedded; ``charts`` as for ``render_docx``."""
+    """The briefing as a PDF with its fonts embedded (``core.pdf``); ``charts`` as for
+    ``render_docx``."""
     composition = printable_copy(composition)
-    pdf = _pdf_class()(format="A4", unit="mm")
-    pdf.set_margins(MARGINS_MM["left"], MARGINS_MM["top"], MARGINS_MM["right"])
-    pdf.set_auto_page_break(True, margin=MARGINS_MM["bottom"])
-    used = _characters(composition)
-    with tempfile.TemporaryDirectory() as folder:
-        for family, path in (("serif", fonts.SERIF), ("sans", fonts.SANS)):
-            subset = Path(folder) / f"{family}.ttf"
-            subset.write_bytes(fonts.truetype_subset(path, used))
-            pdf.add_font(family, "", str(subset))
-        # Inside the folder's lifetime: fontTools may read the files lazily until the output.
-        return _pdf_body(pdf, composition, charts, created)
+    head = composition.head
+    return pdf.render(
+        _characters(composition),
+        lambda writer: _pdf_body(writer, composition, charts),
+        title=head.title,
+        author=head.authority,
+        created=created,
+        keep=[head.document_no],
+    )
 
 
 def _characters(composition: Composition) -> str:
-    """Every character the PDF may print: the composition's texts, the page numbers, the indent."""
+    """Every character the PDF may print: the composition's texts and the copy line's words."""
     head = composition.head
     parts = [
         head.authority,
@@ -279,112 +257,82 @@ def _characters(composition: Composition) -> str:
             parts += [block.caption, *block.header, *(cell for row in block.rows for cell in row)]
         else:
             parts.append(getattr(block, "text", "") or getattr(block, "caption", ""))
-    return "".join(parts) + "— 0123456789\u3000"
+    return "".join(parts)
 
 
-def _pdf_body(pdf, composition: Composition, charts: dict[str, bytes], created) -> bytes:
+def _pdf_table(writer: pdf.Writer, block: Table) -> None:
+    """A numbered table whose cells break between characters but never inside a figure."""
     from fpdf.enums import WrapMode
     from fpdf.fonts import FontFace
 
+    document = writer.pdf
+    writer.room(40)
+    document.ln(2)
+    writer.text(block.caption, family="sans", size=12, align="C", indent=False, height=8)
+    total = sum(block.widths)
+    # The text width of each column: its share of the page less the padding on either side and
+    # a hair, so that fpdf2 never breaks a line that ``wrap`` made to fit.
+    inner = [document.epw * w / total - 2 * TABLE_PADDING_MM - 0.5 for w in block.widths]
+
+    def cells(values, family):
+        return [
+            "\n".join(writer.lines(text, width, family=family, size=pdf.TABLE_PT))
+            for text, width in zip(values, inner, strict=True)
+        ]
+
+    header = cells(block.header, "sans")
+    rows = [cells(values, "serif") for values in block.rows]
+    document.set_font("serif", size=pdf.TABLE_PT)
+    document.set_draw_color(0)
+    document.set_line_width(0.2)
+    document.set_text_color(0)
+    with document.table(
+        col_widths=block.widths,
+        width=document.epw,
+        text_align=["LEFT", *(["CENTER"] * (len(block.header) - 1))],
+        headings_style=FontFace(family="sans", emphasis="", size_pt=pdf.TABLE_PT),
+        line_height=pdf.TABLE_PT * pdf.PT_MM * 1.5,
+        wrapmode=WrapMode.CHAR,
+        padding=TABLE_PADDING_MM,
+        repeat_headings=1,
+    ) as table:
+        table.row(header)
+        for values in rows:
+            table.row(values)
+    document.ln(4)
+
+
+def _pdf_body(writer: pdf.Writer, composition: Composition, charts: dict[str, bytes]) -> None:
     head = composition.head
-    pdf.set_title(head.title)
-    pdf.set_author(head.authority)
-    pdf.set_creator("山东省携号转网监管工作台")
-    pdf.set_lang("zh-CN")
-    if created:
-        pdf.set_creation_date(created)
-    pdf.add_page()
-    line = LINE_PT * PT_MM
-
-    def text(body, *, family="serif", size=BODY_PT, align="L", indent=True, color=(0, 0, 0), height=None):
-        pdf.set_font(family, size=size)
-        pdf.set_text_color(*color)
-        prefix = "\u3000\u3000" if indent else ""
-        pdf.multi_cell(
-            0,
-            height or line,
-            prefix + body,
-            align=align,
-            wrapmode=WrapMode.CHAR,
-            new_x="LMARGIN",
-            new_y="NEXT",
-        )
-
-    def room(needed_mm):
-        if pdf.get_y() + needed_mm > pdf.h - MARGINS_MM["bottom"]:
-            pdf.add_page()
-
-    text(
-        head.authority,
-        size=AUTHORITY_PT,
-        align="C",
-        indent=False,
-        color=RED,
-        height=AUTHORITY_PT * PT_MM * 1.5,
-    )
-    pdf.ln(3)
-    text(head.document_no, align="C", indent=False)
-    pdf.set_draw_color(*RED)
-    pdf.set_line_width(0.6)
-    pdf.line(pdf.l_margin, pdf.get_y() + 1, pdf.w - pdf.r_margin, pdf.get_y() + 1)
-    pdf.ln(line)
-    for title_line in head.title_lines:
-        text(title_line, size=TITLE_PT, align="C", indent=False, height=TITLE_PT * PT_MM * 1.5)
-    pdf.ln(line / 2)
-    text("、".join(head.addressees) + "：", indent=False)
+    line = writer.line
+    writer.head(head.authority, head.document_no)
+    writer.title(head.title_lines)
+    writer.text("、".join(head.addressees) + "：", indent=False)
 
     for block in composition.blocks:
         if isinstance(block, Heading):
-            room(line * 3)
-            text(block.text, family="sans" if block.level == 1 else "serif")
+            writer.room(line * 3)
+            writer.text(block.text, family="sans" if block.level == 1 else "serif")
         elif isinstance(block, Paragraph):
-            text(block.text)
+            writer.text(block.text)
         elif isinstance(block, Table):
-            room(40)
-            pdf.ln(2)
-            text(block.caption, family="sans", size=12, align="C", indent=False, height=8)
-            pdf.set_font("serif", size=TABLE_PT)
-            pdf.set_draw_color(0)
-            pdf.set_line_width(0.2)
-            with pdf.table(
-                col_widths=block.widths,
-                width=pdf.epw,
-                text_align=["LEFT", *(["CENTER"] * (len(block.header) - 1))],
-                headings_style=FontFace(family="sans", emphasis="", size_pt=TABLE_PT),
-                line_height=TABLE_PT * PT_MM * 1.5,
-                wrapmode=WrapMode.CHAR,
-                padding=1,
-                repeat_headings=1,
-            ) as table:
-                table.row(block.header)
-                for values in block.rows:
-                    table.row(values)
-            pdf.ln(4)
+            _pdf_table(writer, block)
         elif isinstance(block, Chart):
             png = charts[block.key]
             from PIL import Image
 
             with Image.open(io.BytesIO(png)) as image:
                 height = CHART_WIDTH_MM * image.height / image.width
-            room(height + 10)
-            pdf.image(io.BytesIO(png), x=pdf.l_margin + (pdf.epw - CHART_WIDTH_MM) / 2, w=CHART_WIDTH_MM)
-            text(block.caption, family="sans", size=12, align="C", indent=False, height=8)
-            pdf.ln(3)
+            writer.room(height + 10)
+            document = writer.pdf
+            document.image(
+                io.BytesIO(png), x=document.l_margin + (document.epw - CHART_WIDTH_MM) / 2, w=CHART_WIDTH_MM
+            )
+            writer.text(block.caption, family="sans", size=12, align="C", indent=False, height=8)
+            document.ln(3)
 
-    room(line * 5)
-    pdf.ln(line)
-    for value in (head.authority, head.date):
-        pdf.set_x(pdf.l_margin)
-        pdf.set_font("serif", size=BODY_PT)
-        pdf.set_text_color(0)
-        pdf.cell(pdf.epw - BODY_PT * PT_MM * 2, line, value, align="R", new_x="LMARGIN", new_y="NEXT")
-    pdf.ln(line)
-    pdf.set_draw_color(0)
-    pdf.set_line_width(0.3)
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-    text(f"抄送：{head.copy_to}。", size=14, indent=False, height=10)
-    pdf.line(pdf.l_margin, pdf.get_y(), pdf.w - pdf.r_margin, pdf.get_y())
-    return bytes(pdf.output())
+    writer.signature(head.authority, head.date)
+    writer.copy_line(f"抄送：{head.copy_to}。")
 
 
 def file_name(briefing, extension: str) -> str:
