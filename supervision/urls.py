@@ -32,3 +32,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("supervision.meetings.urls")),
 ]
+
+# The error pages, in the site's layout and in both languages (core.errors); 405: its middleware.
+handler400 = "supervision.core.errors.bad_request"
+handler403 = "supervision.core.errors.permission_denied"
+handler404 = "supervision.core.errors.page_not_found"
+handler500 = "supervision.core.errors.server_error"
