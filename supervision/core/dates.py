@@ -85,6 +85,12 @@ def local_time(moment: dt.datetime) -> dt.datetime:
     return timezone.localtime(moment, SHANGHAI)
 
 
+def moment_label(moment: dt.datetime) -> str:
+    """``2027-01-01 00:30``: a moment to the minute in Asia/Shanghai, as audit lines, a case's
+    timeline and the reminders' subjects write it."""
+    return f"{local_time(moment):%Y-%m-%d %H:%M}"
+
+
 def local_moment(day: dt.date, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
     """``hour:minute:second`` on ``day`` in Asia/Shanghai (a time of day as people set it)."""
     return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=SHANGHAI)

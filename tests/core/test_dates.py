@@ -157,3 +157,8 @@ def test_wall_time_drops_the_zone_and_comes_back():
     assert naive == dt.datetime(2027, 1, 1, 0, 30) and naive.tzinfo is None
     assert dates.from_wall_time(naive) == moment
     assert dates.from_wall_time(naive).tzinfo is SHANGHAI
+
+
+def test_a_moment_is_labelled_to_the_minute_in_shanghai():
+    assert dates.moment_label(dt.datetime(2026, 12, 31, 16, 30, 59, tzinfo=UTC)) == "2027-01-01 00:30"
+    assert dates.moment_label(dt.datetime(2024, 2, 29, 8, 5, tzinfo=SHANGHAI)) == "2024-02-29 08:05"
