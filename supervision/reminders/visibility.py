@@ -99,10 +99,24 @@ def for_objects(due_dates: dict[str, dt.date | None], rule_code: str | None, *, 
     return {prefix: {"recorded": recorded[prefix], "upcoming": upcoming[prefix]} for prefix in prefixes}
 
 
-def for_object(object_key_prefix: str, due_date=None, rule_code: str | None = None, *, user) -> dict:
-    """Reminders recorded for the object that ``user`` may see, and the next dates its rule will
-    remind on."""
-    return for_objects({object_key_prefix: due_date}, rule_code, user=user)[object_key_prefix]
+def for_object(
+    object_key_prefix: str, due_date=None, rule_code: str | None = None, *, user, also: Iterable[str] = ()
+) -> dict:
+    """Reminders and event mails recorded for the object that ``user`` may see, newest first, and
+    the next dates its rule will remind on: the block ``reminders/for_object.html`` shows them.
+
+    ``also``: the prefixes of further keys told about the same object, listed with it (a monthly
+    report's page: the month's reminders, ``report:CMCC:2026-10``, and the version's own mails,
+    ``submission:5:``); all in the one query.
+    """
+    also = [prefix for prefix in also if prefix != object_key_prefix]
+    found = for_objects({object_key_prefix: due_date, **dict.fromkeys(also)}, rule_code, user=user)
+    result = found[object_key_prefix]
+    if also:
+        recorded = [o for prefix in [object_key_prefix, *also] for o in found[prefix]["recorded"]]
+        recorded.sort(key=lambda o: (o.on_date, o.created_at, o.pk), reverse=True)
+        result = {**result, "recorded": recorded[:RECORDED_LIMIT]}
+    return result
 
 
 def mail_log():

@@ -18,3 +18,6 @@ class ReportingConfig(AppConfig):
 
         post_migrate.connect(ensure_schedule, sender=self)
         reminders.register()  # the monthly report's reminders and the incident mail
+        from . import mail
+
+        mail.register()  # a monthly report stored, certified, returned, accepted: told once each

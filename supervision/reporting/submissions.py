@@ -8,6 +8,10 @@ operator and close it again) are the ``ACTIONS`` and ``PERIOD_ACTIONS`` tables b
 decide, leadership and the operators are refused. Each decision is checked first
 (``actions.check``, on the locked row) and written to the audit trail as a
 ``ReportingDecision``.
+
+Who must act next is told by mail, once (``mail.py``, through the reminders' outbox, recorded in
+the same transaction): a version certified, to the administration's staff; a report returned
+(with the reason) or accepted, to the operator's people.
 """
 
 import datetime as dt
@@ -23,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from supervision.core.actions import STAFF, Action, Refused, check
 from supervision.core.models import SHANGHAI, Operator, Period, PeriodState
 
+from . import mail
 from .models import MonthlySubmission, PeriodReopening, ReportingAction, ReportingDecision, SubmissionState
 
 # States in which a version still counts as the operator's answer for its period.
@@ -217,15 +222,19 @@ def submit(submission: MonthlySubmission, *, certified_by=None, at=None) -> Mont
     return submission
 
 
+@transaction.atomic
 def certify(submission: MonthlySubmission, *, manager) -> MonthlySubmission:
-    """The operator's manager certifies a confirmed version: the administration now sees it."""
+    """The operator's manager certifies a confirmed version: the administration now sees it, and
+    its staff are told by mail."""
     if submission.state != SubmissionState.AWAITING_CERTIFICATION:
         raise SubmissionRefused(_("Only a confirmed version awaiting certification can be certified."))
     if manager.operator_id != submission.operator_id or not manager.is_operator_manager:
         raise SubmissionRefused(
             _("Only a manager of %(operator)s can certify its report.") % {"operator": submission.operator}
         )
-    return submit(submission, certified_by=manager)
+    submission = submit(submission, certified_by=manager)
+    mail.queue(mail.CERTIFIED, submission)
+    return submission
 
 
 @transaction.atomic
@@ -244,6 +253,7 @@ def accept(submission: MonthlySubmission, *, user) -> MonthlySubmission:
         operator=submission.operator,
         submission=submission,
     )
+    mail.queue(mail.ACCEPTED, submission)
     return submission
 
 
@@ -267,6 +277,7 @@ def return_to_operator(submission: MonthlySubmission, *, user, comment: str) -> 
         submission=submission,
         comment=submission.return_comment,
     )
+    mail.queue(mail.RETURNED, submission)  # the operator is told why
     return submission
 
 

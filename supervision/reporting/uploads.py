@@ -24,7 +24,7 @@ from supervision.core.actions import Refused
 from supervision.core.files import display_name
 from supervision.core.models import City
 
-from . import ingest, kept, submissions
+from . import ingest, kept, mail, submissions
 from .ingest import store as ingest_store
 from .models import (
     ComplaintRecord,
@@ -361,6 +361,7 @@ def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
         submission.state = SubmissionState.AWAITING_CERTIFICATION
         submission.confirmed_at = timezone.now()
         submission.save(update_fields=["state", "confirmed_at"])
+        mail.queue(mail.STORED, submission)  # the operator's managers are asked to certify it
         upload.submission = submission
         result = submission
     upload.state = UploadState.CONFIRMED
