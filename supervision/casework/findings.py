@@ -144,7 +144,8 @@ def add_evidence(finding: InspectionFinding, uploads, *, user) -> list:
 def respond_to_finding(
     finding: InspectionFinding, *, user, kind: str, text: str, uploads=()
 ) -> FindingResponse:
-    """The operator answers a published finding, or contests it, with its text and files."""
+    """The operator answers a published finding, or contests it, with its text and files; the
+    administration's staff are told by mail."""
     finding = _locked(finding)
     action = ACTIONS["contest" if kind == ResponseKind.CONTEST else "respond"]
     check(action, finding, user)
@@ -166,6 +167,8 @@ def respond_to_finding(
         text=response.text,
         data={"files": [events.file_data(f) for f in files]},
     )
+    # The administration's staff are told at once: the finding awaits their decision.
+    mail.queue("finding_contested" if kind == ResponseKind.CONTEST else "finding_responded", finding)
     return response
 
 

@@ -8,8 +8,8 @@ and the worker sends each occasion exactly once, with the reminders' retries and
 The object key names the event, so that a second extension granted or a report returned a second
 time is a new mail, and the same event recorded twice is not: ``finding:9:published``,
 ``order:12:issued``, ``order:12:extension:3:granted``, ``order:12:report:2:returned``,
-``interview:5:issued``. The mail's text is about that extension or report, even if another has
-come since.
+``interview:5:issued``, ``finding:9:responded`` (a finding is answered or contested once). The
+mail's text is about that extension or report, even if another has come since.
 
 The case's timeline gets one ``email`` event per mail, written when the first recipient's copy is
 sent and completed with each address as its copy goes out: it lists whom the mail reached.
@@ -30,7 +30,7 @@ from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core.models import User
-from supervision.reminders import outbox
+from supervision.reminders import outbox, visibility
 
 from . import events
 from .models import CaseEvent, EventKind, InspectionFinding, InterviewNotice, RectificationOrder
@@ -59,6 +59,8 @@ MAILS = {
     m.code: m
     for m in [
         Mail("finding_published", _("Finding published"), InspectionFinding, OPERATOR_USERS, "published"),
+        Mail("finding_responded", _("Finding answered"), InspectionFinding, CASE_OFFICER, "responded"),
+        Mail("finding_contested", _("Finding contested"), InspectionFinding, CASE_OFFICER, "contested"),
         Mail("order_issued", _("Rectification order issued"), RectificationOrder, OPERATOR_USERS, "issued"),
         Mail("extension_asked", _("Extension asked"), RectificationOrder, CASE_OFFICER, "asked", EXTENSION),
         Mail("extension_granted", _("Extension granted"), RectificationOrder, OPERATOR_USERS, "granted", EXTENSION),
@@ -128,6 +130,8 @@ def _context(mail: Mail, case, recipient: User, key: str) -> dict:
         )
     elif isinstance(case, InspectionFinding):
         context["finding"] = case
+        # The operator's answer or contest (one per finding: only a published finding takes one).
+        context["response"] = case.responses.select_related("submitted_by").order_by("-pk").first()
     else:
         context["interview"] = case
     return context
@@ -186,3 +190,9 @@ def register() -> None:
             still_due=partial(still_due, code),
             sent=partial(sent, code),
         )
+
+
+def mails_about(case, *, user) -> dict:
+    """Every mail recorded about a case that ``user`` may see (its event mails and reminders), for
+    the block ``reminders/for_object.html`` on the case's page."""
+    return visibility.for_object(f"{_PREFIXES[type(case)]}:{case.pk}:", user=user)

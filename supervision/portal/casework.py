@@ -23,6 +23,7 @@ from supervision.casework import (
     presentation,
     rules,
 )
+from supervision.casework import mail as case_mail
 from supervision.casework import reminders as case_reminders
 from supervision.casework.forms import CommentForm
 from supervision.casework.models import (
@@ -81,6 +82,7 @@ def _finding_page(request, finding, *, status=200, refusal=None, respond_form=No
     context = {
         "refusal": refusal,
         "finding": finding,
+        "reminders": case_mail.mails_about(finding, user=request.user),
         "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
         "responses": finding.responses.select_related("submitted_by").prefetch_related(
             presentation.files_with_uploader()
