@@ -16,13 +16,13 @@ from dataclasses import dataclass
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import OuterRef, Q, Subquery
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core import audit as entries
-from supervision.core.models import SHANGHAI, AuditEntry, TaskForceMember
+from supervision.core import dates
+from supervision.core.models import AuditEntry, TaskForceMember
 from supervision.reporting.models import ReportingDecision
 
 from .models import (
@@ -143,7 +143,7 @@ def _shown(field, value, related: dict) -> str:
         value = _("yes") if value else _("no")
     text = str(value)
     if isinstance(value, dt.datetime):
-        text = timezone.localtime(value, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        text = dates.moment_label(value)
     return text if len(text) <= VALUE_LENGTH else text[: VALUE_LENGTH - 1] + "…"
 
 

@@ -15,7 +15,7 @@ from django.utils.dateparse import parse_datetime
 from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import moment_label
 from supervision.reminders import outbox
 
 from .models import (
@@ -91,7 +91,7 @@ def _when(value: str | None) -> str:
     moment = parse_datetime(value) if value else None
     if moment is None:
         return value or ""
-    return timezone.localtime(moment, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+    return moment_label(moment)
 
 
 def _field_names(model, names) -> str:

@@ -13,7 +13,8 @@ from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
 
-from supervision.core.models import SHANGHAI, DocumentSeries
+from supervision.core.dates import local_date
+from supervision.core.models import DocumentSeries
 from supervision.core.numbering import highest_on, next_number
 
 from .models import InterviewNotice, RectificationOrder
@@ -32,6 +33,6 @@ def _highest(year: int) -> int:
 @transaction.atomic
 def next_document_number(at: dt.datetime | None = None) -> str:
     """Take the next number of the year of ``at`` (Asia/Shanghai); call inside the issuing transaction."""
-    year = timezone.localtime(at or timezone.now(), SHANGHAI).year
+    year = local_date(at or timezone.now()).year
     seq = next_number(DocumentSeries.CASEWORK, year, highest=lambda: _highest(year))
     return format_number(year, seq)

@@ -14,10 +14,9 @@ Casework's event mails (an order issued, an extension granted…) are ``mail.py`
 
 import datetime as dt
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import local_date
 from supervision.reminders import clock, rules, visibility
 from supervision.reminders.rules import DatedRule, Due, Rule, window
 
@@ -143,7 +142,7 @@ def for_order(order, *, user) -> dict:
     upcoming while it awaits verification (its report came in by the deadline and stands): the
     rule reminds it of nothing then, before the deadline or after (``OrderDeadlineRule``)."""
     reminded = order.state in OPEN_ORDER_STATES and not order.is_awaiting_verification
-    due_date = timezone.localtime(order.deadline, SHANGHAI).date() if reminded else None
+    due_date = local_date(order.deadline) if reminded else None
     return visibility.for_object(f"order:{order.pk}:", due_date, "order_deadline", user=user)
 
 
