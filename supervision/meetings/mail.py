@@ -12,6 +12,11 @@ exactly once. The object key names the event: ``meeting:7:invitation:0``, ``meet
 (the calendar revision, so each update is a mail of its own), ``meeting:7:cancellation`` and
 ``meeting:7:minutes:20261203T163000`` (when they were published: corrected minutes published
 again are a new mail). The message is built when it is sent, from the meeting as it is then.
+
+An action item given to an operator is told to that operator's people at once
+(``meetings.action_item_assigned``, key ``action:<pk>:assigned``, recorded by
+``services.add_action_item``), not only by its first reminder days before it is due; the item's
+page lists it with its reminders (same ``action:<pk>:`` prefix).
 """
 
 from functools import partial
@@ -28,7 +33,7 @@ from supervision.core.models import User
 from supervision.reminders import outbox
 
 from . import calendars
-from .models import ActionItem, AgendaItem, Attendee, Meeting
+from .models import ActionItem, ActionState, AgendaItem, Attendee, Meeting
 
 # The kinds of meeting mail (services queues them; each has its templates here).
 INVITATION, UPDATE, CANCELLATION = "invitation", "update", "cancellation"
@@ -139,8 +144,44 @@ def still_due(key: str) -> bool:
     return Meeting.objects.filter(pk=outbox.object_pk(key)).exists()
 
 
+ACTION_ITEM_ASSIGNED = "meetings.action_item_assigned"
+
+
+def action_item_assigned(item: ActionItem) -> list[int]:
+    """Record the mail telling the owner operator's people of an action item given to it, in the
+    caller's transaction. The administration's own items tell nobody: its staff wrote them."""
+    if item.operator_id is None:
+        return []
+    people = User.objects.reachable_at([item.operator_id]).order_by("pk")
+    return outbox.record(ACTION_ITEM_ASSIGNED, f"action:{item.pk}:assigned", people)
+
+
+def build_action_item(occasion) -> EmailMultiAlternatives:
+    item = ActionItem.objects.select_related("meeting__series", "operator", "created_by").get(
+        pk=outbox.object_pk(occasion.object_key)
+    )
+    recipient = occasion.recipient
+    if recipient.is_regulator:
+        url = _url(item.meeting, recipient)
+    else:
+        url = settings.SITE_URL + reverse("portal:action_item", args=[item.pk])
+    context = {"item": item, "meeting": item.meeting, "recipient": recipient, "url": url}
+    return outbox.render_message("emails/meetings/action_item_assigned", context, recipient)
+
+
+def action_item_open(key: str) -> bool:
+    """An item removed, or done, before its mail went is not told of any more."""
+    return ActionItem.objects.filter(pk=outbox.object_pk(key), state=ActionState.OPEN).exists()
+
+
 def register() -> None:
     """Declare the meetings' mails to the outbox (from the app's ``ready``)."""
 
     for kind, label in LABELS.items():
         outbox.register(outbox_code(kind), label=label, build=partial(build, kind), still_due=still_due)
+    outbox.register(
+        ACTION_ITEM_ASSIGNED,
+        label=_("Action item assigned"),
+        build=build_action_item,
+        still_due=action_item_open,
+    )

@@ -669,7 +669,8 @@ def add_action_item(
     details: str = "",
     user,
 ) -> ActionItem:
-    """A decision to carry out: owned by an invited operator, or by the administration (None)."""
+    """A decision to carry out: owned by an invited operator, told by mail at once, or by the
+    administration (None)."""
     meeting = _locked(meeting)
     action = _check("add_action_item", meeting, user)
     if operator is not None:
@@ -678,6 +679,7 @@ def add_action_item(
         meeting=meeting, title=title, details=details, operator=operator, due_on=due_on, created_by=user
     )
     audit.log(meeting, action, user, {"title": title, "operator": operator})
+    mail.action_item_assigned(item)  # its operator is told at once, not only by its reminders
     return item
 
 
