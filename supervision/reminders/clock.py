@@ -11,7 +11,7 @@ from pathlib import Path
 from django.conf import settings
 from django.utils import timezone
 
-from supervision.core.models import SHANGHAI
+from supervision.core import dates
 
 
 def now() -> dt.datetime:
@@ -20,10 +20,10 @@ def now() -> dt.datetime:
         text = Path(path).read_text(encoding="utf-8").strip()
         if text:
             moment = dt.datetime.fromisoformat(text)
-            return moment if moment.tzinfo else moment.replace(tzinfo=SHANGHAI)
+            return moment if moment.tzinfo else dates.from_wall_time(moment)
     return timezone.now()
 
 
 def today() -> dt.date:
     """Today in Asia/Shanghai: every reminder date is a local date there."""
-    return timezone.localtime(now(), SHANGHAI).date()
+    return dates.local_date(now())

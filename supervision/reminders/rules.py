@@ -17,9 +17,8 @@ action item). A rule's code is kept for ever: occasions and timings stored refer
 import datetime as dt
 from dataclasses import dataclass, field
 
-from django.utils import timezone
-
-from supervision.core.models import SHANGHAI, User
+from supervision.core.dates import local_date
+from supervision.core.models import User
 
 from . import registry
 from .models import ReminderSetting
@@ -95,7 +94,7 @@ class DatedRule(Rule):
 
     def date_of(self, obj) -> dt.date:
         value = self.moment_of(obj)
-        return timezone.localtime(value, SHANGHAI).date() if isinstance(value, dt.datetime) else value
+        return local_date(value) if isinstance(value, dt.datetime) else value
 
     def moment_of(self, obj):
         raise NotImplementedError
