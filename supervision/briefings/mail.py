@@ -1,10 +1,11 @@
-"""The one e-mail of briefings: a circulated briefing to every operator's managers, with its files.
+"""The one e-mail of briefings: a circulated briefing to every operator's recipients, with its files.
 
 It goes through the reminders' outbox (``supervision.reminders.outbox``): ``queue`` runs inside
-the circulation's transaction and records, for each manager, an occasion (object key
-``briefing:<pk>:circulated``) and a ``BriefingDelivery`` row, not sent yet. A refused or
-rolled-back circulation records nothing; once it has committed, the worker sends each occasion
-exactly once, in the manager's language, with the .docx and then the approved PDF attached, and
+the circulation's transaction and records, for each recipient of official documents (an
+operator's managers, or the task force's designated contacts: ``User.objects.document_recipients``),
+an occasion (object key ``briefing:<pk>:circulated``) and a ``BriefingDelivery`` row, not sent
+yet. A refused or rolled-back circulation records nothing; once it has committed, the worker
+sends each occasion exactly once, in the recipient's language, with the .docx and then the approved PDF attached, and
 stamps the delivery as sent. Templates: ``emails/briefings/circulated_subject.txt``, ``.txt`` and
 ``.html``.
 """
@@ -16,7 +17,7 @@ from django.core.mail import EmailMultiAlternatives
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from supervision.core.models import Role, User
+from supervision.core.models import Operator, User
 from supervision.reminders import outbox
 
 from . import documents
@@ -30,10 +31,11 @@ def object_key(briefing: Briefing) -> str:
     return f"briefing:{briefing.pk}:circulated"
 
 
-def queue(briefing: Briefing) -> list[int]:
-    """Record the circulated ``briefing``'s mail to every manager, in the caller's transaction."""
+def queue(briefing: Briefing, people=None) -> list[int]:
+    """Record the circulated ``briefing``'s mail to every recipient (``people``, else
+    ``recipients()``), in the caller's transaction."""
 
-    people = list(recipients())
+    people = list(recipients()) if people is None else list(people)
     BriefingDelivery.objects.bulk_create(
         [
             BriefingDelivery(
@@ -47,10 +49,10 @@ def queue(briefing: Briefing) -> list[int]:
 
 
 def recipients():
-    """Every active manager of every operator who has an address."""
+    """Every operator's recipients of official documents (``User.objects.document_recipients``):
+    its managers, or without one its task force's designated contacts."""
     return (
-        User.objects.reachable()
-        .filter(role=Role.OPERATOR_MANAGER)
+        User.objects.document_recipients(Operator.objects.values("pk"))
         .select_related("operator")
         .order_by("operator__sort_order", "pk")
     )
@@ -62,7 +64,7 @@ def _read(field) -> bytes:
 
 
 def build(occasion) -> EmailMultiAlternatives:
-    """The mail of one occasion: to its manager, in the language active (theirs)."""
+    """The mail of one occasion: to its recipient, in the language active (theirs)."""
     briefing = Briefing.objects.select_related("period").get(pk=outbox.object_pk(occasion.object_key))
     recipient = occasion.recipient
     docx_name = documents.file_name(briefing, "docx")
@@ -84,7 +86,7 @@ def still_due(key: str) -> bool:
 
 
 def sent(occasion) -> None:
-    """Stamp the manager's delivery as sent."""
+    """Stamp the recipient's delivery as sent."""
     BriefingDelivery.objects.filter(
         briefing_id=outbox.object_pk(occasion.object_key),
         recipient_id=occasion.recipient_id,

@@ -139,3 +139,27 @@ class BriefingDelivery(models.Model):
 
     def __str__(self) -> str:
         return f"{self.briefing} → {self.email}"
+
+
+class BriefingDownload(models.Model):
+    """The first time a user of an operator downloaded a circulated briefing in the portal: the
+    briefing page shows, per operator, whether and when it was fetched."""
+
+    briefing = models.ForeignKey(Briefing, on_delete=models.CASCADE, related_name="downloads")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("user")
+    )
+    operator = models.ForeignKey(
+        Operator, on_delete=models.PROTECT, related_name="+", verbose_name=_("operator")
+    )
+    kind = models.CharField(_("file"), max_length=4)
+    at = models.DateTimeField(_("downloaded at"), default=timezone.now, editable=False)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("briefing download")
+        verbose_name_plural = _("briefing downloads")
+        constraints = [models.UniqueConstraint(fields=["briefing", "user"], name="first_download_per_user")]
+
+    def __str__(self) -> str:
+        return f"{self.briefing} ↓ {self.user}"

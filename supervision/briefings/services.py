@@ -20,13 +20,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supervision.core import audit
+from supervision.core import audit, dates, distribution
 from supervision.core.actions import LEADER, STAFF, Action, Refused, check
-from supervision.core.models import SHANGHAI, DocumentSeries, Operator, Period
+from supervision.core.models import DocumentSeries, Operator, Period
 from supervision.core.numbering import highest_on, next_number
 
 from . import charts, content, documents, figures, mail
-from .models import Briefing, BriefingState
+from .models import Briefing, BriefingDownload, BriefingState
 
 TEXT_FIELDS = ("opening", "commentary", "requirements")
 # The briefings' own series ("briefing" in core.numbering), so their numbers never collide with the
@@ -87,7 +87,7 @@ def current_figures(briefing: Briefing) -> dict:
 
 def compose(briefing: Briefing, data: dict | None = None) -> content.Composition:
     data = data if data is not None else current_figures(briefing)
-    approved_on = timezone.localtime(briefing.approved_at, SHANGHAI).date() if briefing.approved_at else None
+    approved_on = dates.local_date(briefing.approved_at) if briefing.approved_at else None
     corrects = briefing.corrects
     return content.compose(
         figures=data,
@@ -95,7 +95,7 @@ def compose(briefing: Briefing, data: dict | None = None) -> content.Composition
         commentary=briefing.commentary,
         requirements=briefing.requirements,
         document_no=briefing.document_no,
-        date=approved_on or timezone.localdate(timezone=SHANGHAI),
+        date=approved_on or dates.today(),
         corrects=f"{corrects.document_no}通报" if corrects and corrects.document_no else None,
     )
 
@@ -110,13 +110,34 @@ def render(briefing: Briefing, data: dict | None = None, kinds=("docx", "pdf")) 
     return {kind: makers[kind](composition, images, created=created) for kind in kinds}
 
 
+def circulated():
+    """The briefings the operators may read and download: those circulated, newest month first.
+
+    Every briefing is addressed to all the operators, so each operator's portal lists them all
+    from the moment they are circulated, and none before (a draft or a merely approved one is a
+    404 there).
+    """
+    return Briefing.objects.filter(circulated_at__isnull=False).select_related("period")
+
+
+def record_download(briefing: Briefing, user, kind: str) -> None:
+    """Note the first time a user of an operator downloads a circulated briefing (any later one
+    adds nothing), so that its page shows that the operator has it."""
+    if not getattr(user, "is_operator_user", False) or briefing.circulated_at is None:
+        return
+    BriefingDownload.objects.bulk_create(
+        [BriefingDownload(briefing=briefing, user=user, operator_id=user.operator_id, kind=kind)],
+        ignore_conflicts=True,
+    )
+
+
 # --- Numbers -------------------------------------------------------------------------------------
 
 
 def next_document_number(at: dt.datetime) -> str:
     """The next number of the year of ``at`` (Asia/Shanghai); call inside the approving transaction."""
     pattern = getattr(settings, "BRIEFING_NUMBER_PATTERN", DEFAULT_NUMBER_PATTERN)
-    year = timezone.localtime(at, SHANGHAI).year
+    year = dates.local_date(at).year
     seq = next_number(
         DocumentSeries.BRIEFING,
         year,
@@ -189,21 +210,36 @@ def approve(briefing: Briefing, *, user, now: dt.datetime | None = None) -> Brie
 
 
 @transaction.atomic
-def circulate(briefing: Briefing, *, user) -> Briefing:
-    """Send an approved briefing to every operator's managers and record it as a circulated notice.
+def circulate(briefing: Briefing, *, user, without=()) -> Briefing:
+    """Send an approved briefing to every operator's recipients of official documents and record
+    it as a circulated notice; from then on every operator can download it in the portal.
 
-    The e-mails are recorded in the reminders' outbox in this transaction (``mail.queue``) and go
-    out from the worker once it has committed.
+    An operator nobody receives documents at (no manager, no designated contact a mail can reach:
+    ``core.distribution``) is refused, unless the user confirmed circulating without it: ``without``
+    names the operators' codes the user saw listed and accepted. The e-mails are recorded in the
+    reminders' outbox in this transaction (``mail.queue``) and go out from the worker once it has
+    committed.
     """
     briefing = _lock(briefing)
     action = _check("circulate", briefing, user)
+    nobody = distribution.without_recipients()
+    unconfirmed = [op for op in nobody if op.code not in set(without)]
+    _require(
+        not unconfirmed,
+        _(
+            "Nobody receives official documents at %(operators)s: give them a manager or a designated "
+            "contact (distribution lists), or confirm that the briefing reaches them only in the portal."
+        )
+        % {"operators": distribution.names(unconfirmed)},
+    )
     briefing.state = BriefingState.CIRCULATED
     briefing.circulated_by, briefing.circulated_at = user, timezone.now()
     briefing._history_user = user
     briefing.save()
-    record_circulation(briefing, user=user)
-    audit.log(briefing, action, user)
-    mail.queue(briefing)
+    people = list(mail.recipients())
+    record_circulation(briefing, user=user, recipients=people)
+    audit.log(briefing, action, user, {"without_recipients": "、".join(op.short_zh for op in nobody)})
+    mail.queue(briefing, people)
     return briefing
 
 
@@ -231,20 +267,22 @@ def correct(briefing: Briefing, *, user) -> Briefing:
     return correction
 
 
-def record_circulation(briefing: Briefing, *, user) -> list:
+def record_circulation(briefing: Briefing, *, user, recipients=None) -> list:
     """Record the circulated briefing as a circulated notice (通报), one record per operator.
 
     Through casework's record service (``casework.records.create_record``), so the notice
     appears in each operator's records with its timeline, like any notice the administration
-    issues; it needs an operator, hence one record each.
+    issues; it needs an operator, hence one record each. Its summary says what is true of that
+    operator: whom the briefing was e-mailed to (``recipients``: the circulation's), or that
+    nobody receives documents there; either way it is in the operator's portal.
     """
     from supervision.casework import records
     from supervision.casework.models import RecordKind
 
-    date = timezone.localtime(briefing.circulated_at, SHANGHAI).date()
+    if recipients is None:
+        recipients = list(mail.recipients())
+    date = dates.local_date(briefing.circulated_at)
     title = content.title(briefing.period.label)
-    # Data in the document's language, like the briefing itself.
-    summary = f"{content.chinese_month(briefing.period.label)}携号转网服务监管情况月度通报（第{briefing.version}版），已送达各企业负责人。"
     return [
         records.create_record(
             user=user,
@@ -253,7 +291,26 @@ def record_circulation(briefing: Briefing, *, user) -> list:
             document_no=briefing.document_no,
             date=date,
             title=title,
-            summary=summary,
+            summary=circulation_summary(briefing, [r for r in recipients if r.operator_id == operator.pk]),
         )
         for operator in Operator.objects.all()
     ]
+
+
+def circulation_summary(briefing: Briefing, recipients) -> str:
+    """The circulated notice's summary for one operator, in the document's language (Chinese)."""
+    # Data in the document's language, like the briefing itself.
+    name = f"{content.chinese_month(briefing.period.label)}携号转网服务监管情况月度通报（第{briefing.version}版）"
+    if not recipients:
+        return f"{name}，该企业没有公文接收人，未以电子邮件发送；可在门户“公文”中下载。"
+    managers = [str(r) for r in recipients if distribution.why(r) == distribution.MANAGER]
+    contacts = [str(r) for r in recipients if distribution.why(r) == distribution.CONTACT]
+    to = "；".join(
+        part
+        for part in (
+            f"企业负责人{'、'.join(managers)}" if managers else "",
+            f"专班指定联系人{'、'.join(contacts)}" if contacts else "",
+        )
+        if part
+    )
+    return f"{name}，已以电子邮件发送至{to}；可在门户“公文”中下载。"

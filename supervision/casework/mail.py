@@ -36,6 +36,9 @@ from . import events
 from .models import CaseEvent, EventKind, InspectionFinding, InterviewNotice, RectificationOrder
 
 OPERATOR_USERS = "operator"  # every active user of the case's operator
+# An official document (an order, an interview notice): the operator's recipients of official
+# documents (``User.objects.document_recipients``) and its other users, who answer it.
+OFFICIAL = "official"
 CASE_OFFICER = "officer"  # the order's case officer, or every staff member when it has none
 
 EXTENSION, REPORT = "extension", "report"
@@ -61,14 +64,14 @@ MAILS = {
         Mail("finding_published", _("Finding published"), InspectionFinding, OPERATOR_USERS, "published"),
         Mail("finding_responded", _("Finding answered"), InspectionFinding, CASE_OFFICER, "responded"),
         Mail("finding_contested", _("Finding contested"), InspectionFinding, CASE_OFFICER, "contested"),
-        Mail("order_issued", _("Rectification order issued"), RectificationOrder, OPERATOR_USERS, "issued"),
+        Mail("order_issued", _("Rectification order issued"), RectificationOrder, OFFICIAL, "issued"),
         Mail("extension_asked", _("Extension asked"), RectificationOrder, CASE_OFFICER, "asked", EXTENSION),
         Mail("extension_granted", _("Extension granted"), RectificationOrder, OPERATOR_USERS, "granted", EXTENSION),
         Mail("extension_refused", _("Extension refused"), RectificationOrder, OPERATOR_USERS, "refused", EXTENSION),
         Mail("report_submitted", _("Rectification report submitted"), RectificationOrder, CASE_OFFICER, "submitted", REPORT),
         Mail("report_returned", _("Rectification report returned"), RectificationOrder, OPERATOR_USERS, "returned", REPORT),
         Mail("order_verified", _("Rectification verified"), RectificationOrder, OPERATOR_USERS, "verified", REPORT),
-        Mail("interview_issued", _("Interview notice issued"), InterviewNotice, OPERATOR_USERS, "issued"),
+        Mail("interview_issued", _("Interview notice issued"), InterviewNotice, OFFICIAL, "issued"),
     ]
 }  # fmt: skip
 
@@ -96,7 +99,13 @@ def queue(code: str, case, about=None) -> list[int]:
 
 
 def recipients(mail: Mail, case) -> list[User]:
-    """The operator's users, or the case officer, or (without one who can be reached) the staff."""
+    """The operator's users (for an official document, its recipients of official documents
+    among them), or the case officer, or (without one who can be reached) the staff."""
+    if mail.to == OFFICIAL:
+        people = User.objects.document_recipients([case.operator_id]) | User.objects.reachable_at(
+            [case.operator_id]
+        )
+        return list(people.order_by("pk"))
     if mail.to == OPERATOR_USERS:
         return list(User.objects.reachable_at([case.operator_id]).order_by("pk"))
     officer = getattr(case, "case_officer", None)

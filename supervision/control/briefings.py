@@ -13,9 +13,9 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supervision.briefings import charts, documents, services
+from supervision.briefings import charts, delivery, documents, services
 from supervision.briefings.models import Briefing
-from supervision.core import actions
+from supervision.core import actions, distribution
 from supervision.core.models import Period
 from supervision.core.permissions import regulator_required, regulator_staff_required
 
@@ -81,6 +81,8 @@ def briefing_detail(request, pk):
 def _detail(request, briefing, form, status=200):
     composition = services.compose(briefing)
     versions = Briefing.objects.filter(period=briefing.period).order_by("version")
+    addressees = delivery.for_briefing(briefing)
+    nobody = [a.operator for a in addressees if a.empty]
     return render(
         request,
         "control/briefings/detail.html",
@@ -90,7 +92,11 @@ def _detail(request, briefing, form, status=200):
             "form": form,
             "versions": versions,
             "is_latest": versions.last() == briefing,
-            "deliveries": briefing.deliveries.select_related("operator"),
+            # Per addressee: who will receive it (before circulation) or who did, and whether the
+            # operator has downloaded it (after).
+            "addressees": addressees,
+            "nobody": nobody,
+            "nobody_names": distribution.names(nobody),
             # What the user may do to this briefing now (``services.ACTIONS``): the page's buttons.
             "allowed": actions.allowed(services.ACTIONS, briefing, request.user),
         },
@@ -139,10 +145,17 @@ def briefing_approve(request, pk):
 def briefing_circulate(request, pk):
     briefing = _briefing(pk)
     try:
-        services.circulate(briefing, user=request.user)
+        # The operators the page listed as having nobody to receive it, which the user confirmed.
+        services.circulate(briefing, user=request.user, without=request.POST.getlist("without"))
     except services.BriefingRefused as refused:
         return _refused(request, refused, pk)
-    messages.success(request, _("The briefing is being sent to every operator's managers."))
+    messages.success(
+        request,
+        _(
+            "The briefing is circulated: it is being e-mailed to each operator's recipients and every "
+            "operator can download it in the portal."
+        ),
+    )
     return redirect("control:briefing", pk=pk)
 
 

@@ -1,12 +1,13 @@
 from django.urls import include, path
 
-from . import reminders, reports, views
+from . import distribution, reminders, reports, views
 
 app_name = "control"
 
 urlpatterns = [
     path("", views.home, name="home"),
     path("task-forces/", views.task_forces, name="task_forces"),
+    path("distribution/", distribution.distribution_lists, name="distribution"),
     path("cities/", views.city_matrix, name="city_matrix"),
     path("mail/", reminders.mail_log_view, name="mail_log"),
     path("reporting/", reports.matrix, name="reporting"),

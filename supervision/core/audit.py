@@ -36,9 +36,12 @@ DETAILS = {
     "version": _("version"),
     "operator": _("operator"),
     "place": _("place"),
+    "recovered_at": _("recovered at"),
+    "cause": _("cause"),
     "created": _("meetings added"),
     "updated": _("meetings kept"),
     "removed": _("meetings removed"),
+    "without_recipients": _("nobody to receive it at"),
 }
 
 

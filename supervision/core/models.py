@@ -217,6 +217,28 @@ class UserQuerySet(models.QuerySet):
         """The users of the operators ``operator_ids`` (reporting staff and managers) a mail can reach."""
         return self.reachable().filter(operator_id__in=operator_ids, role__in=OPERATOR_ROLES)
 
+    def document_recipients(self, operator_ids):
+        """Who receives the administration's official documents (briefings, rectification orders,
+        interview notices) at the operators ``operator_ids``: the one rule every circulation follows.
+
+        An operator's managers a mail can reach; at an operator without one, the members of its
+        task force it designated to receive documents (``TaskForceMember.receives_documents``),
+        through their portal account, if a mail can reach it. A manager is a recipient because of
+        the role (``role``); anybody else because the task force designated them.
+        """
+        reachable = self.reachable().filter(operator_id__in=operator_ids, role__in=OPERATOR_ROLES)
+        managers = User.objects.reachable().filter(role=Role.OPERATOR_MANAGER)
+        designated = TaskForceMember.objects.filter(
+            account=models.OuterRef("pk"), operator=models.OuterRef("operator"), receives_documents=True
+        )
+        return reachable.filter(
+            models.Q(role=Role.OPERATOR_MANAGER)
+            | (
+                models.Exists(designated)
+                & ~models.Exists(managers.filter(operator=models.OuterRef("operator")))
+            )
+        )
+
 
 class PeopleManager(UserManager.from_queryset(UserQuerySet)):
     """Django's user manager (``create_user``…) with ``UserQuerySet``'s questions."""
@@ -335,6 +357,26 @@ class TaskForceMember(models.Model):
     phone = models.CharField(_("phone"), max_length=30)
     email = models.EmailField(_("e-mail"))
     sort_order = models.PositiveSmallIntegerField(_("order"), default=0)
+    # The member's log-in, if they have one: official documents reach a designated contact
+    # through it (by e-mail and in the portal), never through the roster's address alone.
+    account = models.ForeignKey(
+        "User",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="task_force_entries",
+        verbose_name=_("portal account"),
+        help_text=_("The member's own log-in to the portal, if they have one."),
+    )
+    receives_documents = models.BooleanField(
+        _("receives official documents"),
+        default=False,
+        help_text=_(
+            "Designated contact: receives the administration's briefings, orders and interview notices "
+            "while the operator has no manager who can receive them. Needs a portal account with an "
+            "e-mail address."
+        ),
+    )
     history = HistoricalRecords()
 
     objects = OperatorScopedQuerySet.as_manager()
@@ -346,6 +388,19 @@ class TaskForceMember(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.duty})"
+
+    def clean(self):
+        super().clean()
+        if self.account_id is not None and self.account.operator_id != self.operator_id:
+            raise ValidationError({"account": _("Choose a log-in of the member's own operator.")})
+        if self.receives_documents and self.account_id is None:
+            raise ValidationError(
+                {
+                    "account": _(
+                        "A designated contact receives documents through a portal account: choose one."
+                    )
+                }
+            )
 
 
 class DocumentSeries(models.TextChoices):

@@ -89,7 +89,8 @@ def test_briefing_transition(state, action, role, people, october, regulator):
     call = {
         "edit": lambda: services.edit(briefing, user=user, opening="本月全省携号转网服务总体平稳。"),
         "approve": lambda: services.approve(briefing, user=user),
-        "circulate": lambda: services.circulate(briefing, user=user),
+        # Circulated even where nobody receives documents (confirmed): the table is what is tested.
+        "circulate": lambda: services.circulate(briefing, user=user, without=["CMCC", "CUCC", "CTCC", "CBN"]),
         "correct": lambda: services.correct(briefing, user=user),
     }[action]
 
