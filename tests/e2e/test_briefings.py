@@ -2,8 +2,9 @@
 
 The administration's staff drafts the October 2026 briefing from the dashboard's figures and
 writes its assessment paragraph; leadership approves it (it gets its number and can no longer
-change); the staff circulates it, and every operator's managers receive it by e-mail with the
-.docx and the PDF attached, their reporting staff nothing.
+change); the staff circulates it (confirming the operators nobody receives documents at), and
+every operator's managers receive it by e-mail with the .docx and the PDF attached, their
+reporting staff nothing.
 
 Pages are driven in English (each user's profile language); elements are found by data-testid,
 name and data attributes. The briefing's text itself is Chinese whatever the reader's language.
@@ -105,9 +106,17 @@ def test_briefing_drafted_edited_approved_and_circulated(
     with page.expect_download() as download:
         page.get_by_test_id("download-pdf").click()
     assert download.value.suggested_filename.endswith(".pdf")
+    # CTCC and CBN have no manager here: the page names them before the button, and circulating
+    # needs each confirmed.
+    warning = page.get_by_test_id("nobody-warning")
+    expect(warning).to_contain_text("China Telecom, China Broadnet")
+    warning.locator("input[name=without][value=CTCC]").check()
+    warning.locator("input[name=without][value=CBN]").check()
     page.get_by_test_id("circulate").click()
     expect_state(page, BriefingState.CIRCULATED)
-    expect(page.get_by_test_id("deliveries").locator("li")).to_have_count(2)
+    addressees = page.get_by_test_id("addressees")
+    expect(addressees.get_by_test_id("recipient")).to_have_count(2)
+    expect(addressees.get_by_test_id("no-recipient")).to_have_count(2)
 
     # Every operator's managers got it once, with both files; reporting staff did not.
     briefing = Briefing.objects.get()
