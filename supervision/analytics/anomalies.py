@@ -31,7 +31,7 @@ from urllib.parse import urlencode
 from django.db.models import Sum
 from django.urls import reverse
 
-from supervision.core.dates import add_months
+from supervision.core.dates import add_months, month_of
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintMonthly
 
@@ -110,7 +110,7 @@ def complaint_spikes(
     ``operator`` and ``city`` (codes) restrict the cells looked at. Four queries whatever the
     size of the ledger: the counts, and the three reference tables.
     """
-    month = month.replace(day=1)
+    month = month_of(month)
     months = [add_months(month, -k) for k in range(window, 0, -1)]  # oldest first
     counts = ComplaintMonthly.objects.filter(month__gte=months[0], month__lte=month)
     if operator:

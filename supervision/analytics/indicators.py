@@ -110,7 +110,7 @@ def _paths(by, index):
 
 
 def _months(months: Iterable[dt.date]) -> list[dt.date]:
-    return sorted({m.replace(day=1) for m in months})
+    return sorted({dates.month_of(m) for m in months})
 
 
 def _as_date(value) -> dt.date:
@@ -221,7 +221,7 @@ def left_out(month: dt.date, operators) -> list[tuple[object, str]]:
     states = report_states([month])
     result = []
     for operator in operators:
-        state = states.get((operator.code, month.replace(day=1)), NOT_REPORTED)
+        state = states.get((operator.code, dates.month_of(month)), NOT_REPORTED)
         if state != COUNTED:
             result.append((operator, LEFT_OUT_REASONS[state]))
     return result

@@ -14,24 +14,18 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.db.models import Count, F, Q
 
+from supervision.core.dates import month_of, next_month
+
 from .models import ComplaintDaily, ComplaintMonthly, ComplaintRecord, ComplaintStatus
 
 TIMELY_DAYS = 15
-
-
-def _month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
-def _next_month(month: dt.date) -> dt.date:
-    return (month.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
 def _in_months(field: str, months: list[dt.date]) -> Q:
     """``field`` in one of ``months``: date ranges, which the indexes on ``field`` serve."""
     condition = Q()
     for month in months:
-        condition |= Q(**{f"{field}__gte": month, f"{field}__lt": _next_month(month)})
+        condition |= Q(**{f"{field}__gte": month, f"{field}__lt": next_month(month)})
     return condition
 
 
@@ -50,7 +44,7 @@ def refresh_complaint_counts(operator_id: int | None = None, months: Iterable[dt
         counts = counts.filter(operator_id=operator_id)
         daily = daily.filter(operator_id=operator_id)
     if months is not None:
-        months = sorted({_month(m) for m in months})
+        months = sorted({month_of(m) for m in months})
         if not months:
             return 0
         records = records.filter(_in_months("received_on", months))
@@ -79,7 +73,7 @@ def refresh_complaint_counts(operator_id: int | None = None, months: Iterable[dt
     per_day = defaultdict(lambda: [0, 0])  # (operator, day, city, category) → received, timely
     for r in rows.iterator(chunk_size=5000):
         cell = (r["operator_id"], r["city_id"], r["category_id"])
-        month = per_month[(*cell, r["channel"], _month(r["received_on"]))]
+        month = per_month[(*cell, r["channel"], month_of(r["received_on"]))]
         month[0] += r["n"]
         month[1] += r["done"]
         month[2] += r["timely"]

@@ -151,10 +151,6 @@ def check_ledger_file(
     return result
 
 
-def _month(day: dt.date) -> dt.date:
-    return day.replace(day=1)
-
-
 def ledger_month_changes(
     result: LedgerResult, operator: Operator, existing: dict | None = None, ids: tuple | None = None
 ) -> dict[dt.date, list[dict]]:
@@ -176,12 +172,12 @@ def ledger_month_changes(
         values = _record_values(record, city_ids, category_ids)
         old = existing.get(record["complaint_no"])
         if old is None:
-            touched, change, fields = {_month(record["received_on"])}, "added", []
+            touched, change, fields = {dates.month_of(record["received_on"])}, "added", []
         else:
             fields = [name for name, i in compared if old[1][i] != values[i]]
             if not fields:
                 continue
-            touched, change = {_month(old[1][0]), _month(record["received_on"])}, "edited"
+            touched, change = {dates.month_of(old[1][0]), dates.month_of(record["received_on"])}, "edited"
         for month in touched:
             months[month].append(
                 {
