@@ -71,7 +71,8 @@ def reminders_for(submission, user) -> dict:
         .exists()
     )
     due_date = local_date(submission.period.due_at) if pending else None
-    return for_object(key, due_date, "report_due", user=user)
+    # With the version's own mails: stored, certified, returned, accepted (``mail.py``).
+    return for_object(key, due_date, "report_due", user=user, also=[f"submission:{submission.pk}:"])
 
 
 def compare_context(visible, pk, other_pk) -> dict:
