@@ -2,8 +2,9 @@
 log-ins as a table readable in a terminal (``seed_demo``, ``demo_logins``).
 
 Each operator has its reporting staff and its manager, as the rules need both: the staff
-report and answer, the manager certifies the monthly reports and confirms who comes to an
-interview. Accounts already in the database are left alone (and keep their own password).
+report and answer, the manager certifies the monthly reports, confirms who comes to an
+interview and, with an e-mail address, receives the administration's official documents (every
+operator's distribution list has its manager: ``User.objects.document_recipients``). Accounts already in the database are left alone (and keep their own password).
 """
 
 from __future__ import annotations
