@@ -28,6 +28,8 @@ from django.utils.http import content_disposition_header
 from django.utils.text import capfirst
 from django.utils.translation import get_language
 
+from supervision.core import dates
+
 FORMATS = ("csv", "xlsx")
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # What a spreadsheet reads as the start of a formula (OWASP "CSV injection").
@@ -123,7 +125,7 @@ class Exporter:
             ]
 
     def file_name(self, fmt: str, today: dt.date | None = None) -> str:
-        today = today or timezone.localdate()
+        today = today or dates.today()
         return f"{self.name}-{today:%Y-%m-%d}.{fmt}"
 
     def response(self, queryset: QuerySet, fmt: str) -> HttpResponse:
@@ -162,7 +164,7 @@ class Exporter:
 def _local(value: Any) -> Any:
     # Spreadsheets know no time zones: deadlines are written as the local time in Shandong.
     if isinstance(value, dt.datetime) and timezone.is_aware(value):
-        return timezone.make_naive(value, timezone.get_default_timezone())
+        return dates.wall_time(value)
     return value
 
 
