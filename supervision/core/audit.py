@@ -18,12 +18,13 @@ from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.urls import reverse
-from django.utils import timezone, translation
+from django.utils import translation
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from .actions import Action
-from .models import SHANGHAI, AuditEntry
+from .dates import moment_label
+from .models import AuditEntry
 
 # The words for the details the services record, as the audit page shows them.
 DETAILS = {
@@ -72,7 +73,7 @@ def _text(value) -> str:
     """A detail as it is kept: dates in Beijing time, names in the desk's first language (an
     operator's Chinese name), whoever wrote the entry in whichever language."""
     if isinstance(value, dt.datetime):
-        return timezone.localtime(value, SHANGHAI).strftime("%Y-%m-%d %H:%M")
+        return moment_label(value)
     with translation.override(settings.LANGUAGE_CODE):
         return str(value)
 
