@@ -213,7 +213,7 @@ def test_the_mails_are_in_the_recipients_language(people, dispatch):
     [message] = mail.outbox
     assert message.subject == "中国移动 2026-10 月报已确认提交（第 1 版）"
     assert "等待您处理：接收，或注明原因退回" in message.body
-    assert "按时报送" in message.body
+    assert "逾期报送" in message.body  # due on 31 October, certified on 20 November
 
 
 def test_each_face_lists_the_mails_about_the_version(people, client_for, dispatch):
