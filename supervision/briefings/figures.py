@@ -29,7 +29,7 @@ from supervision.casework.models import (
     InspectionFinding,
     RectificationOrder,
 )
-from supervision.core.dates import SHANGHAI, add_months, local_date, next_month, start_of_day
+from supervision.core.dates import add_months, local_date, local_time, next_month, start_of_day
 from supervision.core.models import Operator, Period, ViolationCategory
 from supervision.reporting import completeness
 from supervision.reporting.models import MonthlySubmission, TypicalCase
@@ -96,7 +96,7 @@ def build(period: Period, now: dt.datetime | None = None) -> dict:
     operators, card_rows = indicator_cards(month)
     return {
         "month": period.label,
-        "as_of": timezone.localtime(now, SHANGHAI).isoformat(timespec="minutes"),
+        "as_of": local_time(now).isoformat(timespec="minutes"),
         "operators": [
             {"code": op.code, "name": op.name_zh, "short": op.short_zh, "color": op.color} for op in operators
         ],
