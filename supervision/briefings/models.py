@@ -56,10 +56,22 @@ class Briefing(models.Model):
 
     # The generated figures, frozen when the briefing is approved (empty while it is a draft).
     figures = models.JSONField(_("figures"), null=True, blank=True, editable=False)
-    docx_file = models.FileField(upload_to=_document_path, max_length=300, blank=True, editable=False)
-    pdf_file = models.FileField(upload_to=_document_path, max_length=300, blank=True, editable=False)
-    docx_sha256 = models.CharField(max_length=64, blank=True, editable=False)
-    pdf_sha256 = models.CharField(max_length=64, blank=True, editable=False)
+    docx_file = models.FileField(
+        upload_to=_document_path,
+        max_length=300,
+        blank=True,
+        editable=False,
+        verbose_name=_("Word file (.docx)"),
+    )
+    pdf_file = models.FileField(
+        upload_to=_document_path, max_length=300, blank=True, editable=False, verbose_name=_("PDF file")
+    )
+    docx_sha256 = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("SHA-256 of the Word file")
+    )
+    pdf_sha256 = models.CharField(
+        max_length=64, blank=True, editable=False, verbose_name=_("SHA-256 of the PDF file")
+    )
 
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -125,9 +125,9 @@ class InspectionBatch(models.Model):
     state = models.CharField(
         _("state"), max_length=10, choices=BatchState.choices, default=BatchState.CHECKED
     )
-    problems = models.JSONField(default=list, blank=True)
+    problems = models.JSONField(default=list, blank=True, verbose_name=_("problems found"))
     # What would be stored: counts per operator, with and without a problem found.
-    preview = models.JSONField(default=dict, blank=True)
+    preview = models.JSONField(default=dict, blank=True, verbose_name=_("preview"))
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
 
     class Meta:
@@ -264,7 +264,9 @@ class FindingResponse(models.Model):
     )
     kind = models.CharField(_("kind"), max_length=10, choices=ResponseKind.choices)
     text = models.TextField(_("text"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -603,15 +605,29 @@ class DeadlineKind(models.TextChoices):
 class OrderDeadline(models.Model):
     """Every deadline an order has had, oldest first: the one set at issue, then each extension."""
 
-    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="deadlines")
+    order = models.ForeignKey(
+        RectificationOrder,
+        on_delete=models.CASCADE,
+        related_name="deadlines",
+        verbose_name=_("rectification order"),
+    )
     deadline = models.DateTimeField(_("deadline"))
     kind = models.CharField(_("kind"), max_length=10, choices=DeadlineKind.choices)
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        related_name="+",
+        verbose_name=_("set by"),
     )
     set_at = models.DateTimeField(_("set at"), default=timezone.now)
     extension = models.OneToOneField(
-        "ExtensionRequest", on_delete=models.PROTECT, null=True, blank=True, related_name="granted"
+        "ExtensionRequest",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="granted",
+        verbose_name=_("extension request"),
     )
 
     class Meta:
@@ -632,16 +648,28 @@ class ExtensionState(models.TextChoices):
 class ExtensionRequest(models.Model):
     """The operator asks for more time, with a reason and a proposed date; staff decide."""
 
-    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="extensions")
+    order = models.ForeignKey(
+        RectificationOrder,
+        on_delete=models.CASCADE,
+        related_name="extensions",
+        verbose_name=_("rectification order"),
+    )
     reason = models.TextField(_("reason"))
     proposed_date = models.DateField(_("proposed new deadline"))
-    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("requested by")
+    )
     requested_at = models.DateTimeField(_("asked at"), default=timezone.now)
     state = models.CharField(
         _("state"), max_length=10, choices=ExtensionState.choices, default=ExtensionState.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     decision_note = models.TextField(_("reasons for the decision"), blank=True)
@@ -672,16 +700,28 @@ class ReportDecision(models.TextChoices):
 class RectificationReport(models.Model):
     """A rectification report the operator submitted for an order; a returned one is kept."""
 
-    order = models.ForeignKey(RectificationOrder, on_delete=models.CASCADE, related_name="reports")
+    order = models.ForeignKey(
+        RectificationOrder,
+        on_delete=models.CASCADE,
+        related_name="reports",
+        verbose_name=_("rectification order"),
+    )
     number = models.PositiveSmallIntegerField(_("number"))
     text = models.TextField(_("what was rectified"))
-    submitted_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("submitted by")
+    )
     submitted_at = models.DateTimeField(_("submitted at"), default=timezone.now)
     decision = models.CharField(
         _("decision"), max_length=10, choices=ReportDecision.choices, default=ReportDecision.PENDING
     )
     decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("decided by"),
     )
     decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
     comment = models.TextField(_("administration's comment"), blank=True)
@@ -809,7 +849,12 @@ class CommitmentQuerySet(models.QuerySet):
 class Commitment(models.Model):
     """A commitment the operator made at an interview, followed up like an order."""
 
-    interview = models.ForeignKey(InterviewNotice, on_delete=models.CASCADE, related_name="commitments")
+    interview = models.ForeignKey(
+        InterviewNotice,
+        on_delete=models.CASCADE,
+        related_name="commitments",
+        verbose_name=_("interview notice"),
+    )
     text = models.TextField(_("commitment"))
     due_at = models.DateTimeField(_("due"))
     state = models.CharField(
@@ -817,11 +862,21 @@ class Commitment(models.Model):
     )
     done_note = models.TextField(_("what was done"), blank=True)
     done_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("done by"),
     )
     done_at = models.DateTimeField(_("reported done at"), null=True, blank=True)
     verified_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("verified by"),
     )
     verified_at = models.DateTimeField(_("verified at"), null=True, blank=True)
     return_comment = models.TextField(_("administration's comment"), blank=True)
@@ -876,7 +931,9 @@ class NoticeRecord(models.Model):
     interviews = models.ManyToManyField(
         InterviewNotice, blank=True, related_name="records", verbose_name=_("linked interviews")
     )
-    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("created by")
+    )
     created_at = models.DateTimeField(_("recorded at"), default=timezone.now, editable=False)
     history = HistoricalRecords()
 
@@ -919,30 +976,62 @@ class CaseFile(models.Model):
     """
 
     finding = models.ForeignKey(
-        InspectionFinding, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+        InspectionFinding,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("inspection finding"),
     )
     response = models.ForeignKey(
-        FindingResponse, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+        FindingResponse,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("response to a finding"),
     )
     order = models.ForeignKey(
-        RectificationOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+        RectificationOrder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("rectification order"),
     )
     report = models.ForeignKey(
-        RectificationReport, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+        RectificationReport,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("rectification report"),
     )
     interview = models.ForeignKey(
-        InterviewNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+        InterviewNotice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("interview notice"),
     )
     record = models.ForeignKey(
-        NoticeRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="files"
+        NoticeRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="files",
+        verbose_name=_("notice or decision"),
     )
-    file = models.FileField(upload_to=_case_file_path, max_length=300)
+    file = models.FileField(upload_to=_case_file_path, max_length=300, verbose_name=_("file"))
     name = models.CharField(_("file name"), max_length=255)
     kind = models.CharField(_("kind"), max_length=10)
     content_type = models.CharField(_("content type"), max_length=100)
     size = models.PositiveBigIntegerField(_("size (bytes)"))
     sha256 = models.CharField(_("SHA-256"), max_length=64)
-    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("uploaded by")
+    )
     uploaded_at = models.DateTimeField(_("uploaded at"), default=timezone.now)
     history = HistoricalRecords()
 
@@ -1022,24 +1111,49 @@ class CaseEvent(models.Model):
     )
     kind = models.CharField(_("what"), max_length=24, choices=EventKind.choices)
     finding = models.ForeignKey(
-        InspectionFinding, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        InspectionFinding,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("inspection finding"),
     )
     order = models.ForeignKey(
-        RectificationOrder, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        RectificationOrder,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("rectification order"),
     )
     interview = models.ForeignKey(
-        InterviewNotice, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        InterviewNotice,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("interview notice"),
     )
     record = models.ForeignKey(
-        NoticeRecord, on_delete=models.CASCADE, null=True, blank=True, related_name="events"
+        NoticeRecord,
+        on_delete=models.CASCADE,
+        null=True,
+        blank=True,
+        related_name="events",
+        verbose_name=_("notice or decision"),
     )
     case_file = models.ForeignKey(
-        CaseFile, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+        CaseFile,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("case file"),
     )
     # What the person wrote (a comment, a reason); shown as written.
     text = models.TextField(_("text"), blank=True)
     # Facts for the line, rendered in the reader's language: a deadline, changed fields, mail.
-    data = models.JSONField(default=dict, blank=True)
+    data = models.JSONField(default=dict, blank=True, verbose_name=_("details"))
     internal = models.BooleanField(_("administration only"), default=False)
 
     class Meta:

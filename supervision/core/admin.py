@@ -7,6 +7,7 @@ from django.utils.translation import ngettext
 from simple_history.admin import SimpleHistoryAdmin
 
 from . import accounts
+from .admin_words import TranslatedPermissions
 from .models import City, Operator, Period, TaskForceMember, User, ViolationCategory
 
 
@@ -31,7 +32,7 @@ class UserAdministratorsOnly:
 
 
 @admin.register(User)
-class UserAdmin(UserAdministratorsOnly, DjangoUserAdmin):
+class UserAdmin(UserAdministratorsOnly, TranslatedPermissions, DjangoUserAdmin):
     list_display = ["username", "full_name", "email", "role", "operator", "is_active", "last_login"]
     list_filter = ["role", "operator", "is_active", "can_administer_users"]
     search_fields = ["username", "full_name", "email"]
@@ -75,7 +76,7 @@ admin.site.unregister(Group)
 
 
 @admin.register(Group)
-class GroupAdmin(UserAdministratorsOnly, DjangoGroupAdmin):
+class GroupAdmin(UserAdministratorsOnly, TranslatedPermissions, DjangoGroupAdmin):
     pass
 
 
@@ -96,10 +97,15 @@ class ViolationCategoryAdmin(admin.ModelAdmin):
 
 @admin.register(Period)
 class PeriodAdmin(admin.ModelAdmin):
-    list_display = ["label", "locked_at", "locked_by"]
+    list_display = ["month_label", "locked_at", "locked_by"]
+
+    @admin.display(description=_("month"), ordering="month")
+    def month_label(self, period):
+        return period.label
 
 
 @admin.register(TaskForceMember)
 class TaskForceMemberAdmin(SimpleHistoryAdmin):
-    list_display = ["operator", "name", "duty", "phone", "email"]
-    list_filter = ["operator"]
+    list_display = ["operator", "name", "duty", "phone", "email", "account", "receives_documents"]
+    list_filter = ["operator", "receives_documents"]
+    raw_id_fields = ["account"]

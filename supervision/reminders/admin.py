@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from .models import Occasion, ReminderSetting
 from .rules import RULES
@@ -6,14 +7,19 @@ from .rules import RULES
 
 @admin.register(ReminderSetting)
 class ReminderSettingAdmin(admin.ModelAdmin):
-    list_display = ["rule", "enabled", "offsets", "repeat_every_days"]
+    list_display = ["rule_name", "enabled", "offsets", "repeat_every_days"]
+
+    @admin.display(description=_("rule"), ordering="rule")
+    def rule_name(self, setting):
+        rule = RULES.get(setting.rule)
+        return rule.label if rule else setting.rule
 
     def formfield_for_dbfield(self, db_field, request, **kwargs):
         if db_field.name == "rule":
             from django import forms
 
             return forms.ChoiceField(
-                choices=[(code, f"{code} · {rule.label}") for code, rule in RULES.items()]
+                label=db_field.verbose_name, choices=[(code, rule.label) for code, rule in RULES.items()]
             )
         return super().formfield_for_dbfield(db_field, request, **kwargs)
 

@@ -48,7 +48,9 @@ class Occasion(models.Model):
     rule = models.CharField(_("rule"), max_length=40)
     # "report:CMCC:2026-10", "order:12:2026-12-10", "order:12:issued": what the mail is about.
     object_key = models.CharField(_("object"), max_length=80)
-    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+", verbose_name=_("recipient")
+    )
     on_date = models.DateField(_("for the day"))
     state = models.CharField(
         _("state"), max_length=10, choices=OccasionState.choices, default=OccasionState.PENDING
