@@ -25,7 +25,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supervision.core.actions import STAFF, Action, Refused, check
-from supervision.core.models import SHANGHAI, Operator, Period, PeriodState
+from supervision.core.dates import start_of_day
+from supervision.core.models import Operator, Period, PeriodState
 
 from . import mail
 from .models import MonthlySubmission, PeriodReopening, ReportingAction, ReportingDecision, SubmissionState
@@ -72,7 +73,7 @@ def window_opens_at(period: Period) -> dt.datetime:
     the month's last day if it is shorter), 00:00 Asia/Shanghai. Reports are due at the month's
     end, so a report sent earlier could not hold the whole month."""
     day = min(settings.REPORT_WINDOW_OPENS_DAY, period.last_day.day)
-    return dt.datetime.combine(period.month.replace(day=day), dt.time(0, 0), tzinfo=SHANGHAI)
+    return start_of_day(period.month.replace(day=day))
 
 
 def window_is_open(period: Period, now: dt.datetime | None = None) -> bool:
