@@ -16,7 +16,7 @@ from supervision.casework.models import OPEN_ORDER_STATES, RectificationOrder
 from supervision.core.models import SHANGHAI, User
 from supervision.reminders import clock, rules
 from supervision.reminders.rules import Due, Rule
-from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission
+from supervision.reporting.models import Incident, MonthlySubmission
 from supervision.reporting.reminders import late_reports
 
 
@@ -44,7 +44,7 @@ class DigestRule(Rule):
             "due_soon_orders": open_orders.filter(deadline__gte=now, deadline__lt=now + dt.timedelta(days=7)),
             "late_reports": late_reports(clock.today()),
             "new_incidents": Incident.objects.filter(reported_at__gte=yesterday).select_related("operator"),
-            "open_incidents": Incident.objects.filter(status=IncidentStatus.OPEN).count(),
+            "open_incidents": Incident.objects.open().count(),
             "new_submissions": MonthlySubmission.objects.filter(submitted_at__gte=yesterday).select_related(
                 "operator", "period"
             ),

@@ -24,7 +24,7 @@ from supervision.core import rounding
 from supervision.core.dates import add_months
 from supervision.core.models import City, Operator, Period, TaskForceMember, ViolationCategory
 from supervision.reporting import completeness
-from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission, SubmissionState
+from supervision.reporting.models import Incident, MonthlySubmission, SubmissionState
 
 from . import indicators
 from .anomalies import complaint_spikes, ledger_url
@@ -240,7 +240,7 @@ def timeline(operator: Operator, limit: int = TIMELINE_LIMIT) -> list[Event]:
                 i.reported_at,
                 _("Major problem reported: %(title)s") % {"title": i.title},
                 i.city.name if i.city else i.location,
-                "#incidents",  # no page of its own: the page's list of open major problems
+                reverse("control:incident", args=[i.pk]),
                 "incident",
             )
         )
@@ -313,9 +313,7 @@ def operator_profile(operator: Operator, month: dt.date, now: dt.datetime | None
         .live()
         .select_related("operator")
         .order_by("-scheduled_at")[:10],
-        "incidents": Incident.objects.filter(operator=operator, status=IncidentStatus.OPEN).select_related(
-            "city"
-        )[:LIST_LIMIT],
+        "incidents": Incident.objects.open().filter(operator=operator).select_related("city")[:LIST_LIMIT],
         "members": TaskForceMember.objects.filter(operator=operator),
         "timeline": timeline(operator),
         "links": {
@@ -357,9 +355,7 @@ def city_profile(city: City, month: dt.date) -> dict:
         "complaints": complaints_by_category(months_ending(month), "city", code),
         "findings": findings,
         "spikes": complaint_spikes(month, city=code),
-        "incidents": Incident.objects.filter(city=city, status=IncidentStatus.OPEN).select_related(
-            "operator"
-        )[:LIST_LIMIT],
+        "incidents": Incident.objects.open().filter(city=city).select_related("operator")[:LIST_LIMIT],
         "links": {
             "complaints": ledger_url(city=code),
             "complaints_month": ledger_url(city=code, month=label),

@@ -23,6 +23,7 @@ from supervision.casework.models import (
     RectificationOrder,
     Severity,
 )
+from supervision.core.dates import next_month, start_of_day
 from supervision.core.models import (
     SHANGHAI,
     City,
@@ -33,7 +34,14 @@ from supervision.core.models import (
     User,
     ViolationCategory,
 )
-from supervision.reporting.models import Channel, ComplaintRecord, ComplaintStatus
+from supervision.reporting.models import (
+    OPEN_INCIDENT_STATES,
+    Channel,
+    ComplaintRecord,
+    ComplaintStatus,
+    Incident,
+    IncidentState,
+)
 
 ALL = _("All")
 YES_NO = [("yes", _("Yes")), ("no", _("No"))]
@@ -267,6 +275,45 @@ class OrderFilter(django_filters.FilterSet):
     def filter_overdue(self, queryset, _name, value):
         # The one rule, defined on the orders' queryset (casework.models.OrderQuerySet).
         return queryset.overdue() if value == "yes" else queryset.not_overdue()
+
+
+# --- Major problems -------------------------------------------------------------------------
+
+OPEN_INCIDENTS = "open"
+
+
+class IncidentFilter(django_filters.FilterSet):
+    operator = _operator_filter()
+    city = _city_filter()
+    state = django_filters.ChoiceFilter(
+        label=_("State"),
+        choices=[(OPEN_INCIDENTS, _("Open (not closed)")), *IncidentState.choices],
+        empty_label=ALL,
+        method="filter_state",
+    )
+    month = MonthFilter(label=_("Month reported"), field_name="reported_at", method="filter_month")
+    q = django_filters.CharFilter(
+        label=_("Search"),
+        method=_text_search("title", "description", "location"),
+        help_text=_("What happened, details or place."),
+    )
+
+    class Meta:
+        model = Incident
+        fields: list[str] = []
+
+    def filter_state(self, queryset, _name, value):
+        if value == OPEN_INCIDENTS:
+            return queryset.filter(state__in=OPEN_INCIDENT_STATES)
+        return queryset.filter(state=value) if value else queryset
+
+    def filter_month(self, queryset, _name, value):
+        # The month of the report in Asia/Shanghai.
+        if not value:
+            return queryset
+        return queryset.filter(
+            reported_at__gte=start_of_day(value), reported_at__lt=start_of_day(next_month(value))
+        )
 
 
 # --- Personal-data access log ---------------------------------------------------------------

@@ -13,7 +13,7 @@ from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
 from django.core.paginator import EmptyPage, PageNotAnInteger
-from django.db.models import QuerySet
+from django.db.models import Case, F, QuerySet, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
 from django.utils.functional import Promise
@@ -30,6 +30,8 @@ from supervision.reporting.models import (
     Channel,
     ComplaintRecord,
     ComplaintStatus,
+    Incident,
+    IncidentState,
     Satisfaction,
 )
 
@@ -258,6 +260,36 @@ def orders(request):
         .with_overdue()
     )
     return render_list(request, ORDERS, queryset)
+
+
+# --- Major problems -------------------------------------------------------------------------
+
+INCIDENTS = ListPage(
+    title=_("Major problems"),
+    template="control/incidents.html",
+    filterset=filters.IncidentFilter,
+    table=tables.IncidentTable,
+    exporter=tables.incident_exporter,
+    count_text=lambda n: (
+        ngettext(
+            "%(count)s major problem matches the filters.", "%(count)s major problems match the filters.", n
+        )
+        % {"count": number_format(n, force_grouping=True)}
+    ),
+)
+
+
+@regulator_required
+def incidents(request):
+    """Open ones first (the longest open at the top), then the closed, newest first."""
+    closed_last = Case(When(state=IncidentState.CLOSED, then=Value(1)), default=Value(0))
+    queryset = (
+        Incident.objects.visible_to(request.user)
+        .select_related("operator", "city")
+        .alias(closed=closed_last)
+        .order_by("closed", F("closed_at").desc(nulls_last=True), "reported_at")
+    )
+    return render_list(request, INCIDENTS, queryset)
 
 
 # --- Personal-data access log ---------------------------------------------------------------

@@ -37,6 +37,7 @@ def menu(user, here: str) -> list | None:
                 [
                     entry(_("Findings"), "control:findings", here),
                     entry(_("Orders"), "control:orders", here),
+                    entry(_("Major problems"), "control:incidents", here),
                     entry(_("Interviews"), "control:interviews", here),
                     entry(_("Notices and penalties"), "control:records", here),
                     entry(_("Audit trail"), "control:audit", here),

@@ -25,7 +25,15 @@ from supervision.casework.models import (
 from supervision.casework.orders import days_left_text
 from supervision.core.exports import Column, Exporter, field_header, yes_no
 from supervision.core.models import PersonalDataAccess, PersonalDataUse, User
-from supervision.reporting.models import Channel, ComplaintRecord, ComplaintStatus, Satisfaction
+from supervision.reporting.incidents import age_text
+from supervision.reporting.models import (
+    Channel,
+    ComplaintRecord,
+    ComplaintStatus,
+    Incident,
+    IncidentState,
+    Satisfaction,
+)
 
 PER_PAGE = 50
 SUMMARY_LENGTH = 40
@@ -223,6 +231,66 @@ order_exporter = Exporter(
             "days_left",
             value=lambda delta: delta.days if delta is not None else None,
         ),
+    ],
+)
+
+
+# --- Major problems -------------------------------------------------------------------------
+
+
+class IncidentTable(ListTable):
+    reported_at = tables.DateTimeColumn(
+        format="Y-m-d H:i", verbose_name=field_header(Incident, "reported_at")
+    )
+    operator = _operator_column()
+    title = tables.Column(
+        verbose_name=field_header(Incident, "title"),
+        linkify=lambda record: reverse("control:incident", args=[record.pk]),
+        attrs={"td": {"title": lambda record: record.title}},
+    )
+    city = _city_column(Incident)
+    subscribers_affected = tables.Column(
+        verbose_name=field_header(Incident, "subscribers_affected"), attrs={"td": {"class": "text-end"}}
+    )
+    state = tables.Column(
+        verbose_name=field_header(Incident, "state"),
+        attrs={"td": {"class": lambda record: "fw-semibold" if record.state != IncidentState.CLOSED else ""}},
+    )
+    # How long it has been open (已报告 3 天 5 小时), or how long it took once closed; sorted by
+    # the time of the report.
+    age = tables.Column(
+        verbose_name=_("Time since reported"), accessor="reported_at", order_by=("reported_at",)
+    )
+    updated_at = tables.DateTimeColumn(format="Y-m-d H:i", verbose_name=field_header(Incident, "updated_at"))
+
+    class Meta(ListTable.Meta):
+        model = Incident
+        fields = ()
+        empty_text = _("No major problem matches these filters. Clear a filter.")
+
+    def render_title(self, value):
+        return truncatechars(value, SUMMARY_LENGTH)
+
+    def render_age(self, record):
+        return age_text(record)
+
+
+incident_exporter = Exporter(
+    _("major-problems"),
+    [
+        Column(field_header(Incident, "reported_at"), "reported_at"),
+        Column(_("Operator"), "operator__short_zh", path_en="operator__short_en"),
+        Column(field_header(Incident, "title"), "title"),
+        Column(_("City code"), "city__code"),
+        Column(field_header(Incident, "city"), "city__name_zh", path_en="city__name_en"),
+        Column(field_header(Incident, "location"), "location"),
+        Column(field_header(Incident, "since"), "since"),
+        Column(field_header(Incident, "subscribers_affected"), "subscribers_affected"),
+        Column(field_header(Incident, "state"), "state", choices=IncidentState),
+        Column(field_header(Incident, "recovered_at"), "recovered_at"),
+        Column(field_header(Incident, "cause"), "cause"),
+        Column(field_header(Incident, "closed_at"), "closed_at"),
+        Column(field_header(Incident, "updated_at"), "updated_at"),
     ],
 )
 

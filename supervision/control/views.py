@@ -14,7 +14,7 @@ from supervision.core.models import Operator, Period, TaskForceMember
 from supervision.core.permissions import regulator_required
 from supervision.core.queries import count_per_row
 from supervision.meetings.models import Meeting, MeetingState
-from supervision.reporting.models import Incident, IncidentStatus
+from supervision.reporting.models import Incident
 
 
 def month_from_request(request) -> Period:
@@ -42,7 +42,7 @@ def home(request):
     operators = Operator.objects.annotate(
         open_orders=count_per_row(RectificationOrder.objects.open()),
         overdue_orders=count_per_row(RectificationOrder.objects.overdue(now)),
-        open_incidents=count_per_row(Incident.objects.filter(status=IncidentStatus.OPEN)),
+        open_incidents=count_per_row(Incident.objects.open()),
     ).order_by("sort_order")
     context = {
         "period": period,
@@ -50,9 +50,7 @@ def home(request):
         "card_operators": operators_in_order,
         "card_rows": card_rows,
         "operators": operators,
-        "incidents": Incident.objects.visible_to(request.user)
-        .filter(status=IncidentStatus.OPEN)
-        .select_related("operator", "city")[:10],
+        "incidents": Incident.objects.visible_to(request.user).open().select_related("operator", "city")[:10],
         "interviews": InterviewNotice.objects.visible_to(request.user)
         .filter(scheduled_at__gte=now)
         .filter(state__in=OPEN_INTERVIEW_STATES)

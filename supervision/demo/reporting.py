@@ -6,7 +6,8 @@ resolved by the day of the report. Rows are built in memory and written with ``b
 the ledger is written per (operator, month), so a million complaints never sit in memory at once.
 The last complete month is not finished: CMCC on time, CUCC late, CTCC returned, CBN missing.
 
-The incidents (one open in Weifang now, one closed) are written here too; the ledger's monthly
+The incidents (one open in Weifang now, one recovered awaiting the administration's review, one
+closed) are told here too, through ``reporting.incidents`` at their moments; the ledger's monthly
 counts (``reporting.summaries``) are refreshed once everything is stored (``seeding``).
 """
 
@@ -24,6 +25,7 @@ from decimal import Decimal
 from django.utils import timezone
 
 from supervision.core.models import SHANGHAI, Period
+from supervision.reporting import incidents
 from supervision.reporting.models import (
     Channel,
     CityFigures,
@@ -31,7 +33,6 @@ from supervision.reporting.models import (
     ComplaintRevision,
     ComplaintStatus,
     Incident,
-    IncidentStatus,
     LedgerUpload,
     MonthlySubmission,
     Satisfaction,
@@ -39,7 +40,7 @@ from supervision.reporting.models import (
     TypicalCase,
 )
 
-from .base import Demo
+from .base import Demo, Story
 from .province import (
     CATEGORY_WEIGHTS,
     CITY_CODES,
@@ -519,46 +520,113 @@ def narrative(demo: Demo, op: str, t: int, figures: list[CityFigures], rng: rand
 
 
 def create_incidents(demo: Demo) -> None:
+    """Three major problems, each told through ``reporting.incidents`` at its moments: CUCC's in
+    Weifang, open now, with two follow-up reports (续报); CTCC's in Jinan, recovered, asked for
+    more by the administration, answered, awaiting its review; CMCC's in Qingdao months ago,
+    followed up, recovered and closed."""
     rng = demo.rng("incidents")
     since_open = at(demo.today - dt.timedelta(days=3), 9, 40)
+    since_review = at(demo.today - dt.timedelta(days=6), 14, 20)
     old_month = demo.plan.months[demo.plan.last - 9]
     since_closed = at(old_month + dt.timedelta(days=rng.randint(8, 20)), 22, 0)
     affected = 1150 + rng.randrange(120)
-    incidents = [
-        Incident(
-            operator=demo.operators["CUCC"],
-            title="潍坊地区携号转网授权码下发异常",
-            description=(
-                f"{since_open.month}月{since_open.day}日9时40分起，潍坊市部分用户发送SQXZ短信申请授权码后未收到回复。"
-                f"经排查为我公司携转支撑系统与短信网关接口故障，目前影响用户约{affected}户。"
-            ),
-            city=demo.cities["370700"],
-            location="潍坊市全市",
-            since=since_open,
-            subscribers_affected=affected,
-            measures="已启动应急预案，技术人员现场排查接口故障；潍坊市各营业厅开通人工受理通道；对受影响用户逐一短信告知并致歉。",
-            status=IncidentStatus.OPEN,
-            reported_by=demo.operator_user("CUCC"),
+    weifang = Incident(
+        title="潍坊地区携号转网授权码下发异常",
+        description=(
+            f"{since_open.month}月{since_open.day}日9时40分起，潍坊市部分用户发送SQXZ短信申请授权码后未收到回复。"
+            f"经排查为我公司携转支撑系统与短信网关接口故障，目前影响用户约{affected}户。"
         ),
-        Incident(
-            operator=demo.operators["CMCC"],
-            title="青岛地区携转系统割接导致授权码短信延迟",
-            description="携转支撑系统夜间升级割接后，青岛市授权码短信下发延迟最长约6小时，部分用户未能按时办理携出。",
-            city=demo.cities["370200"],
-            location="青岛市",
-            since=since_closed,
-            subscribers_affected=320 + rng.randrange(80),
-            measures="回退割接版本并补发授权码；对受影响用户致歉并优先办理；完善割接前的携转业务验证。",
-            status=IncidentStatus.CLOSED,
-            reported_by=demo.operator_user("CMCC"),
-            closed_at=since_closed + dt.timedelta(hours=30),
+        city=demo.cities["370700"],
+        location="潍坊市全市",
+        since=since_open,
+        subscribers_affected=affected,
+        measures="已启动应急预案，技术人员现场排查接口故障；潍坊市各营业厅开通人工受理通道；对受影响用户逐一短信告知并致歉。",
+    )
+    jinan = Incident(
+        title="济南地区携入用户开户后无法正常拨打电话",
+        description="部分携入我公司的济南用户完成开户后，主叫时提示“号码不存在”，经排查为号码路由数据同步延迟。",
+        city=demo.cities["370100"],
+        location="济南市历下区、市中区",
+        since=since_review,
+        subscribers_affected=180 + rng.randrange(60),
+        measures="人工补录路由数据，受影响用户逐一电话回访。",
+    )
+    qingdao = Incident(
+        title="青岛地区携转系统割接导致授权码短信延迟",
+        description="携转支撑系统夜间升级割接后，青岛市授权码短信下发延迟最长约6小时，部分用户未能按时办理携出。",
+        city=demo.cities["370200"],
+        location="青岛市",
+        since=since_closed,
+        subscribers_affected=320 + rng.randrange(80),
+        measures="回退割接版本并补发授权码；对受影响用户致歉并优先办理；完善割接前的携转业务验证。",
+    )
+    story = Story(demo)
+
+    def report(incident, op):
+        return lambda: incidents.report(incident, operator=demo.operators[op], user=demo.operator_user(op))
+
+    def follow_up(incident, op, text):
+        return lambda: incidents.follow_up(incident, user=demo.operator_user(op), text=text)
+
+    def recover(incident, op, recovered_at, cause, measures):
+        return lambda: incidents.recover(
+            incident, user=demo.manager(op), recovered_at=recovered_at, cause=cause, measures=measures
+        )
+
+    # CUCC, Weifang: open, followed up every day.
+    story.add(since_open + dt.timedelta(hours=1, minutes=35), report(weifang, "CUCC"))
+    story.add(
+        since_open + dt.timedelta(days=1, hours=0, minutes=50),
+        follow_up(
+            weifang,
+            "CUCC",
+            f"已定位为短信网关接口证书过期，正在更换；人工受理通道已为{affected // 3}户办理授权码。",
         ),
-    ]
-    Incident.objects.bulk_create(incidents)
-    incidents[0].reported_at = min(since_open + dt.timedelta(hours=1, minutes=35), demo.now)
-    incidents[1].reported_at = since_closed + dt.timedelta(hours=2)
-    Incident.objects.bulk_update(incidents, ["reported_at"])
-    demo.result.counts["incidents"] = len(incidents)
+    )
+    story.add(
+        since_open + dt.timedelta(days=2, hours=1),
+        follow_up(weifang, "CUCC", "证书已更换，正在灰度验证；仍有少量用户授权码延迟，预计明日全部恢复。"),
+    )
+    # CTCC, Jinan: recovered, asked for more, answered; the administration's review is due.
+    story.add(since_review + dt.timedelta(minutes=50), report(jinan, "CTCC"))
+    story.add(
+        since_review + dt.timedelta(days=1, hours=-4),
+        recover(
+            jinan, "CTCC", since_review + dt.timedelta(hours=16),
+            "号码路由数据同步任务异常中断，未及时告警。", "修复同步任务并增加中断告警；每日核对携入号码路由数据。",
+        ),
+    )  # fmt: skip
+    story.add(
+        since_review + dt.timedelta(days=2, hours=-5),
+        lambda: incidents.ask_more(
+            jinan, user=demo.staff, text="请补充受影响用户清单（号码脱敏）及回访结果。"
+        ),
+    )
+    story.add(
+        since_review + dt.timedelta(days=3, hours=-4),
+        follow_up(jinan, "CTCC", "受影响用户清单已通过邮件报送；已全部回访，用户均可正常通话，无新增投诉。"),
+    )
+    # CMCC, Qingdao: months ago, from the report to the closing in 30 hours.
+    story.add(since_closed + dt.timedelta(hours=2), report(qingdao, "CMCC"))
+    story.add(
+        since_closed + dt.timedelta(hours=5),
+        follow_up(qingdao, "CMCC", "已回退割接版本，授权码积压短信正在补发。"),
+    )
+    story.add(
+        since_closed + dt.timedelta(hours=9),
+        recover(
+            qingdao, "CMCC", since_closed + dt.timedelta(hours=7, minutes=30),
+            "割接后新版本短信下发队列配置错误。", "回退版本并补发授权码；割接前增加携转业务全流程验证。",
+        ),
+    )  # fmt: skip
+    story.add(
+        since_closed + dt.timedelta(hours=30),
+        lambda: incidents.close(
+            qingdao, user=demo.staff, text="经核查，恢复情况属实，防范措施到位，同意结案。"
+        ),
+    )
+    story.run()
+    demo.result.counts["incidents"] = 3
 
 
 # -- task forces --

@@ -26,7 +26,7 @@ from supervision.analytics.anomalies import complaint_spikes
 from supervision.casework.models import RectificationOrder
 from supervision.core.dates import SHANGHAI, local_date
 from supervision.core.models import Operator, Period
-from supervision.reporting.models import Incident, IncidentStatus
+from supervision.reporting.models import Incident
 
 from .models import ActionItem, ActionState, Meeting
 
@@ -92,7 +92,8 @@ def overdue_orders(scope: Scope) -> list[Suggestion]:
 def open_incidents(scope: Scope) -> list[Suggestion]:
     """Major problems (incidents) still open."""
     incidents = (
-        Incident.objects.filter(status=IncidentStatus.OPEN, operator__in=scope.invited)
+        Incident.objects.open()
+        .filter(operator__in=scope.invited)
         .select_related("operator", "city")
         .order_by("since")[:MAX_PER_KIND]
     )

@@ -4,11 +4,11 @@ from django.contrib import messages
 from django.db import transaction
 from django.http import Http404, HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from supervision.core.actions import Refused
 from supervision.core.models import Period
 from supervision.core.permissions import operator_manager_required, operator_required
 from supervision.ingest.checks import CHECKS
@@ -25,7 +25,14 @@ from supervision.reporting.presentation import compare_context, file_response, s
 from supervision.reporting.receipts import receipt_text
 from supervision.reporting.tasks import check_upload
 
-from .forms.reporting import IncidentForm, LedgerUploadForm, MonthlyUploadForm, TypicalCaseFormSet
+from .forms.reporting import (
+    IncidentFollowUpForm,
+    IncidentForm,
+    IncidentRecoveryForm,
+    LedgerUploadForm,
+    MonthlyUploadForm,
+    TypicalCaseFormSet,
+)
 
 
 @operator_required
@@ -237,7 +244,10 @@ def checks(request):
 
 @operator_required
 def incident_list(request):
-    return render(request, "portal/incidents.html", {"incidents": Incident.objects.visible_to(request.user)})
+    rows = list(Incident.objects.visible_to(request.user).select_related("city"))
+    for incident in rows:
+        incident.age = incidents.age_text(incident)
+    return render(request, "portal/incidents.html", {"incidents": rows})
 
 
 @operator_required
@@ -246,5 +256,75 @@ def incident_new(request):
     if request.method == "POST" and form.is_valid():
         incident = incidents.report(form.save(commit=False), operator=request.operator, user=request.user)
         messages.success(request, _("The major problem is reported; the administration has been notified."))
-        return redirect(reverse("portal:incidents") + f"#incident-{incident.pk}")
+        return redirect("portal:incident", incident.pk)
     return render(request, "portal/incident_form.html", {"form": form})
+
+
+def _incident(request, pk) -> Incident:
+    # Another operator's major problem is a 404 (visible_to).
+    rows = Incident.objects.visible_to(request.user).select_related(
+        "operator", "city", "reported_by", "closed_by"
+    )
+    return get_object_or_404(rows, pk=pk)
+
+
+def _incident_page(request, incident, *, status=200, refusal=None, **forms):
+    context = {
+        **incidents.page_context(incident, request.user),
+        "refusal": refusal,
+        "follow_up_form": forms.get("follow_up_form") or IncidentFollowUpForm(prefix="follow_up"),
+        "recovery_form": forms.get("recovery_form") or IncidentRecoveryForm(prefix="recovery"),
+    }
+    return render(request, "portal/incident_detail.html", context, status=status)
+
+
+@operator_required
+def incident_detail(request, pk):
+    return _incident_page(request, _incident(request, pk))
+
+
+def _incident_step(request, pk, form, prefix, act, success):
+    """A follow-up or the recovery, posted from the page: done, or the page again with why not."""
+    incident = _incident(request, pk)
+    refusal = None
+    if form.is_valid():
+        try:
+            act(incident, form.cleaned_data)
+        except Refused as refused:
+            refusal = str(refused)
+        else:
+            messages.success(request, success)
+            return redirect("portal:incident", pk)
+    return _incident_page(request, incident, status=400, refusal=refusal, **{f"{prefix}_form": form})
+
+
+@operator_required
+@require_POST
+def incident_follow_up(request, pk):
+    return _incident_step(
+        request,
+        pk,
+        IncidentFollowUpForm(request.POST, prefix="follow_up"),
+        "follow_up",
+        lambda incident, data: incidents.follow_up(incident, user=request.user, text=data["text"]),
+        _("The follow-up report is sent; the administration sees it on the major problem's page."),
+    )
+
+
+@operator_required
+@require_POST
+def incident_recover(request, pk):
+    return _incident_step(
+        request,
+        pk,
+        IncidentRecoveryForm(request.POST, prefix="recovery"),
+        "recovery",
+        lambda incident, data: incidents.recover(
+            incident,
+            user=request.user,
+            recovered_at=data["recovered_at"],
+            cause=data["cause"],
+            measures=data["measures"],
+        ),
+        _("The recovery is reported; the administration will review it and close the major problem."),
+    )

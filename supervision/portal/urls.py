@@ -24,6 +24,9 @@ urlpatterns = [
     path("checks/", reports.checks, name="checks"),
     path("incidents/", reports.incident_list, name="incidents"),
     path("incidents/new/", reports.incident_new, name="incident_new"),
+    path("incidents/<int:pk>/", reports.incident_detail, name="incident"),
+    path("incidents/<int:pk>/follow-up/", reports.incident_follow_up, name="incident_follow_up"),
+    path("incidents/<int:pk>/recover/", reports.incident_recover, name="incident_recover"),
     path("", include("supervision.portal.urls_casework")),
     path("", include("supervision.portal.urls_meetings")),
 ]

@@ -9,7 +9,7 @@ from django.views.decorators.http import require_POST
 from supervision.casework.models import InterviewNotice, InterviewState, RectificationOrder
 from supervision.core.models import Period, TaskForceMember
 from supervision.core.permissions import operator_required
-from supervision.reporting.models import Incident, IncidentStatus, MonthlySubmission
+from supervision.reporting.models import Incident, MonthlySubmission
 
 from .forms.task_force import TaskForceMemberForm
 
@@ -29,7 +29,7 @@ def home(request):
         "interviews": InterviewNotice.objects.visible_to(user)
         .filter(scheduled_at__gte=now)
         .exclude(state=InterviewState.DRAFT),
-        "incidents": Incident.objects.visible_to(user).filter(status=IncidentStatus.OPEN),
+        "incidents": Incident.objects.visible_to(user).open(),
         "now": now,
     }
     return render(request, "portal/home.html", context)

@@ -9,7 +9,7 @@ class ReportingConfig(AppConfig):
     verbose_name = _("Monthly reporting")
 
     def ready(self):
-        from . import reminders
+        from . import incidents, reminders
 
         # The monthly figures' and the complaint ledger's checks join the one catalogue of checks
         # (supervision.ingest.checks) that the portal publishes.
@@ -21,3 +21,12 @@ class ReportingConfig(AppConfig):
         from . import mail
 
         mail.register()  # a monthly report stored, certified, returned, accepted: told once each
+        from supervision.core import instructions
+
+        from . import queues
+        from .models import MonthlySubmission
+
+        queues.register()  # what waits for whom on the home pages
+        # Leadership may write an instruction (批示) on a monthly report.
+        instructions.register("report", MonthlySubmission, "control:submission")
+        incidents.register_audit()  # a major problem's steps read as its ACTIONS table says

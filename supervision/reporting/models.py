@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 from simple_history.models import HistoricalRecords
 
 from supervision.core.files import stored_name
@@ -428,9 +429,25 @@ class LedgerCorrection(models.Model):
         return sum(1 for c in self.complaints if c.get("change") == "edited")
 
 
-class IncidentStatus(models.TextChoices):
-    OPEN = "open", _("Open")
-    CLOSED = "closed", _("Closed")
+class IncidentState(models.TextChoices):
+    """Where a major problem is in its life (``reporting.incidents.ACTIONS``): reported, followed
+    up (续报) any number of times, recovered as the operator states, closed by the administration
+    after review; the administration may ask for more information (需补充) before closing."""
+
+    REPORTED = "reported", _("Reported")
+    MORE_INFO = "more_info", _("More information asked")
+    RECOVERED = "recovered", _("Recovered")
+    CLOSED = "closed", pgettext_lazy("incident state", "Closed")
+
+
+# Not closed yet: what the home pages, profiles, digests and meeting suggestions count as open.
+OPEN_INCIDENT_STATES = [IncidentState.REPORTED, IncidentState.MORE_INFO, IncidentState.RECOVERED]
+
+
+class IncidentQuerySet(OperatorScopedQuerySet):
+    def open(self):
+        """Major problems not closed yet (reported, asked for more, or recovered awaiting review)."""
+        return self.filter(state__in=OPEN_INCIDENT_STATES)
 
 
 class Incident(models.Model):
@@ -448,16 +465,31 @@ class Incident(models.Model):
     since = models.DateTimeField(_("since"))
     subscribers_affected = models.PositiveIntegerField(_("subscribers affected"), default=0)
     measures = models.TextField(_("measures taken"))
-    status = models.CharField(
-        _("status"), max_length=10, choices=IncidentStatus.choices, default=IncidentStatus.OPEN
+    state = models.CharField(
+        _("state"), max_length=10, choices=IncidentState.choices, default=IncidentState.REPORTED
     )
     reported_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", null=True
     )
     reported_at = models.DateTimeField(_("reported at"), default=timezone.now, editable=False)
+    # The last step of its life (the report, a follow-up, a request for more, the recovery): the
+    # reminders count from it.
+    updated_at = models.DateTimeField(_("last update"), default=timezone.now)
+    # As the operator stated it when reporting the recovery (the latest statement).
+    recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+    recovery_measures = models.TextField(_("measures against recurrence"), blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        related_name="+",
+        null=True,
+        blank=True,
+        verbose_name=_("closed by"),
+    )
 
-    objects = OperatorScopedQuerySet.as_manager()
+    objects = IncidentQuerySet.as_manager()
 
     class Meta:
         ordering = ["-reported_at"]
@@ -466,6 +498,43 @@ class Incident(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def is_open(self) -> bool:
+        return self.state != IncidentState.CLOSED
+
+
+class IncidentUpdateKind(models.TextChoices):
+    FOLLOW_UP = "follow_up", _("Follow-up report")
+    RECOVERY = "recovery", _("Recovery")
+    MORE_INFO = "more_info", _("More information asked")
+    CLOSE = "close", _("Closed after review")
+
+
+class IncidentUpdate(models.Model):
+    """One step of a major problem's timeline after its report: a follow-up (续报) or the recovery
+    by the operator, a request for more information or the closing by the administration."""
+
+    incident = models.ForeignKey(
+        Incident, on_delete=models.CASCADE, related_name="updates", verbose_name=_("major problem")
+    )
+    kind = models.CharField(_("kind"), max_length=10, choices=IncidentUpdateKind.choices)
+    at = models.DateTimeField(_("at"), default=timezone.now)
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("author")
+    )
+    text = models.TextField(_("text"), blank=True)
+    # A recovery's statement: when service was restored, and why it failed.
+    recovered_at = models.DateTimeField(_("recovered at"), null=True, blank=True)
+    cause = models.TextField(_("cause"), blank=True)
+
+    class Meta:
+        ordering = ["at", "pk"]
+        verbose_name = _("major problem update")
+        verbose_name_plural = _("major problem updates")
+
+    def __str__(self) -> str:
+        return f"{self.incident} · {self.get_kind_display()}"
 
 
 def _upload_path(instance, filename):

@@ -5,13 +5,22 @@ and timings refer to them):
 
 - ``report_due``: before and after a monthly report's due day, to the operator's people, until
   the month has a counted report;
-- ``late_reports``: every Monday, the list of late reports to the administration's staff.
+- ``late_reports``: every Monday, the list of late reports to the administration's staff;
+- ``incident_follow_up``: a day after a major problem's last report or follow-up (or the
+  administration's request for more), then every day, to the operator's people, asking for a
+  follow-up (续报) until it is recovered;
+- ``incident_review``: three days after a major problem was recovered, then weekly, to the
+  administration's staff, until they close it (or ask for more).
 
 Event mail (``supervision.reminders.outbox``):
 
 - ``reporting.incident_reported``: a major problem reported by an operator, to the
   administration's staff at once; recorded by ``incidents.report`` in its transaction, with the
-  key ``incident:<pk>:reported`` (one mail per recipient, ever).
+  key ``incident:<pk>:reported`` (one mail per recipient, ever);
+- ``reporting.incident_more_info`` and ``reporting.incident_closed``: the administration asked the
+  operator for more information on a major problem (``incident:<pk>:more_info:<update pk>``), or
+  closed it (``incident:<pk>:closed``), to the operator's people at once; recorded by
+  ``incidents.ask_more`` and ``incidents.close`` in their transactions.
 """
 
 import datetime as dt
@@ -20,14 +29,19 @@ from django.conf import settings
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core import dates
 from supervision.core.models import SHANGHAI, Operator, Period, User
-from supervision.reminders import clock, outbox, rules
-from supervision.reminders.rules import Due, Rule, window
+from supervision.reminders import clock, outbox, rules, visibility
+from supervision.reminders.rules import DatedRule, Due, Rule, window
 
 from . import completeness
-from .models import Incident, MonthlySubmission
+from .models import Incident, IncidentState, IncidentUpdateKind, MonthlySubmission
 
 INCIDENT_REPORTED = "reporting.incident_reported"
+INCIDENT_MORE_INFO = "reporting.incident_more_info"
+INCIDENT_CLOSED = "reporting.incident_closed"
+INCIDENT_FOLLOW_UP = "incident_follow_up"
+INCIDENT_REVIEW = "incident_review"
 
 
 class MonthlyReportRule(Rule):
@@ -110,6 +124,77 @@ def late_reports(day: dt.date) -> list[tuple[Operator, Period]]:
     return [(c.operator, c.period) for c in cells.values() if c.status == "missing"]
 
 
+class IncidentRule(DatedRule):
+    """While a major problem is open: dated from its last step (``Incident.updated_at``), so a
+    follow-up moves the next reminder on and a reminder recorded before it is dropped."""
+
+    kind = "incident"
+    template = "incident"
+    states: tuple[str, ...] = ()
+
+    def objects(self):
+        return Incident.objects.filter(state__in=self.states).select_related("operator")
+
+    def moment_of(self, obj):
+        return obj.updated_at
+
+    def context(self, object_key):
+        _kind, pk, _when = object_key.split(":")
+        incident = self.objects().get(pk=pk)
+        return {**super().context(object_key), "incident": incident}
+
+
+class IncidentFollowUpRule(IncidentRule):
+    """To the operator's people while it is not recovered: a follow-up report (续报) is due."""
+
+    states = (IncidentState.REPORTED, IncidentState.MORE_INFO)
+
+    def subject_text(self, obj):
+        return _("Follow-up report due on a major problem: %(title)s") % {"title": obj.title}
+
+    def body_text(self, obj):
+        if obj.state == IncidentState.MORE_INFO:
+            return _(
+                "The administration asked for more information. Answer with a follow-up report in the portal."
+            )
+        return _(
+            "The major problem is not recovered yet. Send a follow-up report in the portal (what has happened "
+            "since, what is being done), or report its recovery."
+        )
+
+
+class IncidentReviewRule(IncidentRule):
+    """To the administration's staff once it is recovered, until they close it."""
+
+    states = (IncidentState.RECOVERED,)
+
+    def operator_ids(self, obj):
+        return []  # the administration's staff
+
+    def subject_text(self, obj):
+        return _("Recovered major problem awaiting your review: %(operator)s, %(title)s") % {
+            "operator": obj.operator.short_name, "title": obj.title,
+        }  # fmt: skip
+
+    def body_text(self, obj):
+        return _(
+            "The operator reported the recovery. Review it on the dashboard: close it, or ask for more information."
+        )
+
+
+def for_incident(incident: Incident, *, user) -> dict:
+    """The mail recorded about a major problem (its report, its reminders) that ``user`` may see,
+    and the next reminders while it is open."""
+    if incident.state in IncidentFollowUpRule.states:
+        rule_code = INCIDENT_FOLLOW_UP
+    elif incident.state in IncidentReviewRule.states:
+        rule_code = INCIDENT_REVIEW
+    else:
+        rule_code = None
+    due = dates.local_date(incident.updated_at) if rule_code else None
+    return visibility.for_object(f"incident:{incident.pk}:", due, rule_code, user=user)
+
+
 def incident_reported(incident: Incident) -> list[int]:
     """Record the mail about a major problem just reported, to every staff member, in the caller's
     transaction; it is sent once the transaction has committed."""
@@ -131,6 +216,29 @@ def _incident_exists(object_key: str) -> bool:
     return Incident.objects.filter(pk=outbox.object_pk(object_key)).exists()
 
 
+def incident_decided(incident: Incident, update) -> list[int]:
+    """Record the mail telling the operator's people of the administration's decision on a major
+    problem (more information asked, or closed), in the caller's transaction."""
+    if update.kind == IncidentUpdateKind.MORE_INFO:
+        code, key = INCIDENT_MORE_INFO, f"incident:{incident.pk}:more_info:{update.pk}"
+    else:
+        code, key = INCIDENT_CLOSED, f"incident:{incident.pk}:closed"
+    return outbox.record(code, key, User.objects.reachable_at([incident.operator_id]).order_by("pk"))
+
+
+def _build_decision_mail(occasion):
+    incident = Incident.objects.select_related("operator").get(pk=outbox.object_pk(occasion.object_key))
+    kind = IncidentUpdateKind.MORE_INFO if occasion.rule == INCIDENT_MORE_INFO else IncidentUpdateKind.CLOSE
+    update = incident.updates.filter(kind=kind).select_related("author").last()
+    context = {
+        "recipient": occasion.recipient,
+        "incident": incident,
+        "update": update,
+        "site_url": settings.SITE_URL,
+    }
+    return outbox.render_message("emails/reporting/incident_decision", context, occasion.recipient)
+
+
 def register() -> None:
     rules.register(
         MonthlyReportRule(
@@ -141,10 +249,30 @@ def register() -> None:
             "late_reports", _("Weekly list of late reports"),
             description=_("Every Monday, to the administration's staff, while any report is late."),
         ),
+        IncidentFollowUpRule(
+            INCIDENT_FOLLOW_UP, _("Major problem: follow-up report due"), offsets=[1], repeat_every_days=1,
+            description=_("A day after the last report or follow-up, then every day until it is recovered; to the operator's staff and managers."),
+        ),
+        IncidentReviewRule(
+            INCIDENT_REVIEW, _("Major problem recovered: review due"), offsets=[3], repeat_every_days=7,
+            description=_("3 days after the operator reported the recovery, then weekly until it is closed; to the administration's staff."),
+        ),
     )  # fmt: skip
     outbox.register(
         INCIDENT_REPORTED,
         label=_("Major problem reported"),
         build=_build_incident_mail,
+        still_due=_incident_exists,
+    )
+    outbox.register(
+        INCIDENT_MORE_INFO,
+        label=_("Major problem: more information asked"),
+        build=_build_decision_mail,
+        still_due=_incident_exists,
+    )
+    outbox.register(
+        INCIDENT_CLOSED,
+        label=_("Major problem closed"),
+        build=_build_decision_mail,
         still_due=_incident_exists,
     )

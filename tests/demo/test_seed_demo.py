@@ -34,6 +34,7 @@ from supervision.casework.models import (
 )
 from supervision.core.models import (
     SHANGHAI,
+    AuditEntry,
     City,
     DocumentSequence,
     Operator,
@@ -50,7 +51,7 @@ from supervision.reporting.models import (
     CityFigures,
     ComplaintRecord,
     Incident,
-    IncidentStatus,
+    IncidentState,
     MonthlySubmission,
     SubmissionState,
 )
@@ -371,10 +372,20 @@ class TestSeededDemo:
         assert coming[0].agenda_items.filter(operator__code="CTCC", state="proposed").exists()
 
     def test_an_open_incident_in_weifang_and_task_forces(self):
-        open_incident = Incident.objects.get(status=IncidentStatus.OPEN)
+        open_incident = Incident.objects.get(state=IncidentState.REPORTED)
         assert (open_incident.operator.code, open_incident.city.code) == ("CUCC", "370700")
         assert 1000 <= open_incident.subscribers_affected <= 1400
-        assert Incident.objects.filter(status=IncidentStatus.CLOSED, closed_at__isnull=False).exists()
+        assert [u.kind for u in open_incident.updates.all()] == ["follow_up", "follow_up"]
+        # Told through the service: the staff were mailed at the report, the audit trail has each step.
+        assert Occasion.objects.filter(
+            object_key=f"incident:{open_incident.pk}:reported", state="sent"
+        ).exists()
+        awaiting = Incident.objects.get(state=IncidentState.RECOVERED)
+        assert [u.kind for u in awaiting.updates.all()] == ["recovery", "more_info", "follow_up"]
+        closed = Incident.objects.get(state=IncidentState.CLOSED)
+        assert closed.closed_at is not None and closed.closed_by.username == "staff"
+        assert [u.kind for u in closed.updates.all()] == ["follow_up", "recovery", "close"]
+        assert AuditEntry.objects.filter(content_type__model="incident").count() == 3 + 4 + 4
         per_operator = dict(TaskForceMember.objects.values_list("operator__code").annotate(n=Count("id")))
         assert set(per_operator) == {"CMCC", "CUCC", "CTCC", "CBN"}
         assert all(3 <= n <= 5 for n in per_operator.values())

@@ -24,7 +24,7 @@ from supervision.casework.models import OrderState, RectificationOrder
 from supervision.core.models import SHANGHAI, Operator
 from supervision.meetings.models import ActionItem, ActionState, AgendaState, Meeting
 from supervision.meetings.services import HORIZON_MONTHS
-from supervision.reporting.models import Incident, IncidentStatus
+from supervision.reporting.models import Incident, IncidentState
 
 # Runs at each of make test-dates' instants: the series starts from today and action items fall due.
 pytestmark = pytest.mark.dates
@@ -85,7 +85,7 @@ def data(people):
         since=now - dt.timedelta(days=1),
         subscribers_affected=1200,
         measures="已开通人工受理通道。",
-        status=IncidentStatus.OPEN,
+        state=IncidentState.REPORTED,
     )
     return order, incident
 

@@ -12,7 +12,7 @@ from supervision.core.models import City, Operator, ViolationCategory
 from supervision.meetings import services
 from supervision.meetings.models import AgendaSource, AgendaState
 from supervision.meetings.suggestions import suggest
-from supervision.reporting.models import ComplaintMonthly, Incident, IncidentStatus
+from supervision.reporting.models import ComplaintMonthly, Incident, IncidentState
 
 from .conftest import local
 
@@ -35,11 +35,11 @@ def data(meeting, series, cmcc, cucc, regulator):
     )  # fmt: skip
     incident = Incident.objects.create(
         operator=cucc, title="潍坊授权码下发异常", description="-", since=local(2026, 11, 25, 9, 40),
-        subscribers_affected=1200, measures="-", status=IncidentStatus.OPEN,
+        subscribers_affected=1200, measures="-", state=IncidentState.REPORTED,
     )  # fmt: skip
     Incident.objects.create(
         operator=cucc, title="已处置", description="-", since=local(2026, 10, 1, 9, 0), measures="-",
-        status=IncidentStatus.CLOSED,
+        state=IncidentState.CLOSED,
     )  # fmt: skip
     weifang, bl1 = City.objects.get(code="370700"), ViolationCategory.objects.get(code="BL1")
     for month, received in [(5, 2), (6, 3), (7, 2), (8, 2), (9, 3), (10, 21)]:

@@ -134,6 +134,8 @@ def test_each_app_registers_its_rules_under_the_codes_stored():
     assert list(rules.RULES) == [
         "report_due",
         "late_reports",
+        "incident_follow_up",
+        "incident_review",
         "order_deadline",
         "interview",
         "commitment",

@@ -1,4 +1,4 @@
-"""The administration's monthly reporting forms: reopen a month, return a report."""
+"""The administration's monthly reporting forms: reopen a month, return a report, review a major problem."""
 
 from django import forms
 from django.utils.translation import gettext_lazy
@@ -22,4 +22,21 @@ class ReturnForm(forms.Form):
         label=gettext_lazy("Why is the report returned?"),
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=gettext_lazy("The operator reads this; say what to correct."),
+    )
+
+
+class IncidentAskMoreForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("What information is missing?"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("The operator reads this and answers with a follow-up report."),
+    )
+
+
+class IncidentCloseForm(forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Review (optional)"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=gettext_lazy("Your conclusion, kept on the timeline; the operator reads it."),
     )

@@ -88,3 +88,27 @@ class IncidentForm(forms.ModelForm):
             "description": forms.Textarea(attrs={"rows": 4}),
             "measures": forms.Textarea(attrs={"rows": 3}),
         }
+
+
+class IncidentFollowUpForm(PrintableForm, forms.Form):
+    text = forms.CharField(
+        label=gettext_lazy("Follow-up report (续报)"),
+        widget=forms.Textarea(attrs={"rows": 4}),
+        help_text=gettext_lazy(
+            "What has happened since the last report, what is being done, how many subscribers are affected now."
+        ),
+    )
+
+
+class IncidentRecoveryForm(PrintableForm, forms.Form):
+    recovered_at = forms.DateTimeField(
+        label=gettext_lazy("Recovered at"),
+        widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
+        help_text=gettext_lazy("When service was fully restored: date and time, Beijing time."),
+    )
+    cause = forms.CharField(label=gettext_lazy("Cause"), widget=forms.Textarea(attrs={"rows": 3}))
+    measures = forms.CharField(
+        label=gettext_lazy("Measures against recurrence"),
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=gettext_lazy("What your company has done so that it does not happen again."),
+    )
