@@ -25,20 +25,17 @@ from supervision.casework import (
     findings,
     interviews,
     orders,
+    pages,
     presentation,
     records,
     rules,
 )
-from supervision.casework import mail as case_mail
-from supervision.casework import reminders as case_reminders
-from supervision.casework.forms import CommentForm
 from supervision.casework.models import (
     GROUNDING_FINDING_STATES,
     BatchState,
     CaseFile,
     Commitment,
     ExtensionRequest,
-    ExtensionState,
     InspectionBatch,
     InspectionFinding,
     InterviewNotice,
@@ -88,26 +85,17 @@ def _finding(request, pk):
 
 
 def _finding_page(request, finding, *, status=200, refusal=None, **forms_):
-    context = {
-        "refusal": refusal,
-        "finding": finding,
-        "reminders": case_mail.mails_about(finding, user=request.user),
-        "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
-        "responses": finding.responses.select_related("submitted_by").prefetch_related(
-            presentation.files_with_uploader()
-        ),
-        "orders": finding.orders.live().select_related("operator"),
-        "timeline": events.timeline(finding, request.user),
-        "allowed": rules.allowed(findings.ACTIONS, finding, request.user),
-        "can_order": request.user.is_regulator_staff
-        and finding.violation
-        and finding.state in GROUNDING_FINDING_STATES,
-        "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
-        "decision_form": forms_.get("decision_form") or forms.DecisionForm(),
-        "comment_form": CommentForm(),
-        "file_url_name": "control:case_file",
-        "comment_url": reverse("control:comment", args=["finding", finding.pk]),
-    }
+    context = pages.finding_context(finding, request.user, namespace="control")
+    context.update(
+        {
+            "refusal": refusal,
+            "can_order": request.user.is_regulator_staff
+            and finding.violation
+            and finding.state in GROUNDING_FINDING_STATES,
+            "evidence_form": forms_.get("evidence_form") or forms.EvidenceForm(),
+            "decision_form": forms_.get("decision_form") or forms.DecisionForm(),
+        }
+    )
     return render(request, "control/casework/finding_detail.html", context, status=status)
 
 
@@ -265,34 +253,19 @@ def _order(request, pk):
 
 
 def _order_page(request, order, *, status=200, refusal=None, **forms_):
-    grounds, complaints = orders.grounds_of(order)
-    extensions = list(order.extensions.select_related("requested_by", "decided_by"))
-    context = {
-        "reminders": case_reminders.for_order(order, user=request.user),
-        "refusal": refusal,
-        "order": order,
-        "findings": grounds,
-        "complaints": complaints,
-        "deadlines": orders.deadline_history(order),
-        "extensions": extensions,
-        "pending_extension": next((e for e in extensions if e.state == ExtensionState.PENDING), None),
-        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(
-            presentation.files_with_uploader()
-        ),
-        "interviews": order.interviews.live().select_related("operator"),
-        "timeline": events.timeline(order, request.user),
-        "allowed": rules.allowed(orders.ACTIONS, order, request.user),
-        "days_left": order.days_left_now(),
-        "pdf_available": documents.pdf_converter() is not None,
-        "return_form": forms_.get("return_form") or forms.CommentedForm(prefix="return"),
-        "verify_form": forms_.get("verify_form") or forms.VerifyForm(prefix="verify"),
-        "escalate_form": forms_.get("escalate_form") or forms.EscalateForm(prefix="escalate"),
-        "withdraw_form": forms_.get("withdraw_form") or forms.WithdrawForm(prefix="withdraw"),
-        "extension_form": forms_.get("extension_form") or forms.ExtensionDecisionForm(prefix="extension"),
-        "comment_form": CommentForm(),
-        "file_url_name": "control:case_file",
-        "comment_url": reverse("control:comment", args=["order", order.pk]),
-    }
+    context = pages.order_context(order, request.user, namespace="control")
+    context.update(
+        {
+            "refusal": refusal,
+            "interviews": order.interviews.live().select_related("operator"),
+            "pdf_available": documents.pdf_converter() is not None,
+            "return_form": forms_.get("return_form") or forms.CommentedForm(prefix="return"),
+            "verify_form": forms_.get("verify_form") or forms.VerifyForm(prefix="verify"),
+            "escalate_form": forms_.get("escalate_form") or forms.EscalateForm(prefix="escalate"),
+            "withdraw_form": forms_.get("withdraw_form") or forms.WithdrawForm(prefix="withdraw"),
+            "extension_form": forms_.get("extension_form") or forms.ExtensionDecisionForm(prefix="extension"),
+        }
+    )
     return render(request, "control/casework/order_detail.html", context, status=status)
 
 
@@ -569,32 +542,19 @@ def _interview(request, pk):
 
 
 def _interview_page(request, notice, *, status=200, refusal=None, **forms_):
-    commitments = list(notice.commitments.select_related("done_by", "verified_by"))
-    # Each commitment's reminders, fetched for all of them at once.
-    commitment_reminders = case_reminders.for_commitments(commitments, user=request.user)
-    for c in commitments:
-        c.reminders = commitment_reminders[c.pk]
-    context = {
-        "reminders": case_reminders.for_interview(notice, user=request.user),
-        "refusal": refusal,
-        "interview": notice,
-        "orders": notice.orders.all(),
-        "findings": notice.findings.select_related("city", "clause"),
-        "commitments": [
-            (c, rules.allowed(interviews.COMMITMENT_ACTIONS, c, request.user, operator_id=notice.operator_id))
-            for c in commitments
-        ],
-        "timeline": events.timeline(notice, request.user),
-        "allowed": rules.allowed(interviews.ACTIONS, notice, request.user),
-        "pdf_available": documents.pdf_converter() is not None,
-        "minutes_form": forms_.get("minutes_form") or forms.MinutesForm(initial={"minutes": notice.minutes}),
-        "commitment_form": forms_.get("commitment_form") or forms.CommitmentForm(),
-        "return_form": forms.CommentedForm(prefix="return"),
-        "withdraw_form": forms_.get("withdraw_form") or forms.WithdrawForm(prefix="withdraw"),
-        "comment_form": CommentForm(),
-        "file_url_name": "control:case_file",
-        "comment_url": reverse("control:comment", args=["interview", notice.pk]),
-    }
+    context = pages.interview_context(notice, request.user, namespace="control")
+    context.update(
+        {
+            "refusal": refusal,
+            "findings": notice.findings.select_related("city", "clause"),
+            "pdf_available": documents.pdf_converter() is not None,
+            "minutes_form": forms_.get("minutes_form")
+            or forms.MinutesForm(initial={"minutes": notice.minutes}),
+            "commitment_form": forms_.get("commitment_form") or forms.CommitmentForm(),
+            "return_form": forms.CommentedForm(prefix="return"),
+            "withdraw_form": forms_.get("withdraw_form") or forms.WithdrawForm(prefix="withdraw"),
+        }
+    )
     return render(request, "control/casework/interview_detail.html", context, status=status)
 
 

@@ -16,20 +16,15 @@ from django.views.decorators.http import require_POST
 from supervision.casework import (
     attachments,
     documents,
-    events,
     findings,
     interviews,
     orders,
+    pages,
     presentation,
-    rules,
 )
-from supervision.casework import mail as case_mail
-from supervision.casework import reminders as case_reminders
-from supervision.casework.forms import CommentForm
 from supervision.casework.models import (
     CaseFile,
     Commitment,
-    ExtensionState,
     InspectionFinding,
     InterviewNotice,
     NoticeRecord,
@@ -79,22 +74,13 @@ def _finding(request, pk):
 
 
 def _finding_page(request, finding, *, status=200, refusal=None, respond_form=None):
-    context = {
-        "refusal": refusal,
-        "finding": finding,
-        "reminders": case_mail.mails_about(finding, user=request.user),
-        "evidence": finding.files.filter(response=None).select_related("uploaded_by"),
-        "responses": finding.responses.select_related("submitted_by").prefetch_related(
-            presentation.files_with_uploader()
-        ),
-        "orders": finding.orders.visible_to(request.user),
-        "timeline": events.timeline(finding, request.user),
-        "allowed": rules.allowed(findings.ACTIONS, finding, request.user),
-        "respond_form": respond_form or RespondForm(),
-        "comment_form": CommentForm(),
-        "file_url_name": "portal:case_file",
-        "comment_url": reverse("portal:comment", args=["finding", finding.pk]),
-    }
+    context = pages.finding_context(finding, request.user, namespace="portal")
+    context.update(
+        {
+            "refusal": refusal,
+            "respond_form": respond_form or RespondForm(),
+        }
+    )
     return render(request, "portal/casework/finding_detail.html", context, status=status)
 
 
@@ -149,29 +135,14 @@ def _order(request, pk):
 
 
 def _order_page(request, order, *, status=200, refusal=None, extension_form=None, report_form=None):
-    grounds, complaints = orders.grounds_of(order)
-    extensions = list(order.extensions.select_related("requested_by", "decided_by"))
-    context = {
-        "reminders": case_reminders.for_order(order, user=request.user),
-        "refusal": refusal,
-        "order": order,
-        "findings": grounds,
-        "complaints": complaints,
-        "deadlines": orders.deadline_history(order),
-        "extensions": extensions,
-        "pending_extension": next((e for e in extensions if e.state == ExtensionState.PENDING), None),
-        "reports": order.reports.select_related("submitted_by", "decided_by").prefetch_related(
-            presentation.files_with_uploader()
-        ),
-        "timeline": events.timeline(order, request.user),
-        "allowed": rules.allowed(orders.ACTIONS, order, request.user),
-        "days_left": order.days_left_now(),
-        "extension_form": extension_form or ExtensionForm(prefix="extension"),
-        "report_form": report_form or ReportForm(prefix="report"),
-        "comment_form": CommentForm(),
-        "file_url_name": "portal:case_file",
-        "comment_url": reverse("portal:comment", args=["order", order.pk]),
-    }
+    context = pages.order_context(order, request.user, namespace="portal")
+    context.update(
+        {
+            "refusal": refusal,
+            "extension_form": extension_form or ExtensionForm(prefix="extension"),
+            "report_form": report_form or ReportForm(prefix="report"),
+        }
+    )
     return render(request, "portal/casework/order_detail.html", context, status=status)
 
 
@@ -246,29 +217,15 @@ def _interview(request, pk):
 
 
 def _interview_page(request, notice, *, status=200, refusal=None, attendance_form=None):
-    commitments = list(notice.commitments.select_related("done_by", "verified_by"))
-    # Each commitment's reminders, fetched for all of them at once.
-    commitment_reminders = case_reminders.for_commitments(commitments, user=request.user)
-    for c in commitments:
-        c.reminders = commitment_reminders[c.pk]
-    context = {
-        "reminders": case_reminders.for_interview(notice, user=request.user),
-        "refusal": refusal,
-        "interview": notice,
-        "orders": notice.orders.visible_to(request.user),
-        "commitments": [
-            (c, rules.allowed(interviews.COMMITMENT_ACTIONS, c, request.user, operator_id=notice.operator_id))
-            for c in commitments
-        ],
-        "timeline": events.timeline(notice, request.user),
-        "allowed": rules.allowed(interviews.ACTIONS, notice, request.user),
-        "attendance_form": attendance_form
-        or AttendanceForm(initial={"attendees": notice.confirmed_attendees or notice.persons_required}),
-        "done_form": DoneForm(),
-        "comment_form": CommentForm(),
-        "file_url_name": "portal:case_file",
-        "comment_url": reverse("portal:comment", args=["interview", notice.pk]),
-    }
+    context = pages.interview_context(notice, request.user, namespace="portal")
+    context.update(
+        {
+            "refusal": refusal,
+            "attendance_form": attendance_form
+            or AttendanceForm(initial={"attendees": notice.confirmed_attendees or notice.persons_required}),
+            "done_form": DoneForm(),
+        }
+    )
     return render(request, "portal/casework/interview_detail.html", context, status=status)
 
 
