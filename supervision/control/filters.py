@@ -25,7 +25,6 @@ from supervision.casework.models import (
 )
 from supervision.core.dates import next_month, start_of_day
 from supervision.core.models import (
-    SHANGHAI,
     City,
     Operator,
     Period,
@@ -76,8 +75,7 @@ class MonthFilter(django_filters.Filter):
     def filter(self, qs, value):
         if not value:
             return qs
-        next_month = (value.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
-        return qs.filter(**{f"{self.field_name}__gte": value, f"{self.field_name}__lt": next_month})
+        return qs.filter(**{f"{self.field_name}__gte": value, f"{self.field_name}__lt": next_month(value)})
 
 
 class CategoryChoiceField(forms.ModelChoiceField):
@@ -369,12 +367,8 @@ class AccessFilter(django_filters.FilterSet):
         fields: list[str] = []
 
     def filter_from(self, queryset, _name, value):
-        return queryset.filter(at__gte=_day_start(value))
+        # The log is read by the day in Shandong: a day starts at midnight in Asia/Shanghai.
+        return queryset.filter(at__gte=start_of_day(value))
 
     def filter_to(self, queryset, _name, value):
-        return queryset.filter(at__lt=_day_start(value + dt.timedelta(days=1)))
-
-
-def _day_start(day: dt.date) -> dt.datetime:
-    # The log is read by the day in Shandong: a day starts at midnight in Asia/Shanghai.
-    return dt.datetime.combine(day, dt.time(), tzinfo=SHANGHAI)
+        return queryset.filter(at__lt=start_of_day(value + dt.timedelta(days=1)))
