@@ -24,7 +24,8 @@ import time_machine
 from django.test.utils import override_settings
 from django.utils import timezone
 
-from supervision.core.models import SHANGHAI, City, Operator, Period, User, ViolationCategory
+from supervision.core import dates
+from supervision.core.models import City, Operator, Period, User, ViolationCategory
 from supervision.reminders import services as reminders
 from supervision.reminders.models import Occasion, OccasionState
 
@@ -69,7 +70,7 @@ class Demo:
         self.seed = seed
         self.target = complaints
         self.now = now or timezone.now()
-        self.today = timezone.localtime(self.now, SHANGHAI).date()
+        self.today = dates.local_date(self.now)
         self.latest = self.now - LEAD
         self.progress: Callable[[str], None] = progress or (lambda message: None)
         self.result = SeedResult()

@@ -14,7 +14,6 @@ each mail its line in the outbox and on the case, as in real use.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass
 
@@ -32,7 +31,7 @@ from supervision.casework.models import (
     OrderState,
     Severity,
 )
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import local_date, local_time, month_end
 from supervision.reporting.models import ComplaintRecord
 
 from .base import Demo, Story
@@ -200,7 +199,7 @@ def plan_findings(demo: Demo, rng, specs: list[dict]) -> list[FindingPlan]:
     month = demo.plan.months[0]
     while month <= demo.today:
         for _ in range(rng.randint(10, 16)):
-            day = month + dt.timedelta(days=rng.randrange(calendar.monthrange(month.year, month.month)[1]))
+            day = month + dt.timedelta(days=rng.randrange(month_end(month).day))
             if day >= demo.today:
                 continue
             op = rng.choices(OPERATOR_CODES, weights=[0.35, 0.25, 0.25, 0.15])[0]
@@ -305,7 +304,7 @@ def order_trail(demo: Demo, spec) -> list[tuple[str, dt.datetime]]:
     trail = [(OrderState.DRAFT, spec["drafted"]), (OrderState.ISSUED, spec["issued"])]
     for state, anchor, days in spec["steps"]:
         base = spec["issued"] if anchor == "issued" else spec["deadline"]
-        when = at(base.astimezone(SHANGHAI).date() + dt.timedelta(days=days), 10 + len(trail), 15)
+        when = at(local_date(base) + dt.timedelta(days=days), 10 + len(trail), 15)
         when = max(min(when, latest), trail[-1][1] + dt.timedelta(minutes=1))
         trail.append((state, when))
     return trail
@@ -313,7 +312,7 @@ def order_trail(demo: Demo, spec) -> list[tuple[str, dt.datetime]]:
 
 def requirements(demo: Demo, spec, deadline: dt.datetime) -> str:
     category = demo.categories[spec["clause"]]
-    local = deadline.astimezone(SHANGHAI)
+    local = local_time(deadline)
     return (
         f"经查，你公司存在{category.code}“{category.name_zh}”问题，违反《山东省携号转网服务管理细则》相关规定。"
         "现责令你公司：\n"
@@ -417,9 +416,7 @@ def tell_orders(demo: Demo, story: Story, specs: list[dict]) -> None:
             spec["order"],
             user=demo.operator_user(spec["op"]),
             reason=EXTENSION_ASKED if granted else EXTENSION_REFUSED_ASK,
-            proposed_date=(spec["initial_deadline"] + dt.timedelta(days=extension["days"]))
-            .astimezone(SHANGHAI)
-            .date(),
+            proposed_date=local_date(spec["initial_deadline"] + dt.timedelta(days=extension["days"])),
         )
 
     def decide(spec) -> None:
@@ -436,7 +433,7 @@ def tell_orders(demo: Demo, story: Story, specs: list[dict]) -> None:
             story.add(when, lambda spec=spec, state=state: take(spec, state))
         if spec["extension"]:
             extension = spec["extension"]
-            day = spec["initial_deadline"].astimezone(SHANGHAI).date()
+            day = local_date(spec["initial_deadline"])
             story.add(at(day - dt.timedelta(days=extension["asked"]), 15, 40), lambda spec=spec: ask(spec))
             story.add(
                 at(day - dt.timedelta(days=extension["decided"]), 9, 40), lambda spec=spec: decide(spec)
@@ -515,7 +512,7 @@ def tell_interviews(demo: Demo, story: Story, plans: list[InterviewPlan]) -> Non
     def minutes(plan: InterviewPlan) -> None:
         notice = interview_service.record_minutes(notices[id(plan)], user=staff, minutes=INTERVIEW_MINUTES)
         for text, days in COMMITMENTS:
-            due = plan.scheduled.astimezone(SHANGHAI).date() + dt.timedelta(days=days)
+            due = local_date(plan.scheduled) + dt.timedelta(days=days)
             commitments[text] = interview_service.add_commitment(notice, user=staff, text=text, due_date=due)
 
     def done(plan, text, note=COMMITMENT_DONE) -> None:
@@ -537,7 +534,7 @@ def tell_interviews(demo: Demo, story: Story, plans: list[InterviewPlan]) -> Non
         if plan.state != InterviewState.HELD:
             continue
         story.add(plan.scheduled + dt.timedelta(hours=2), lambda plan=plan: minutes(plan))
-        held = plan.scheduled.astimezone(SHANGHAI).date()
+        held = local_date(plan.scheduled)
         for i, (text, days) in enumerate(COMMITMENTS):
             due = held + dt.timedelta(days=days)
             story.add(at(due - dt.timedelta(days=2), 16, 30), lambda plan=plan, text=text: done(plan, text))

@@ -15,9 +15,8 @@ from __future__ import annotations
 import datetime as dt
 
 from dateutil.rrule import rrulestr
-from django.utils import timezone
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import from_wall_time, local_date
 from supervision.meetings import services
 from supervision.meetings.models import Meeting, MeetingSeries
 
@@ -52,7 +51,7 @@ def create_meetings(demo: Demo) -> None:
         return
     rng = demo.rng("meetings")
     staff = demo.staff
-    first_month = add_months(demo.today.replace(day=1), -12)
+    first_month = add_months(demo.today, -12)
     # The first Thursday of that month, 14:30 local time.
     first_day = first_month + dt.timedelta(days=(3 - first_month.weekday()) % 7)
     created = at(first_day - dt.timedelta(days=10), 10)
@@ -63,7 +62,7 @@ def create_meetings(demo: Demo) -> None:
     operators = [demo.operators[op] for op in OPERATOR_CODES]
     story.add(created, lambda: services.create_series(series, invited_operators=operators, user=staff))
     # The scheduler's daily task, once a month here: the occurrences stay six months ahead.
-    month = add_months(first_day.replace(day=1), 1)
+    month = add_months(first_day, 1)
     while at(month, 2) < demo.latest:
         story.add(at(month, 2), services.extend_horizons)
         month = add_months(month, 1)
@@ -74,7 +73,7 @@ def create_meetings(demo: Demo) -> None:
     horizon = services.horizon_end(demo.latest)
     planned_starts = []
     for occurrence in rrulestr(RULE, dtstart=naive_start):
-        planned = occurrence.replace(tzinfo=SHANGHAI)
+        planned = from_wall_time(occurrence)
         if planned > horizon:
             break
         planned_starts.append(planned)
@@ -121,7 +120,7 @@ def create_meetings(demo: Demo) -> None:
 
 
 def minutes_text(demo: Demo, start: dt.datetime, planned: dt.datetime, decision: str) -> str:
-    month = add_months(timezone.localtime(start, SHANGHAI).date().replace(day=1), -1)
+    month = add_months(local_date(start), -1)
     t = demo.plan.months.index(month) if month in demo.plan.months else None
     totals = demo.plan.province_totals(t) if t is not None else {"apps": 0, "done": 0, "complaints": 0}
     minutes = MEETING_MINUTES.format(month=month_label_zh(month), decision=decision, **totals)
@@ -134,7 +133,7 @@ def tell_held_meeting(demo: Demo, story: Story, rng, meeting, planned, start, en
     """Agenda, invitations, answers, attendance, minutes, decisions, closing; and the follow-up."""
     staff = demo.staff
     operators = demo.operators
-    month = add_months(timezone.localtime(start, SHANGHAI).date().replace(day=1), -1)
+    month = add_months(local_date(start), -1)
 
     def agenda() -> None:
         m = meeting(planned)
@@ -169,7 +168,7 @@ def tell_held_meeting(demo: Demo, story: Story, rng, meeting, planned, start, en
 
     owners = ["CUCC"] if "中国联通" in decision else OPERATOR_CODES
     title = decision.removeprefix("各运营商").removeprefix("中国联通")
-    due = timezone.localtime(start, SHANGHAI).date() + dt.timedelta(days=21)
+    due = local_date(start) + dt.timedelta(days=21)
     items = {}
 
     def close() -> None:

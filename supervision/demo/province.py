@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from supervision.core.models import SHANGHAI
+from supervision.core.dates import add_months, local_moment
 
 MONTHS = 36
 
@@ -120,14 +120,9 @@ GIVEN_NAMES = [
 # --- Small helpers ------------------------------------------------------------------------------
 
 
-def add_months(month: dt.date, count: int) -> dt.date:
-    index = month.year * 12 + month.month - 1 + count
-    return dt.date(index // 12, index % 12 + 1, 1)
-
-
-def at(day: dt.date, hour: int = 0, minute: int = 0, second: int = 0) -> dt.datetime:
-    """A local time in Asia/Shanghai."""
-    return dt.datetime.combine(day, dt.time(hour, minute, second), tzinfo=SHANGHAI)
+# A local time in Asia/Shanghai, under the short name the demo's stories use; ``add_months`` is
+# ``core.dates``' too, imported from here by the demo's modules.
+at = local_moment
 
 
 def month_label_zh(month: dt.date) -> str:
