@@ -20,3 +20,14 @@ class CaseworkConfig(AppConfig):
         # nobody confirmed them in time, as the operators' uploads.
         kept.old_files_found.connect(batches.mask_old_files, dispatch_uid="casework.batches")
         kept.stale_files_due.connect(batches.discard_stale, dispatch_uid="casework.batches")
+
+        from supervision.core import instructions
+
+        from . import queues
+        from .models import InspectionFinding, InterviewNotice, RectificationOrder
+
+        queues.register()  # what waits for whom on the home pages
+        # Leadership may write an instruction (批示) on a finding, an order or an interview.
+        instructions.register("finding", InspectionFinding, "control:finding")
+        instructions.register("order", RectificationOrder, "control:order")
+        instructions.register("interview", InterviewNotice, "control:interview")

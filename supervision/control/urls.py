@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import distribution, reminders, reports, views
+from . import distribution, instructions, reminders, reports, views
 
 app_name = "control"
 
@@ -10,6 +10,11 @@ urlpatterns = [
     path("distribution/", distribution.distribution_lists, name="distribution"),
     path("cities/", views.city_matrix, name="city_matrix"),
     path("mail/", reminders.mail_log_view, name="mail_log"),
+    # Leadership's instructions (批示) on a case, a report or a briefing.
+    path("instructions/<slug:kind>/<int:pk>/", instructions.instruction_give, name="instruction_give"),
+    path(
+        "instructions/<int:pk>/acknowledge/", instructions.instruction_acknowledge, name="instruction_acknowledge"
+    ),
     path("reporting/", reports.matrix, name="reporting"),
     path("reporting/<int:pk>/", reports.submission_detail, name="submission"),
     path("reporting/<int:pk>/accept/", reports.submission_accept, name="submission_accept"),

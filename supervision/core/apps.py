@@ -25,6 +25,13 @@ class CoreConfig(AppConfig):
         # Whether the second step of the log-in is owed, noted once per session (accounts.py).
         user_logged_in.connect(remember_two_step_login, dispatch_uid="core.accounts.two_step")
 
+        from . import instructions
+
+        # Leadership's instructions: their audit entries read as their ACTIONS table says, and
+        # they wait in the staff's work queue (and the leader's) until acknowledged.
+        instructions.register_audit()
+        instructions.register_queues()
+
 
 class SupervisionAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on a site that also lets user administrators in (``core.admin``)."""

@@ -114,7 +114,12 @@ class Period(models.Model):
     month = models.DateField(_("month"), unique=True, help_text=_("The first day of the month."))
     locked_at = models.DateTimeField(_("locked at"), null=True, blank=True)
     locked_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+        settings.AUTH_USER_MODEL,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("locked by"),
     )
 
     objects = PeriodQuerySet.as_manager()
@@ -538,3 +543,63 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"{self.object_repr} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+
+class InstructionQuerySet(models.QuerySet):
+    def pending(self):
+        """Not yet acknowledged by the administration's staff."""
+        return self.filter(acknowledged_at__isnull=True)
+
+    def on(self, obj: models.Model):
+        """The instructions given on ``obj``, oldest first."""
+        return self.filter(content_type=ContentType.objects.get_for_model(obj), object_id=obj.pk)
+
+
+class Instruction(models.Model):
+    """A leader's instruction (批示) on a case, a monthly report or a briefing: written by the
+    administration's leadership, read and acknowledged by its staff (the case officer). Given
+    and acknowledged through ``core.instructions`` only; the operators never see it."""
+
+    PENDING = "pending"
+    ACKNOWLEDGED = "acknowledged"
+
+    content_type = models.ForeignKey(ContentType, on_delete=models.PROTECT, related_name="+")
+    object_id = models.PositiveBigIntegerField(_("object"))
+    # Which kind of object it is on (``instructions.register``): its page's address without a query.
+    kind = models.CharField(_("kind"), max_length=30)
+    # What the object was called when the instruction was given: listed without reading it.
+    object_repr = models.CharField(_("on"), max_length=200)
+    text = models.TextField(_("instruction"))
+    author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("given by"))
+    created_at = models.DateTimeField(_("given at"), default=timezone.now, editable=False)
+    acknowledged_by = models.ForeignKey(
+        User,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("acknowledged by"),
+    )
+    acknowledged_at = models.DateTimeField(_("acknowledged at"), null=True, blank=True)
+
+    objects = InstructionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        verbose_name = _("leadership instruction")
+        verbose_name_plural = _("leadership instructions")
+        indexes = [
+            models.Index(fields=["content_type", "object_id"], name="instruction_object"),
+            models.Index(fields=["acknowledged_at"], name="instruction_acknowledged"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.object_repr} · {dates.moment_label(self.created_at)}"
+
+    # Its state, as the ``ACTIONS`` table of ``core.instructions`` checks it.
+    @property
+    def state(self) -> str:
+        return self.ACKNOWLEDGED if self.acknowledged_at else self.PENDING
+
+    def get_state_display(self) -> str:
+        return str(_("Acknowledged") if self.acknowledged_at else _("Awaiting acknowledgement"))

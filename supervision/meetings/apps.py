@@ -24,9 +24,10 @@ class MeetingsConfig(AppConfig):
     verbose_name = _("Consultation meetings")
 
     def ready(self):
-        from . import mail, reminders, services
+        from . import mail, queues, reminders, services
 
         post_migrate.connect(ensure_schedule, sender=self)
         mail.register()  # the meetings' e-mails go through the reminders' outbox
         reminders.register()  # a meeting's and an action item's reminders
         services.register_audit()  # their audit entries read as the ACTIONS tables say
+        queues.register()  # what waits for whom on the home pages
