@@ -17,7 +17,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from supervision.core.dates import add_months, local_moment
+from supervision.core.dates import add_months, local_moment, month_of
 
 MONTHS = 36
 
@@ -135,7 +135,7 @@ def seasonality(month: dt.date) -> float:
     if month.month == 9:
         return 1.27
     for year in (month.year, month.year + 1):
-        festival = dt.date(year, *SPRING_FESTIVAL.get(year, (2, 1))).replace(day=1)
+        festival = month_of(dt.date(year, *SPRING_FESTIVAL.get(year, (2, 1))))
         if month == festival:
             return 1.32
         if month == add_months(festival, -1):
