@@ -39,6 +39,7 @@ def test_the_administration_gets_its_faces_menu(regulator, leader):
             "control:complaints",
             "control:findings",
             "control:orders",
+            "control:incidents",
             "control:interviews",
             "control:records",
             "control:audit",
