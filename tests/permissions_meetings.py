@@ -118,6 +118,7 @@ POST_ONLY = _STAFF_POSTS | {
 
 REGULATOR_STAFF_ONLY = _STAFF_POSTS | {
     "control:meeting_series_new",
+    "control:meeting_new",
     "control:meeting_series_edit",
     "control:meeting_add",
     "control:meeting_move",

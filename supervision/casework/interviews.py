@@ -18,6 +18,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from supervision.core.audit import save_by
+
 from . import events, mail
 from .models import (
     Commitment,
@@ -76,18 +78,14 @@ COMMITMENT_ACTIONS = {
 
 FIELDS = ["scheduled_at", "place", "reason", "persons_required", "administration_attendees"]
 
+# How long an interview takes the room and the people (its calendar entry, a clash with another).
+DURATION = dt.timedelta(hours=1)
+
 
 def _locked(notice: InterviewNotice) -> InterviewNotice:
     return (
         InterviewNotice.objects.select_for_update(of=("self",)).select_related("operator").get(pk=notice.pk)
     )
-
-
-def _save(row, user, reason: str = "") -> None:
-    row._history_user = user
-    if reason:
-        row._change_reason = reason
-    row.save()
 
 
 def _check_links(operator, orders, findings) -> None:
@@ -107,7 +105,7 @@ def create_interview(*, user, operator, orders=(), findings=(), **fields) -> Int
     orders, findings = list(orders), list(findings)
     _check_links(operator, orders, findings)
     notice = InterviewNotice(operator=operator, case_officer=user, state=S.DRAFT, **fields)
-    _save(notice, user)
+    save_by(notice, user)
     notice.orders.set(orders)
     notice.findings.set(findings)
     events.record(EventKind.CREATED, notice, actor=user)
@@ -133,7 +131,7 @@ def update_interview(
             getattr(notice, name).set(rows)
             changed.append(name)
     if changed:
-        _save(notice, user)
+        save_by(notice, user)
         events.record(EventKind.EDITED, notice, actor=user, data={"fields": changed})
     return notice
 
@@ -149,7 +147,7 @@ def issue_interview(notice: InterviewNotice, *, user) -> InterviewNotice:
     notice.document_no = next_document_number(now)
     notice.issued_at = now
     notice.state = S.ISSUED
-    _save(notice, user, "issued")
+    save_by(notice, user, "issued")
     events.record(
         EventKind.ISSUED,
         notice,
@@ -171,7 +169,7 @@ def withdraw_interview(notice: InterviewNotice, *, user, reason: str) -> Intervi
     if not reason:
         raise TransitionRefused(_("Say why the draft is withdrawn."))
     notice.mark_withdrawn(S.WITHDRAWN, user, reason)
-    _save(notice, user, "withdrawn")
+    save_by(notice, user, "withdrawn")
     # The operator never saw the draft: the line stays the administration's.
     events.record(EventKind.DRAFT_WITHDRAWN, notice, actor=user, text=reason, internal=True)
     return notice
@@ -189,7 +187,7 @@ def confirm_attendance(notice: InterviewNotice, *, user, attendees: str) -> Inte
     notice.confirmed_by = user
     notice.confirmed_at = timezone.now()
     notice.state = S.CONFIRMED
-    _save(notice, user, "confirmed")
+    save_by(notice, user, "confirmed")
     events.record(EventKind.CONFIRMED, notice, actor=user, text=attendees)
     return notice
 
@@ -207,7 +205,7 @@ def record_minutes(notice: InterviewNotice, *, user, minutes: str) -> InterviewN
     notice.minutes = minutes
     notice.held_at = notice.held_at or timezone.now()
     notice.state = S.HELD
-    _save(notice, user, "minutes")
+    save_by(notice, user, "minutes")
     events.record(EventKind.MINUTES, notice, actor=user, text=minutes)
     return notice
 
@@ -224,7 +222,7 @@ def add_commitment(notice: InterviewNotice, *, user, text: str, due_date: dt.dat
     if not text:
         raise TransitionRefused(_("Write the commitment."))
     commitment = Commitment(interview=notice, text=text, due_at=end_of_day(due_date))
-    _save(commitment, user)
+    save_by(commitment, user)
     events.record(EventKind.COMMITMENT_ADDED, notice, actor=user, data=_commitment_data(commitment))
     return commitment
 
@@ -253,7 +251,7 @@ def commitment_done(commitment: Commitment, *, user, note: str) -> Commitment:
     commitment.done_note = note
     commitment.done_by = user
     commitment.done_at = timezone.now()
-    _save(commitment, user, "done")
+    save_by(commitment, user, "done")
     events.record(
         EventKind.COMMITMENT_DONE,
         commitment.interview,
@@ -271,7 +269,7 @@ def verify_commitment(commitment: Commitment, *, user) -> Commitment:
     commitment.state = C.VERIFIED
     commitment.verified_by = user
     commitment.verified_at = timezone.now()
-    _save(commitment, user, "verified")
+    save_by(commitment, user, "verified")
     events.record(
         EventKind.COMMITMENT_VERIFIED, commitment.interview, actor=user, data=_commitment_data(commitment)
     )
@@ -287,7 +285,7 @@ def return_commitment(commitment: Commitment, *, user, comment: str) -> Commitme
         raise TransitionRefused(_("Say what is still missing: the operator reads it."))
     commitment.state = C.OPEN
     commitment.return_comment = comment
-    _save(commitment, user, "returned")
+    save_by(commitment, user, "returned")
     events.record(
         EventKind.COMMITMENT_RETURNED,
         commitment.interview,

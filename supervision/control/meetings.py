@@ -15,7 +15,7 @@ from django.views.decorators.http import require_POST
 
 from supervision.core import actions, dates
 from supervision.core.permissions import regulator_required, regulator_staff_required
-from supervision.meetings import presentation, services
+from supervision.meetings import clashes, presentation, services
 from supervision.meetings import reminders as meeting_reminders
 from supervision.meetings.models import (
     ActionItem,
@@ -36,6 +36,7 @@ from .forms.meetings import (
     DeclineForm,
     MinutesForm,
     OccurrenceForm,
+    OneOffForm,
     SeriesForm,
 )
 
@@ -92,6 +93,16 @@ def _agenda_parts(meeting: Meeting) -> dict:
     }
 
 
+def _go_ahead(request, found) -> bool:
+    """Whether a form that passed may be saved: nothing clashes, or the user has seen the clashes
+    (listed on the page, ``includes/clashes.html``) and ticked "save anyway"."""
+    return not found or request.POST.get(clashes.SAVE_ANYWAY) == "1"
+
+
+def _invited_ids(meeting: Meeting) -> list[int]:
+    return list(meeting.invitations.values_list("operator_id", flat=True))
+
+
 def _allowed(request, meeting: Meeting) -> set[str]:
     """What the user may do to the meeting now (``services.ACTIONS``): the page's buttons."""
     return actions.allowed(services.ACTIONS, meeting, request.user)
@@ -129,7 +140,8 @@ def meeting_list(request):
     context = {
         "upcoming": meetings.filter(ends_at__gte=now)[:12],
         "past": meetings.filter(ends_at__lt=now).order_by("-starts_at")[:12],
-        "series_list": MeetingSeries.objects.all(),
+        # A one-off meeting's series (no rule) is not a series to the user.
+        "series_list": MeetingSeries.objects.exclude(rrule=""),
         "series_allowed": actions.allowed(services.SERIES_ACTIONS, None, request.user),
         "open_actions": ActionItem.objects.visible_to(request.user)
         .filter(state=ActionState.OPEN)
@@ -139,26 +151,74 @@ def meeting_list(request):
     return render(request, "control/meetings/list.html", context)
 
 
+def _series_clashes(form) -> list:
+    """What the series' meetings up to the horizon would clash with (its own meetings aside)."""
+    now = timezone.now()
+    return clashes.for_series(
+        form.instance,
+        operator_ids=[op.pk for op in form.cleaned_data["invited_operators"]],
+        now=now,
+        until=services.horizon_end(now),
+    )
+
+
 @regulator_staff_required
 def series_new(request):
     form = SeriesForm(request.POST or None)
+    found = []
     if request.method == "POST" and form.is_valid():
-        series = services.create_series(
-            form.save(commit=False),
-            invited_operators=form.cleaned_data["invited_operators"],
-            user=request.user,
+        found = _series_clashes(form)
+        if _go_ahead(request, found):
+            series = services.create_series(
+                form.save(commit=False),
+                invited_operators=form.cleaned_data["invited_operators"],
+                user=request.user,
+            )
+            messages.success(
+                request,
+                _("The series is created with %(n)s meetings ahead.") % {"n": series.meetings.count()},
+            )
+            return redirect("control:meeting_series", pk=series.pk)
+    return render(request, "control/meetings/series_form.html", {"form": form, "clashes": found})
+
+
+@regulator_staff_required
+def meeting_new(request):
+    """A one-off meeting, outside any series."""
+    form = OneOffForm(request.POST or None)
+    found = []
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = clashes.for_meeting(
+            data["starts_at"],
+            data["duration_minutes"],
+            place=data["place"],
+            operator_ids=[op.pk for op in data["invited_operators"]],
         )
-        messages.success(
-            request,
-            _("The series is created with %(n)s meetings ahead.") % {"n": series.meetings.count()},
-        )
-        return redirect("control:meeting_series", pk=series.pk)
-    return render(request, "control/meetings/series_form.html", {"form": form})
+        if _go_ahead(request, found):
+            try:
+                meeting = services.create_one_off(user=request.user, **data)
+            except services.MeetingRefused as refused:
+                form.add_error(None, str(refused))
+            else:
+                messages.success(request, _("The meeting is created; prepare its agenda, then publish it."))
+                return redirect("control:meeting", pk=meeting.pk)
+    return render(request, "control/meetings/one_off_form.html", {"form": form, "clashes": found})
+
+
+def _one_off_redirect(series):
+    """A one-off meeting's series is no series to show or change: its meeting's page instead."""
+    if not services.is_one_off(series):
+        return None
+    meeting = series.meetings.first()
+    return redirect("control:meeting", pk=meeting.pk) if meeting else redirect("control:meetings")
 
 
 @regulator_required
 def series_detail(request, pk):
     series = get_object_or_404(MeetingSeries.objects.prefetch_related("invited_operators"), pk=pk)
+    if one_off := _one_off_redirect(series):
+        return one_off
     meetings = series.meetings.order_by("starts_at")
     return render(
         request,
@@ -175,40 +235,62 @@ def series_detail(request, pk):
 @regulator_staff_required
 def series_edit(request, pk):
     series = get_object_or_404(MeetingSeries, pk=pk)
+    if one_off := _one_off_redirect(series):
+        return one_off
     form = SeriesForm(request.POST or None, instance=series)
+    found = []
     if request.method == "POST" and form.is_valid():
-        counts = services.update_series(
-            form.save(commit=False),
-            invited_operators=form.cleaned_data["invited_operators"],
-            user=request.user,
-        )
-        messages.success(
-            request,
-            _(
-                "The series is saved. Future meetings without a record of their own follow it: "
-                "%(updated)s kept, %(removed)s removed, %(created)s added. Past meetings are unchanged."
+        found = _series_clashes(form)
+        if _go_ahead(request, found):
+            counts = services.update_series(
+                form.save(commit=False),
+                invited_operators=form.cleaned_data["invited_operators"],
+                user=request.user,
             )
-            % counts,
-        )
-        return redirect("control:meeting_series", pk=series.pk)
-    return render(request, "control/meetings/series_form.html", {"form": form, "series": series})
+            messages.success(
+                request,
+                _(
+                    "The series is saved. Future meetings without a record of their own follow it: "
+                    "%(updated)s kept, %(removed)s removed, %(created)s added. Past meetings are unchanged."
+                )
+                % counts,
+            )
+            return redirect("control:meeting_series", pk=series.pk)
+    return render(
+        request, "control/meetings/series_form.html", {"form": form, "series": series, "clashes": found}
+    )
 
 
 @regulator_staff_required
 def meeting_add(request, pk):
     series = get_object_or_404(MeetingSeries, pk=pk)
+    if one_off := _one_off_redirect(series):
+        return one_off
     form = OccurrenceForm(
         request.POST or None, initial={"duration_minutes": series.duration_minutes, "place": series.place}
     )
+    found = []
     if request.method == "POST" and form.is_valid():
-        try:
-            meeting = services.add_occurrence(series, user=request.user, **form.cleaned_data)
-        except services.MeetingRefused as refused:
-            form.add_error("starts_at", str(refused))
-        else:
-            messages.success(request, _("The extra meeting is added to the series."))
-            return redirect("control:meeting", pk=meeting.pk)
-    return render(request, "control/meetings/occurrence_form.html", {"form": form, "series": series})
+        data = form.cleaned_data
+        found = clashes.for_meeting(
+            data["starts_at"],
+            data["duration_minutes"],
+            place=data["place"],
+            operator_ids=series.invited_operators.values_list("pk", flat=True),
+        )
+        if _go_ahead(request, found):
+            try:
+                meeting = services.add_occurrence(series, user=request.user, **data)
+            except services.MeetingRefused as refused:
+                form.add_error("starts_at", str(refused))
+            else:
+                messages.success(request, _("The extra meeting is added to the series."))
+                return redirect("control:meeting", pk=meeting.pk)
+    return render(
+        request,
+        "control/meetings/occurrence_form.html",
+        {"form": form, "series": series, "clashes": found},
+    )
 
 
 @regulator_required
@@ -228,6 +310,19 @@ def meeting_move(request, pk):
             "video_link": meeting.video_link,
         },
     )
+    context = {"series": meeting.series, "meeting": meeting}
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        found = clashes.for_meeting(
+            data["starts_at"],
+            data["duration_minutes"],
+            place=data["place"],
+            operator_ids=_invited_ids(meeting),
+            exclude_meeting=meeting.pk,
+        )
+        if not _go_ahead(request, found):
+            context.update(form=form, clashes=found)
+            return render(request, "control/meetings/occurrence_form.html", context)
     return presentation.form_page(
         request,
         meeting,
@@ -236,7 +331,7 @@ def meeting_move(request, pk):
         success=_("The meeting is moved; invitees who had the invitation receive an update."),
         redirect_to=_meeting_url(pk),
         template="control/meetings/occurrence_form.html",
-        context={"series": meeting.series, "meeting": meeting},
+        context=context,
     )
 
 
@@ -375,6 +470,7 @@ def meeting_attendance(request, pk):
             "meeting": meeting,
             "invitations": list(meeting.invitations.all()),
             "allowed": _allowed(request, meeting),
+            "started": services.has_started(meeting),
         },
     )
 
@@ -410,6 +506,7 @@ def _minutes_page(request, meeting, *, action_form=None, status=200):
             or (ActionItemForm(meeting=meeting) if "add_action_item" in allowed else None),
             "action_items": action_items,
             "today": dates.today(),
+            "started": services.has_started(meeting),
         },
         status=status,
     )

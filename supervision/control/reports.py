@@ -23,7 +23,10 @@ def matrix(request):
     except ValueError:
         months = 12
     last = Period.last_complete()
-    periods = [last.previous(n) for n in range(months)]
+    # The month being filed comes first (not yet due: its report is sent from its window's
+    # opening to its end), then the months that have ended.
+    filing = last.previous(-1)
+    periods = [filing] + [last.previous(n) for n in range(months)]
     operators = list(Operator.objects.all())
     cells = completeness.matrix(periods, operators)
     reopened: dict[int, list] = {}
@@ -49,6 +52,8 @@ def matrix(request):
             "rows": rows,
             "months": months,
             "legend": completeness.Status.LABELS.items(),
+            "filing": filing,
+            "filing_opens": submissions.window_opens_at(filing),
             "reopen_form": ReopenForm(),
         },
     )

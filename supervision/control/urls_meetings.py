@@ -7,6 +7,7 @@ from . import meetings
 urlpatterns = [
     path("meetings/", meetings.meeting_list, name="meetings"),
     path("meetings/series/new/", meetings.series_new, name="meeting_series_new"),
+    path("meetings/new/", meetings.meeting_new, name="meeting_new"),
     path("meetings/series/<int:pk>/", meetings.series_detail, name="meeting_series"),
     path("meetings/series/<int:pk>/edit/", meetings.series_edit, name="meeting_series_edit"),
     path("meetings/series/<int:pk>/add/", meetings.meeting_add, name="meeting_add"),

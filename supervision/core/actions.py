@@ -90,6 +90,9 @@ class Action:
     target: str | None = None  # the state it leads to; None when the state stays
     # An extra condition on the case (e.g. escalating a submitted report only when overdue).
     also_when: Callable[[object], bool] | None = field(default=None, compare=False)
+    # A condition of the moment besides the role and the state (e.g. attendance is recorded only
+    # once the meeting has started): None when it holds, else why not, in the user's language.
+    only_if: Callable[[object], str | None] | None = field(default=None, compare=False)
 
     def state_allows(self, case) -> bool:
         if self.states is None or case.state in self.states:
@@ -107,7 +110,7 @@ def check(
     refused: type[Refused] = TransitionRefused,
 ) -> None:
     """Raise ``refused`` (a ``TransitionRefused`` unless the app names its own) unless ``user``
-    may take ``action`` on ``case`` now: first the role, then the state.
+    may take ``action`` on ``case`` now: first the role, then the state, then ``only_if``.
 
     ``operator_id`` is the operator concerned, by default the case's own (none for the
     administration's objects: meetings, briefings, periods).
@@ -121,6 +124,8 @@ def check(
             _("You cannot %(action)s now: it is “%(state)s”.")
             % {"action": action.label, "state": state_label or case.get_state_display()}
         )
+    if action.only_if is not None and (reason := action.only_if(case)):
+        raise refused(reason)
 
 
 def allowed(actions: dict[str, Action], case, user, *, operator_id: int | None = None) -> set[str]:

@@ -31,7 +31,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from supervision.core import audit
+from supervision.core import audit, dates
 from supervision.core.actions import OPERATOR, STAFF, STAFF_OR_OPERATOR, Action, Refused, check
 from supervision.core.models import OPERATOR_ROLES, Operator, User
 
@@ -66,11 +66,29 @@ SERIES_ACTIONS = {
     "create_series": Action("create_series", gettext_lazy("create a meeting series"), STAFF, None),
     "update_series": Action("update_series", gettext_lazy("change the meeting series"), STAFF, None),
     "add_occurrence": Action("add_occurrence", gettext_lazy("add a meeting to the series"), STAFF, None),
+    # A one-off meeting: one occurrence held by a series without a rule (``is_one_off``).
+    "create_meeting": Action("create_meeting", gettext_lazy("create a one-off meeting"), STAFF, None),
 }
 
 M = MeetingState
 # A meeting's record changes only while it is scheduled: neither closed nor cancelled.
 _OPEN = frozenset({M.SCHEDULED})
+
+
+def has_started(meeting: Meeting, now: dt.datetime | None = None) -> bool:
+    return meeting.starts_at <= (now or timezone.now())
+
+
+def _once_started(meeting: Meeting) -> str | None:
+    """Attendance and minutes record what happened: refused before the meeting has started."""
+    if has_started(meeting):
+        return None
+    return _(
+        "The meeting has not started yet (it starts at %(start)s): attendance and minutes are "
+        "recorded once it has."
+    ) % {"start": dates.moment_label(meeting.starts_at)}
+
+
 ACTIONS = {
     "move": Action("move", gettext_lazy("move this meeting"), STAFF, _OPEN),
     "cancel": Action("cancel", gettext_lazy("cancel this meeting"), STAFF, _OPEN, M.CANCELLED),
@@ -89,9 +107,15 @@ ACTIONS = {
     "propose_item": Action("propose_item", gettext_lazy("propose an agenda item"), OPERATOR, _OPEN),
     "withdraw_proposal": Action("withdraw_proposal", gettext_lazy("withdraw the proposal"), OPERATOR, _OPEN),
     "answer_attendance": Action("answer_attendance", gettext_lazy("say who will attend"), OPERATOR, _OPEN),
-    "record_attendance": Action("record_attendance", gettext_lazy("record attendance"), STAFF, _OPEN),
-    "save_minutes": Action("save_minutes", gettext_lazy("write the minutes"), STAFF, _OPEN),
-    "publish_minutes": Action("publish_minutes", gettext_lazy("publish the minutes"), STAFF, _OPEN),
+    "record_attendance": Action(
+        "record_attendance", gettext_lazy("record attendance"), STAFF, _OPEN, only_if=_once_started
+    ),
+    "save_minutes": Action(
+        "save_minutes", gettext_lazy("write the minutes"), STAFF, _OPEN, only_if=_once_started
+    ),
+    "publish_minutes": Action(
+        "publish_minutes", gettext_lazy("publish the minutes"), STAFF, _OPEN, only_if=_once_started
+    ),
     "close": Action("close", gettext_lazy("close this meeting"), STAFF, _OPEN, M.CLOSED),
     "add_action_item": Action("add_action_item", gettext_lazy("add an action item"), STAFF, _OPEN),
     "delete_action_item": Action("delete_action_item", gettext_lazy("remove an action item"), STAFF, _OPEN),
@@ -175,6 +199,8 @@ def materialise(series: MeetingSeries, *, now=None, until=None) -> list[Meeting]
     An occurrence that exists for a planned start — moved, cancelled or not — is never created
     twice (unique series × planned start).
     """
+    if is_one_off(series):
+        return []  # its one meeting was created with it
     now = now or timezone.now()
     until = until or horizon_end(now)
     starts = recurrence.expand(series.rrule, series.first_start, max(series.first_start, now), until)
@@ -190,7 +216,55 @@ def materialise(series: MeetingSeries, *, now=None, until=None) -> list[Meeting]
 
 def extend_horizons(now=None) -> int:
     """Keep every series materialised up to the horizon; run daily by the scheduler."""
-    return sum(len(materialise(series, now=now)) for series in MeetingSeries.objects.all())
+    return sum(len(materialise(series, now=now)) for series in MeetingSeries.objects.exclude(rrule=""))
+
+
+def is_one_off(series: MeetingSeries) -> bool:
+    """A one-off meeting's series: no rule, one meeting, never shown as a series."""
+    return not series.rrule
+
+
+@transaction.atomic
+def create_one_off(
+    *,
+    title: str,
+    starts_at: dt.datetime,
+    duration_minutes: int,
+    place: str = "",
+    video_link: str = "",
+    invited_operators,
+    user,
+) -> Meeting:
+    """A meeting held once, outside any series: the invited operators are invited to it alone.
+
+    It is kept as a series without a rule holding its one meeting (so that it has everything an
+    occurrence has: invitations, agenda, minutes, calendar identity); no rule change, horizon or
+    extra meeting ever touches it, and the pages never show it as a series.
+    """
+    series = MeetingSeries(
+        title=title,
+        rrule="",
+        first_start=starts_at,
+        duration_minutes=duration_minutes,
+        place=place,
+        video_link=video_link,
+        created_by=user,
+    )
+    action = _check("create_meeting", series, user)
+    series.save()
+    series.invited_operators.set(invited_operators)
+    meeting = Meeting.objects.create(
+        series=series,
+        recurrence_start=starts_at,
+        starts_at=starts_at,
+        ends_at=starts_at + dt.timedelta(minutes=duration_minutes),
+        place=place,
+        video_link=video_link,
+        detached=True,
+    )
+    Invitation.objects.bulk_create([Invitation(meeting=meeting, operator=op) for op in invited_operators])
+    audit.log(series, action, user, {"starts_at": starts_at, "place": place})
+    return meeting
 
 
 @transaction.atomic
@@ -227,6 +301,9 @@ def update_series(series: MeetingSeries, *, invited_operators, user, now=None) -
     Past occurrences, and future ones with a record, stay exactly as they are.
     """
     action = _check("update_series", series, user)
+    # As stored: the series form has given the object a rule already.
+    if MeetingSeries.objects.filter(pk=series.pk, rrule="").exists():
+        raise MeetingRefused(_("A one-off meeting has no series to change: move the meeting instead."))
     now = now or timezone.now()
     series.rrule = recurrence.validate(series.rrule, series.first_start)
     series.save()
@@ -272,6 +349,8 @@ def add_occurrence(
 ) -> Meeting:
     """An extra meeting of the series, outside its rule; the series' invitees are invited."""
     action = _check("add_occurrence", series, user)
+    if is_one_off(series):
+        raise MeetingRefused(_("A one-off meeting has no series to add a meeting to."))
     if series.meetings.filter(recurrence_start=starts_at).exists():
         raise MeetingRefused(_("The series already has a meeting at that time."))
     meeting = Meeting.objects.create(

@@ -13,6 +13,9 @@ from supervision.meetings.models import ActionState, Attendee, MeetingState
 
 from .conftest import local
 
+# Attendance and minutes are recorded once the meeting (3 December, 14:30) has started.
+HELD = local(2026, 12, 3, 16, 0)
+
 
 def test_operators_name_attendees_and_staff_see_who_has_not_answered(
     client, regulator, operator_a, manager_a, meeting
@@ -63,9 +66,10 @@ def test_another_operators_user_cannot_be_named(meeting, operator_a, operator_b)
     assert [a.user for a in Attendee.objects.filter(invitation__meeting=meeting)] == [operator_a]
 
 
-def test_staff_record_who_attended(client, regulator, operator_a, manager_a, meeting):
+def test_staff_record_who_attended(client, regulator, operator_a, manager_a, meeting, frozen):
     services.answer_attendance(meeting, user=operator_a, attendees=[operator_a, manager_a])
     came = Attendee.objects.get(user=manager_a)
+    frozen.move_to(HELD)
     client.force_login(regulator)
     client.post(
         reverse("control:meeting_attendance", args=[meeting.pk]),
@@ -76,7 +80,8 @@ def test_staff_record_who_attended(client, regulator, operator_a, manager_a, mee
     assert meeting.administration_attendees == "王科长、李处长"
 
 
-def test_minutes_are_rendered_safely(client, operator_a, meeting, regulator):
+def test_minutes_are_rendered_safely(client, operator_a, meeting, regulator, frozen):
+    frozen.move_to(HELD)
     services.save_minutes(
         meeting,
         text="一、通报情况\n<script>alert(1)</script>\n\n- 各运营商报送分析\n- 管局组织测评",
@@ -92,9 +97,17 @@ def test_minutes_are_rendered_safely(client, operator_a, meeting, regulator):
 
 
 def test_minutes_are_published_to_the_attendees(
-    meeting, regulator, operator_a, manager_a, operator_b, eager_tasks, django_capture_on_commit_callbacks
+    meeting,
+    frozen,
+    regulator,
+    operator_a,
+    manager_a,
+    operator_b,
+    eager_tasks,
+    django_capture_on_commit_callbacks,
 ):
     services.answer_attendance(meeting, user=operator_a, attendees=[operator_a])
+    frozen.move_to(HELD)
     services.save_minutes(meeting, text="议定事项：各运营商报送投诉原因分析。", user=regulator)
     services.add_action_item(
         meeting,
@@ -117,6 +130,7 @@ def test_corrected_minutes_published_again_are_a_new_mail(
     from supervision.reminders.models import Occasion
 
     services.answer_attendance(meeting, user=operator_a, attendees=[operator_a])
+    frozen.move_to(HELD)
     services.save_minutes(meeting, text="议定事项：各运营商报送投诉原因分析。", user=regulator)
     with django_capture_on_commit_callbacks(execute=True):
         services.publish_minutes(meeting, user=regulator)
@@ -129,8 +143,8 @@ def test_corrected_minutes_published_again_are_a_new_mail(
     to_a = [m for m in mail.outbox if m.to == [operator_a.email]]
     assert len(to_a) == 2 and "更正" in to_a[1].body
     assert sorted(Occasion.objects.filter(recipient=operator_a).values_list("object_key", flat=True)) == [
-        f"meeting:{meeting.pk}:minutes:20261128T100000",
-        f"meeting:{meeting.pk}:minutes:20261128T120000",
+        f"meeting:{meeting.pk}:minutes:20261203T160000",
+        f"meeting:{meeting.pk}:minutes:20261203T180000",
     ]
 
 
@@ -165,8 +179,8 @@ def closed(meeting, regulator, operator_a, cmcc):
         meeting, title="报送分析", operator=cmcc, due_on=dt.date(2026, 12, 20), user=regulator
     )
     services.answer_attendance(meeting, user=operator_a, attendees=[operator_a])
-    services.save_minutes(meeting, text="会议纪要", user=regulator)
     with time_machine.travel(local(2026, 12, 3, 17, 0), tick=False):
+        services.save_minutes(meeting, text="会议纪要", user=regulator)
         services.close(meeting, user=regulator)
     meeting.refresh_from_db()
     return {"meeting": meeting, "item": item, "proposal": proposal, "action": action}

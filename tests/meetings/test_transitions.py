@@ -37,7 +37,7 @@ AFTER_THE_MEETING = local(2026, 12, 3, 17, 0)
 @pytest.fixture
 def world(make_series, regulator, operator_a, cmcc):
     """The 3 December meeting (CMCC invited): two agenda items, CMCC's proposal, an action item,
-    minutes written; and an action item of the January meeting already past due on 3 December,
+    minutes written once it began; and an action item of the January meeting already past due on 3 December,
     which the December meeting is suggested to take into its agenda."""
     with time_machine.travel(NOW, tick=False):
         series = make_series(operators=[cmcc])
@@ -51,6 +51,7 @@ def world(make_series, regulator, operator_a, cmcc):
         carried = services.add_action_item(
             january, title="核查潍坊营业厅", operator=cmcc, due_on=dt.date(2026, 12, 1), user=regulator
         )
+    with time_machine.travel(AFTER_THE_MEETING, tick=False):  # minutes are written once it has started
         services.save_minutes(meeting, text="会议纪要", user=regulator)
     return SimpleNamespace(
         series=series,

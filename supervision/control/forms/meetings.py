@@ -123,6 +123,31 @@ class OccurrenceForm(forms.Form):
     video_link = forms.URLField(label=gettext_lazy("Video link"), required=False, assume_scheme="https")
 
 
+class OneOffForm(forms.Form):
+    """A meeting held once, outside any series (``services.create_one_off``)."""
+
+    title = forms.CharField(label=gettext_lazy("Title"), max_length=200)
+    starts_at = forms.DateTimeField(
+        label=gettext_lazy("Starts at"), widget=DATETIME_INPUT, help_text=gettext_lazy("Beijing time.")
+    )
+    duration_minutes = forms.IntegerField(
+        label=gettext_lazy("Duration (minutes)"), min_value=15, max_value=600, initial=120
+    )
+    place = forms.CharField(label=gettext_lazy("Place"), max_length=200, required=False)
+    video_link = forms.URLField(label=gettext_lazy("Video link"), required=False, assume_scheme="https")
+    invited_operators = forms.ModelMultipleChoiceField(
+        label=gettext_lazy("Invited operators"),
+        queryset=Operator.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["invited_operators"].queryset = Operator.objects.all()
+        self.initial.setdefault("invited_operators", list(Operator.objects.values_list("pk", flat=True)))
+
+
 class CancelForm(forms.Form):
     reason = forms.CharField(
         label=gettext_lazy("Why is the meeting cancelled?"),
