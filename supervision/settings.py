@@ -70,6 +70,9 @@ INSTALLED_APPS = [
     "supervision.reminders",
     "supervision.control",
     "supervision.portal",
+    # The machine API (/api/v1/, django-ninja): a face beside the dashboard and the portal.
+    "ninja",
+    "supervision.api",
     "supervision.briefings",
     # The demo data (seed_demo): the top of the stack, it imports every app above and none imports it.
     "supervision.demo",
@@ -93,6 +96,8 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "csp.middleware.CSPMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
+    # The API's request size limit and idempotency keys (/api/ only).
+    "supervision.api.middleware.ApiRequestMiddleware",
     # django-axes must come last so it sees the outcome of every log-in attempt.
     "axes.middleware.AxesMiddleware",
 ]
@@ -314,6 +319,8 @@ UPLOAD_FILES_KEPT_HOURS = env_int("UPLOAD_FILES_KEPT_HOURS", 24, minimum=1)
 # Uploads larger than this are checked in the background worker while the page shows progress.
 UPLOAD_BACKGROUND_BYTES = env_int("UPLOAD_BACKGROUND_BYTES", 512 * 1024, minimum=0)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
+# Requests a minute each API token may send (429 with Retry-After beyond).
+API_RATE_PER_MINUTE = env_int("API_RATE_PER_MINUTE", 120, minimum=1)
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 # Proposed rectification deadline, in days, by the severity of the grounds.
 RECTIFICATION_DAYS = {

@@ -30,6 +30,8 @@ urlpatterns = [
     path("dashboard/", include("supervision.control.urls")),
     path("portal/", include("supervision.portal.urls")),
     path("admin/", admin.site.urls),
+    # The machine API: /api/v1/, its OpenAPI document and reference page (supervision/api).
+    path("", include("supervision.api.urls")),
     path("", include("supervision.meetings.urls")),
 ]
 

@@ -32,6 +32,11 @@ class CoreConfig(AppConfig):
         instructions.register_audit()
         instructions.register_queues()
 
+        from . import tokens
+
+        # API tokens: their creation and revocation read as their ACTIONS table says.
+        tokens.register_audit()
+
 
 class SupervisionAdminConfig(admin_apps.AdminConfig):
     """Django's admin, on a site that also lets user administrators in (``core.admin``)."""

@@ -568,7 +568,7 @@ class Instruction(models.Model):
     # Which kind of object it is on (``instructions.register``): its page's address without a query.
     kind = models.CharField(_("kind"), max_length=30)
     # What the object was called when the instruction was given: listed without reading it.
-    object_repr = models.CharField(_("on"), max_length=200)
+    object_repr = models.CharField(_("object"), max_length=200)
     text = models.TextField(_("instruction"))
     author = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("given by"))
     created_at = models.DateTimeField(_("given at"), default=timezone.now, editable=False)
@@ -603,3 +603,48 @@ class Instruction(models.Model):
 
     def get_state_display(self) -> str:
         return str(_("Acknowledged") if self.acknowledged_at else _("Awaiting acknowledgement"))
+
+
+class ApiTokenQuerySet(models.QuerySet):
+    def usable(self, now=None):
+        """Tokens that still authenticate: not revoked, not expired."""
+        now = now or timezone.now()
+        return self.filter(revoked_at__isnull=True).filter(
+            models.Q(expires_at__isnull=True) | models.Q(expires_at__gt=now)
+        )
+
+
+class ApiToken(models.Model):
+    """A token a program uses to act as its user on the machine API (``/api/v1/``).
+
+    Only the SHA-256 of the secret is kept: the secret is shown once, when the token is made
+    (``core.tokens.create``). ``prefix`` (the secret's first characters) lets its owner tell
+    tokens apart. A read-only token may only read; every token has its user's role and operator.
+    """
+
+    user = models.ForeignKey(
+        User, on_delete=models.CASCADE, related_name="api_tokens", verbose_name=_("user")
+    )
+    name = models.CharField(_("name"), max_length=100)
+    prefix = models.CharField(_("starts with"), max_length=16)
+    secret_hash = models.CharField(_("SHA-256 of the secret"), max_length=64, unique=True)
+    read_only = models.BooleanField(_("read only"), default=False)
+    created = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+    expires_at = models.DateTimeField(_("expires at"), null=True, blank=True)
+    revoked_at = models.DateTimeField(_("revoked at"), null=True, blank=True)
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    last_used_from = models.CharField(_("last used from"), max_length=45, blank=True)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created", "-pk"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"
+
+    def is_usable(self, now=None) -> bool:
+        now = now or timezone.now()
+        return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)

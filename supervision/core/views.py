@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect, render, resolve_url
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -18,7 +19,7 @@ from django.views.decorators.http import require_POST
 from django.views.i18n import set_language as django_set_language
 from django_otp import login as otp_login
 
-from . import accounts
+from . import accounts, tokens
 from .models import RecoveryCodes, User
 
 
@@ -116,6 +117,8 @@ def profile(request):
             "two_step_on": accounts.has_two_step_login(request.user),
             "two_step_required": request.user.must_use_two_step_login,
             "recovery_codes_left": accounts.unused_recovery_codes(request.user),
+            "api_tokens": tokens.tokens_of(request.user),
+            "now": timezone.now(),
         },
     )
 
