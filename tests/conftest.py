@@ -5,6 +5,12 @@ Also the session's clock: ``pytest --at 2027-01-31T23:30+08:00`` runs the tests 
 """
 
 import datetime as dt
+import hashlib
+import os
+import shutil
+import sqlite3
+import time
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -136,6 +142,82 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
     database = django_settings.DATABASES["default"]
     if database["ENGINE"] == "django.db.backends.sqlite3":
         database.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("database") / "test.sqlite3")
+
+
+# --- The migrated test database, kept between runs ------------------------------------------------
+#
+# Migrating an empty database takes about 20 s of CPU per xdist worker, nearly all of it Django
+# rendering the migration states, on every run. The migrated database is therefore kept as a
+# template in var/test-db/, named by a digest of everything that decides its content: every
+# installed app's migration files, the project apps' apps.py and schedule.py (the post_migrate
+# handlers, which run again on every start anyway), Django's version. A run whose digest has a
+# template copies it and runs ``migrate`` on it (nothing left to apply); otherwise it migrates as
+# before and leaves its result as the template. The content is the migrations' own, never a
+# schema made from the models (``--no-migrations``), so the data migrations' rows are there.
+# Not used with ``--at`` (the data migrations then run on that date), ``--create-db``, on
+# PostgreSQL, or with TEST_DB_TEMPLATE=0.
+
+TEST_DB_TEMPLATES = Path(django_settings.VAR_DIR) / "test-db"
+
+
+def _template_enabled(config) -> bool:
+    database = django_settings.DATABASES["default"]
+    return (
+        database["ENGINE"] == "django.db.backends.sqlite3"
+        and os.environ.get("TEST_DB_TEMPLATE", "1") != "0"
+        and config.stash.get(_AT, None) is None
+        and not config.getvalue("create_db")
+    )
+
+
+def _template_path() -> Path:
+    import django
+    from django.apps import apps
+
+    digest = hashlib.sha256(django.get_version().encode())
+    for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
+        root = Path(app.path)
+        files = sorted((root / "migrations").glob("*.py"))
+        if app.name.startswith("supervision."):
+            files += [f for f in (root / "apps.py", root / "schedule.py") if f.exists()]
+        for file in files:
+            digest.update(f"{app.label}/{file.name}".encode())
+            digest.update(file.read_bytes())
+    return TEST_DB_TEMPLATES / f"{digest.hexdigest()[:16]}.sqlite3"
+
+
+@pytest.fixture(scope="session")
+def django_db_keepdb(request, django_db_modify_db_settings):
+    """True when the test database starts from the kept template (copied here), as ``--reuse-db``."""
+    if request.config.getvalue("reuse_db"):
+        return True
+    if not _template_enabled(request.config):
+        return False
+    template = _template_path()
+    if not template.exists():
+        return False
+    name = Path(django_settings.DATABASES["default"]["TEST"]["NAME"])
+    shutil.copyfile(template, name)
+    return True
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_keepdb, request):
+    """pytest-django's set-up; a database migrated here becomes the template for the next runs."""
+    if not django_db_keepdb and _template_enabled(request.config):
+        template = _template_path()
+        name = django_settings.DATABASES["default"]["TEST"]["NAME"]
+        template.parent.mkdir(parents=True, exist_ok=True)
+        partial = template.with_name(f"{template.stem}.{os.getpid()}.partial")
+        # The backup API copies a consistent database, the WAL's pages included.
+        with closing(sqlite3.connect(name)) as source, closing(sqlite3.connect(partial)) as copy:
+            source.backup(copy)
+            copy.execute("PRAGMA journal_mode=DELETE")
+        os.replace(partial, template)  # whole or not at all, whatever runs beside
+        for old in template.parent.glob("*.sqlite3"):
+            if old != template and time.time() - old.stat().st_mtime > 3600:
+                old.unlink(missing_ok=True)
+    yield
 
 
 @pytest.fixture
