@@ -164,8 +164,7 @@ def start(period: Period, *, user) -> Briefing:
             % {"month": period.label}
         )
     briefing = Briefing(period=period, version=1, created_by=user, **content.default_texts(period.label))
-    briefing._history_user = user
-    briefing.save()
+    audit.save_by(briefing, user)
     audit.log(briefing, action, user)
     return briefing
 
@@ -181,8 +180,7 @@ def edit(briefing: Briefing, *, user, **texts) -> Briefing:
     for name, value in texts.items():
         setattr(briefing, name, value.strip())
     briefing.edited_by, briefing.edited_at = user, timezone.now()
-    briefing._history_user = user
-    briefing.save()
+    audit.save_by(briefing, user)
     audit.log(briefing, action, user)
     return briefing
 
@@ -203,8 +201,7 @@ def approve(briefing: Briefing, *, user, now: dt.datetime | None = None) -> Brie
     briefing.pdf_file.save(documents.file_name(briefing, "pdf"), ContentFile(pdf), save=False)
     briefing.docx_sha256 = hashlib.sha256(docx).hexdigest()
     briefing.pdf_sha256 = hashlib.sha256(pdf).hexdigest()
-    briefing._history_user = user
-    briefing.save()
+    audit.save_by(briefing, user)
     audit.log(briefing, action, user, {"document_no": briefing.document_no})
     return briefing
 
@@ -234,8 +231,7 @@ def circulate(briefing: Briefing, *, user, without=()) -> Briefing:
     )
     briefing.state = BriefingState.CIRCULATED
     briefing.circulated_by, briefing.circulated_at = user, timezone.now()
-    briefing._history_user = user
-    briefing.save()
+    audit.save_by(briefing, user)
     people = list(mail.recipients())
     record_circulation(briefing, user=user, recipients=people)
     audit.log(briefing, action, user, {"without_recipients": "、".join(op.short_zh for op in nobody)})
@@ -261,8 +257,7 @@ def correct(briefing: Briefing, *, user) -> Briefing:
         created_by=user,
         **{name: getattr(briefing, name) for name in TEXT_FIELDS},
     )
-    correction._history_user = user
-    correction.save()
+    audit.save_by(correction, user)
     audit.log(briefing, action, user, {"version": correction.version})
     return correction
 

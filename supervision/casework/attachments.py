@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.http import FileResponse
 
+from supervision.core.audit import save_by
 from supervision.core.files import CheckedFile, FileRefused, check_case_file
 
 from .models import CaseFile
@@ -34,8 +35,7 @@ def store(uploaded, checked: CheckedFile, *, user, **parent) -> CaseFile:
     )
     uploaded.seek(0)
     case_file.file.save(f"file.{checked.extension}", uploaded, save=False)
-    case_file._history_user = user
-    case_file.save()
+    save_by(case_file, user)
     return case_file
 
 

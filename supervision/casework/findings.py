@@ -12,6 +12,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from supervision.core.audit import save_by
+
 from . import attachments, events, mail
 from .models import (
     EventKind,
@@ -71,21 +73,13 @@ def _locked(finding: InspectionFinding) -> InspectionFinding:
     )
 
 
-def _save(row, user, reason: str = "") -> None:
-    """Save with the history naming who did it (outside a request, too: commands, tasks)."""
-    row._history_user = user
-    if reason:
-        row._change_reason = reason
-    row.save()
-
-
 @transaction.atomic
 def create_finding(*, user, **fields) -> InspectionFinding:
     """Record a visit on the site, as a draft (only the administration's staff)."""
     if not getattr(user, "is_regulator_staff", False):
         raise TransitionRefused(_("Only the administration's case officers may record a finding."))
     finding = InspectionFinding(state=S.DRAFT, created_by=user, **fields)
-    _save(finding, user)
+    save_by(finding, user)
     events.record(EventKind.CREATED, finding, actor=user)
     return finding
 
@@ -100,23 +94,33 @@ def update_finding(finding: InspectionFinding, *, user, **fields) -> InspectionF
         return finding
     for name in changed:
         setattr(finding, name, fields[name])
-    _save(finding, user)
+    save_by(finding, user)
     events.record(EventKind.EDITED, finding, actor=user, data={"fields": changed})
     return finding
 
 
+def has_evidence(finding: InspectionFinding) -> bool:
+    """Whether the administration attached evidence (the operator's answers carry their own files)."""
+    return finding.files.filter(response=None).exists()
+
+
 @transaction.atomic
 def publish_finding(finding: InspectionFinding, *, user) -> InspectionFinding:
-    """Show a draft to its operator, who is told by mail and may then respond or contest."""
+    """Show a draft to its operator, who is told by mail and may then respond or contest. A problem
+    found is published with what was found, the clause, the severity and its evidence."""
     finding = _locked(finding)
     check(ACTIONS["publish"], finding, user)
     if finding.violation and not (finding.description and finding.clause_id and finding.severity):
         raise TransitionRefused(
             _("Say what was found, the clause breached and the severity before publishing.")
         )
+    if finding.violation and not has_evidence(finding):
+        raise TransitionRefused(
+            _("Attach the evidence before publishing: the operator answers a problem found on its evidence.")
+        )
     finding.state = S.PUBLISHED
     finding.published_at = timezone.now()
-    _save(finding, user, "published")
+    save_by(finding, user, "published")
     events.record(EventKind.PUBLISHED, finding, actor=user)
     mail.queue("finding_published", finding)
     return finding
@@ -153,13 +157,13 @@ def respond_to_finding(
         raise TransitionRefused(_("Write your response: the administration reads it before deciding."))
     checked = attachments.check_all(uploads)
     response = FindingResponse(finding=finding, kind=kind, text=text.strip(), submitted_by=user)
-    _save(response, user)
+    save_by(response, user)
     files = [
         attachments.store(uploaded, info, user=user, finding=finding, response=response)
         for uploaded, info in checked
     ]
     finding.state = action.target
-    _save(finding, user, action.name)
+    save_by(finding, user, action.name)
     events.record(
         EventKind.CONTESTED if kind == ResponseKind.CONTEST else EventKind.RESPONDED,
         finding,
@@ -184,6 +188,6 @@ def decide_finding(finding: InspectionFinding, *, user, uphold: bool, note: str 
     finding.decided_at = timezone.now()
     finding.decided_by = user
     finding.decision_note = note.strip()
-    _save(finding, user, action.name)
+    save_by(finding, user, action.name)
     events.record(EventKind.UPHELD if uphold else EventKind.WITHDRAWN, finding, actor=user, text=note.strip())
     return finding

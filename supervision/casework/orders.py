@@ -28,6 +28,7 @@ from django.utils.formats import date_format
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy, ngettext
 
+from supervision.core.audit import save_by
 from supervision.reporting.models import ComplaintRecord
 
 from . import attachments, events, mail
@@ -117,14 +118,6 @@ def _locked(order: RectificationOrder) -> RectificationOrder:
     )
 
 
-def _save(row, user, reason: str = "") -> None:
-    """Save with the history naming who did it (outside a request, too: commands, tasks)."""
-    row._history_user = user
-    if reason:
-        row._change_reason = reason
-    row.save()
-
-
 def _day(moment: dt.datetime) -> str:
     return date_format(local_date(moment), "Y-m-d")
 
@@ -204,7 +197,7 @@ def create_order(
         case_officer=user,
         state=S.DRAFT,
     )
-    _save(order, user)
+    save_by(order, user)
     order.findings.set(findings)
     order.complaints.set(complaints)
     events.record(EventKind.CREATED, order, actor=user)
@@ -232,7 +225,7 @@ def update_order(
             getattr(order, name).set(rows)
             changed.append(name)
     if changed:
-        _save(order, user)
+        save_by(order, user)
         events.record(EventKind.EDITED, order, actor=user, data={"fields": changed})
     return order
 
@@ -255,7 +248,7 @@ def issue_order(order: RectificationOrder, *, user) -> RectificationOrder:
     order.document_no = next_document_number(now)
     order.issued_at = now
     order.state = S.ISSUED
-    _save(order, user, "issued")
+    save_by(order, user, "issued")
     OrderDeadline.objects.create(order=order, deadline=order.deadline, kind=DeadlineKind.INITIAL, set_by=user)
     events.record(
         EventKind.ISSUED,
@@ -274,7 +267,7 @@ def acknowledge_order(order: RectificationOrder, *, user) -> RectificationOrder:
     order = _locked(order)
     check(ACTIONS["acknowledge"], order, user)
     order.state = S.ACKNOWLEDGED
-    _save(order, user, "acknowledged")
+    save_by(order, user, "acknowledged")
     events.record(EventKind.ACKNOWLEDGED, order, actor=user)
     return order
 
@@ -288,7 +281,7 @@ def withdraw_order(order: RectificationOrder, *, user, reason: str) -> Rectifica
     check(ACTIONS["withdraw"], order, user)
     reason = _required(reason, _("Say why the draft is withdrawn."))
     order.mark_withdrawn(S.WITHDRAWN, user, reason)
-    _save(order, user, "withdrawn")
+    save_by(order, user, "withdrawn")
     # The operator never saw the draft: the line stays the administration's.
     events.record(EventKind.DRAFT_WITHDRAWN, order, actor=user, text=reason, internal=True)
     return order
@@ -318,7 +311,7 @@ def ask_extension(
         requested_by=user,
         previous_deadline=order.deadline,
     )
-    _save(extension, user)
+    save_by(extension, user)
     events.record(
         EventKind.EXTENSION_ASKED,
         order,
@@ -359,13 +352,13 @@ def grant_extension(
         raise TransitionRefused(_("The new deadline must be in the future."))
     previous = order.deadline
     order.deadline = end_of_day(new_date)
-    _save(order, user, "extension granted")
+    save_by(order, user, "extension granted")
     extension.state = ExtensionState.GRANTED
     extension.decided_by = user
     extension.decided_at = timezone.now()
     extension.decision_note = note.strip()
     extension.granted_deadline = order.deadline
-    _save(extension, user, "granted")
+    save_by(extension, user, "granted")
     OrderDeadline.objects.create(
         order=order, deadline=order.deadline, kind=DeadlineKind.EXTENSION, set_by=user, extension=extension
     )
@@ -390,7 +383,7 @@ def refuse_extension(extension: ExtensionRequest, *, user, note: str) -> Extensi
     extension.state = ExtensionState.REFUSED
     extension.decided_by = user
     extension.decided_at = timezone.now()
-    _save(extension, user, "refused")
+    save_by(extension, user, "refused")
     events.record(
         EventKind.EXTENSION_REFUSED,
         order,
@@ -415,12 +408,12 @@ def submit_report(order: RectificationOrder, *, user, text: str, uploads) -> Rec
     if not checked:
         raise TransitionRefused(_("Attach the rectification report (a PDF, for instance)."))
     report = RectificationReport(order=order, number=order.reports.count() + 1, text=text, submitted_by=user)
-    _save(report, user)
+    save_by(report, user)
     files = [
         attachments.store(uploaded, info, user=user, order=order, report=report) for uploaded, info in checked
     ]
     order.state = S.REPORT_SUBMITTED
-    _save(order, user, "report submitted")
+    save_by(order, user, "report submitted")
     events.record(
         EventKind.REPORT_SUBMITTED,
         order,
@@ -446,7 +439,7 @@ def _decide_report(report: RectificationReport, decision: str, user, comment: st
     report.decided_by = user
     report.decided_at = timezone.now()
     report.comment = comment
-    _save(report, user, decision)
+    save_by(report, user, decision)
 
 
 @transaction.atomic
@@ -458,7 +451,7 @@ def return_report(order: RectificationOrder, *, user, comment: str) -> Rectifica
     report = _latest_report(order)
     _decide_report(report, ReportDecision.RETURNED, user, comment)
     order.state = S.RETURNED
-    _save(order, user, "report returned")
+    save_by(order, user, "report returned")
     events.record(EventKind.REPORT_RETURNED, order, actor=user, text=comment, data={"number": report.number})
     mail.queue("report_returned", order, report)
     return order
@@ -473,7 +466,7 @@ def verify_order(order: RectificationOrder, *, user, comment: str = "") -> Recti
     _decide_report(report, ReportDecision.VERIFIED, user, comment.strip())
     order.state = S.VERIFIED
     order.closed_at = timezone.now()
-    _save(order, user, "verified")
+    save_by(order, user, "verified")
     events.record(EventKind.VERIFIED, order, actor=user, text=comment.strip(), data={"number": report.number})
     mail.queue("order_verified", order, report)
     return order
@@ -486,7 +479,7 @@ def escalate_order(order: RectificationOrder, *, user, reason: str) -> Rectifica
     check(ACTIONS["escalate"], order, user)
     reason = _required(reason, _("Say why the order is escalated."))
     order.state = S.ESCALATED
-    _save(order, user, "escalated")
+    save_by(order, user, "escalated")
     events.record(EventKind.ESCALATED, order, actor=user, text=reason)
     return order
 

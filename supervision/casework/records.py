@@ -8,6 +8,8 @@ and shows it to the operator concerned.
 from django.db import transaction
 from django.utils.translation import gettext as _
 
+from supervision.core.audit import save_by
+
 from . import attachments, events
 from .models import EventKind, NoticeRecord
 from .rules import TransitionRefused
@@ -29,8 +31,7 @@ def create_record(
             )
     checked = attachments.check_all(uploads)
     record = NoticeRecord(operator=operator, created_by=user, **fields)
-    record._history_user = user
-    record.save()
+    save_by(record, user)
     record.orders.set(orders)
     record.findings.set(findings)
     record.interviews.set(interviews)

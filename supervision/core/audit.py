@@ -7,6 +7,10 @@ and a few details in words (an item's title, a reason). The audit trail page
 (``casework.audit``) lists the entries beside the casework's recorded changes; to say what an
 entry's action was, in the reader's language, and to link to the object's page, each app
 registers its models with their ``ACTIONS`` tables (``register``, from the app's ``ready``).
+
+The rows with a recorded history (django-simple-history: the casework's, a briefing, a decision
+on a report) are saved by their services through ``save_by(row, user, reason)``, so that the
+history names who changed them, and why, even outside a request.
 """
 
 from __future__ import annotations
@@ -90,6 +94,17 @@ def log(obj: models.Model, action: Action | str, user, data: dict | None = None)
         action=name,
         data={key: _text(value) for key, value in (data or {}).items() if value not in (None, "")},
     )
+
+
+def save_by(row: models.Model, user, reason: str = "") -> None:
+    """Save ``row`` with its recorded history (django-simple-history) naming ``user`` as who
+    changed it, and ``reason`` as why when given: outside a request too (commands, tasks), where
+    the history middleware knows nobody. The casework's timeline and the audit trail page read
+    these records."""
+    row._history_user = user
+    if reason:
+        row._change_reason = reason
+    row.save()
 
 
 def for_object(obj: models.Model):

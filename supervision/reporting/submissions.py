@@ -25,6 +25,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from supervision.core.actions import STAFF, Action, Refused, check
+from supervision.core.audit import save_by
 from supervision.core.dates import start_of_day
 from supervision.core.models import Operator, Period, PeriodState
 
@@ -173,8 +174,7 @@ def _record(action: str, period: Period, *, user, operator=None, submission=None
         comment=comment,
         decided_by=user,
     )
-    decision._history_user = user
-    decision.save()
+    save_by(decision, user)
 
 
 @transaction.atomic
@@ -223,15 +223,30 @@ def submit(submission: MonthlySubmission, *, certified_by=None, at=None) -> Mont
     return submission
 
 
+def attestation(operator: Operator) -> str:
+    """The sentence a manager ticks to certify a report (the portal's form; the API's ``attested``)."""
+    return _(
+        "I certify, as a manager of %(operator)s, that this report is true, accurate and complete, "
+        "and that %(operator)s answers for it."
+    ) % {"operator": operator.short_name}
+
+
 @transaction.atomic
-def certify(submission: MonthlySubmission, *, manager) -> MonthlySubmission:
-    """The operator's manager certifies a confirmed version: the administration now sees it, and
-    its staff are told by mail."""
+def certify(submission: MonthlySubmission, *, manager, attested: bool) -> MonthlySubmission:
+    """The operator's manager certifies a confirmed version, attesting it (``attestation``): the
+    administration now sees it, and its staff are told by mail. Refused without the attestation."""
     if submission.state != SubmissionState.AWAITING_CERTIFICATION:
         raise SubmissionRefused(_("Only a confirmed version awaiting certification can be certified."))
     if manager.operator_id != submission.operator_id or not manager.is_operator_manager:
         raise SubmissionRefused(
             _("Only a manager of %(operator)s can certify its report.") % {"operator": submission.operator}
+        )
+    if attested is not True:
+        raise SubmissionRefused(
+            _(
+                "Tick the attestation to certify: a manager answers for the report being true, "
+                "accurate and complete."
+            )
         )
     submission = submit(submission, certified_by=manager)
     mail.queue(mail.CERTIFIED, submission)
