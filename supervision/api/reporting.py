@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import translation
 from django.utils.translation import gettext as _
-from ninja import File, Form, Router, Schema
+from ninja import File, Form, Router, Schema, Status
 from ninja.files import UploadedFile
 from pydantic import Field
 
@@ -297,7 +297,7 @@ def monthly_report(request, report: MonthlyReportIn):
     except submissions.SubmissionRefused as refused:
         _refuse_period(refused)
     upload = _start(request, upload)
-    return (201 if upload.state == UploadState.CHECKED else 202), _upload_out(upload)
+    return Status(201 if upload.state == UploadState.CHECKED else 202, _upload_out(upload))
 
 
 @router.post(
@@ -331,7 +331,7 @@ def monthly_report_file(
     except submissions.SubmissionRefused as refused:
         _refuse_period(refused)
     upload = _start(request, upload)
-    return (201 if upload.state == UploadState.CHECKED else 202), _upload_out(upload)
+    return Status(201 if upload.state == UploadState.CHECKED else 202, _upload_out(upload))
 
 
 @router.post("/ledgers", response={201: UploadOut, 202: UploadOut}, summary="Upload ledger rows: the preview")
@@ -341,7 +341,7 @@ def ledger_rows(request, batch: LedgerIn):
     ledger = SimpleUploadedFile("ledger.csv", _csv(ledger_template.COLUMNS, [r.dict() for r in batch.rows]))
     upload = uploads.start_upload(kind=UploadKind.LEDGER, operator=user.operator, user=user, ledger=ledger)
     upload = _start(request, upload)
-    return (201 if upload.state == UploadState.CHECKED else 202), _upload_out(upload)
+    return Status(201 if upload.state == UploadState.CHECKED else 202, _upload_out(upload))
 
 
 @router.post("/ledgers/file", response={201: UploadOut, 202: UploadOut}, summary="Upload a ledger file")
@@ -351,7 +351,7 @@ def ledger_file(request, ledger: File[UploadedFile]):
         raise Problem(413, _("The file is too large."))
     upload = uploads.start_upload(kind=UploadKind.LEDGER, operator=user.operator, user=user, ledger=ledger)
     upload = _start(request, upload)
-    return (201 if upload.state == UploadState.CHECKED else 202), _upload_out(upload)
+    return Status(201 if upload.state == UploadState.CHECKED else 202, _upload_out(upload))
 
 
 def _upload(request, upload_id) -> PendingUpload:
@@ -390,7 +390,7 @@ def upload_confirm(request, upload_id: str, answer: ConfirmIn):
 def upload_discard(request, upload_id: str):
     upload = _upload(request, upload_id)
     uploads.discard(upload)
-    return 204, None
+    return Status(204, None)
 
 
 # --- Submissions -----------------------------------------------------------------------------------------
