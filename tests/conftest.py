@@ -4,13 +4,13 @@ Also the session's clock: ``pytest --at 2027-01-31T23:30+08:00`` runs the tests 
 (``clock_instant``, below).
 """
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
 import shutil
 import sqlite3
 import time
-from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -210,7 +210,10 @@ def django_db_setup(django_db_setup, django_db_keepdb, request):
         template.parent.mkdir(parents=True, exist_ok=True)
         partial = template.with_name(f"{template.stem}.{os.getpid()}.partial")
         # The backup API copies a consistent database, the WAL's pages included.
-        with closing(sqlite3.connect(name)) as source, closing(sqlite3.connect(partial)) as copy:
+        with (
+            contextlib.closing(sqlite3.connect(name)) as source,
+            contextlib.closing(sqlite3.connect(partial)) as copy,
+        ):
             source.backup(copy)
             copy.execute("PRAGMA journal_mode=DELETE")
         os.replace(partial, template)  # whole or not at all, whatever runs beside
@@ -283,10 +286,50 @@ def default_language():
     translation.activate(django_settings.LANGUAGE_CODE)
 
 
+FAST_PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     """Real hashing costs a quarter of a second per log-in; tests don't need its strength."""
-    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, request):
+    """``module_db(build, at=None)``: rows made once for all the tests of a module; ``build()``'s result.
+
+    As Django's ``TestCase.setUpTestData``: the rows are made inside a transaction opened for the
+    module and rolled back after its last test; each test (``db``) runs in a savepoint inside it,
+    rolled back at its end, so a test sees the rows as built whatever the tests before it did.
+    Python objects returned are shared: a test that changes one reads it again from the database.
+    ``at``: the instant to build at (the clock stopped), for a module whose tests pin their own
+    clock; otherwise ``--at``'s instant (ticking) if given, or now. Only for modules whose tests
+    all use ``db`` (a ``transactional_db`` test would flush the rows under the others).
+    """
+    from django.db import transaction
+    from django.test import override_settings
+
+    with django_db_blocker.unblock():
+        outer = transaction.atomic()
+        outer.__enter__()
+
+    def make(build, at=None):
+        if at is not None:
+            clock = time_machine.travel(at, tick=False)
+        elif request.config.stash.get(_AT, None) is not None:
+            clock = time_machine.travel(session_instant(request.config), tick=True)
+        else:
+            clock = contextlib.nullcontext()
+        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS), clock:
+            return build()
+
+    try:
+        yield make
+    finally:
+        with django_db_blocker.unblock():
+            transaction.set_rollback(True)
+            outer.__exit__(None, None, None)
 
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"

@@ -165,10 +165,17 @@ def test_every_url_with_arguments_is_in_the_matrix():
     assert missing == []
 
 
+@pytest.fixture(scope="module")
+def matrix_objects(module_db):
+    """The objects of ``_own_objects``, made once for the whole matrix (each test rolls its own
+    changes back: tests/conftest.py ``module_db``)."""
+    return module_db(_own_objects)
+
+
 @pytest.mark.parametrize("role", ROLES)
 @pytest.mark.parametrize("name", [name for name, _ in ALL_URLS])
-def test_permission_matrix(name, role, client, request, db):
-    objs = _own_objects()
+def test_permission_matrix(name, role, client, request, matrix_objects, db):
+    objs = matrix_objects
     if role != "anonymous":
         client.force_login(request.getfixturevalue(role))
     kwargs = URL_KWARGS.get(name, lambda _objs: {})(objs)
@@ -179,11 +186,11 @@ def test_permission_matrix(name, role, client, request, db):
 
 
 @pytest.mark.parametrize("name", sorted(USER_ADMINISTRATOR_ONLY))
-def test_user_administrators_reach_their_urls(name, client, db):
+def test_user_administrators_reach_their_urls(name, client, matrix_objects, db):
     admin = User.objects.create_user(username="useradmin", role="regulator_staff", can_administer_users=True)
     client.force_login(admin)
     assert (
-        client.get(reverse(name, kwargs=URL_KWARGS.get(name, lambda _objs: {})(_own_objects()))).status_code
+        client.get(reverse(name, kwargs=URL_KWARGS.get(name, lambda _objs: {})(matrix_objects))).status_code
         == 200
     )
 
