@@ -44,7 +44,8 @@ class ListTable(tables.Table):
 
     class Meta:
         template_name = "control/includes/table.html"
-        attrs = {"class": "table table-sm table-hover align-middle"}
+        # cards: one card per row on a phone (site.css), each cell named by its column (table.html).
+        attrs = {"class": "table table-sm table-hover align-middle cards"}
         per_page = PER_PAGE
         order_by_field = "sort"
         page_field = "page"
