@@ -218,14 +218,18 @@ class FindingFilter(django_filters.FilterSet):
         return queryset.filter(violation=(value == "yes"))
 
 
+OPEN_ORDERS = "open"
+
+
 class OrderFilter(django_filters.FilterSet):
     """Withdrawn drafts are left out unless the state filter asks for them (``state=withdrawn``)."""
 
     operator = _operator_filter()
     state = django_filters.ChoiceFilter(
         label=_("State"),
-        choices=OrderState.choices,
+        choices=[(OPEN_ORDERS, _("Open (issued, not yet verified)")), *OrderState.choices],
         empty_label=ALL,
+        method="filter_state",
         help_text=_("Withdrawn drafts are listed only when chosen here."),
     )
     severity = django_filters.ChoiceFilter(label=_("Severity"), choices=Severity.choices, empty_label=ALL)
@@ -259,6 +263,13 @@ class OrderFilter(django_filters.FilterSet):
         if not self.form.cleaned_data.get("state"):
             queryset = queryset.live()
         return super().filter_queryset(queryset)
+
+    def filter_state(self, queryset, _name, value):
+        # "Open" is the orders' own definition (casework.models.OrderQuerySet.open), as the
+        # dashboard's figures of open orders count them.
+        if value == OPEN_ORDERS:
+            return queryset.open()
+        return queryset.filter(state=value) if value else queryset
 
     def filter_deadline_month(self, queryset, _name, value):
         # The month of the final deadline in Asia/Shanghai, as the 整改按期完成率 counts it.

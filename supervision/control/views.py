@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from supervision.analytics import cards
 from supervision.analytics.indicators import INDICATORS_BY_CODE, PER_CITY
 from supervision.casework.models import OPEN_INTERVIEW_STATES, InterviewNotice, RectificationOrder
-from supervision.core import params
+from supervision.core import params, queues
 from supervision.core.exports import FORMATS, TableExporter
 from supervision.core.models import Operator, Period, TaskForceMember
 from supervision.core.permissions import regulator_required
@@ -45,6 +45,17 @@ def home(request):
         open_incidents=count_per_row(Incident.objects.open()),
     ).order_by("sort_order")
     context = {
+        # What waits for this user first (the domains' queues, core.queues), then the figures.
+        "queues": queues.for_user(request.user, now),
+        "queue_empty": _(
+            "Nothing waits for your approval or instruction now. The month's figures are below; "
+            "briefings to approve and escalated orders appear here as the staff send them."
+        )
+        if request.user.is_leader
+        else _(
+            "Nothing waits for you now. Reports to accept, answers, requests, major problems and "
+            "leadership's instructions appear here as they come; meanwhile the month's figures are below."
+        ),
         "period": period,
         "months": month_choices(period),
         "card_operators": operators_in_order,
@@ -54,7 +65,8 @@ def home(request):
         "interviews": InterviewNotice.objects.visible_to(request.user)
         .filter(scheduled_at__gte=now)
         .filter(state__in=OPEN_INTERVIEW_STATES)
-        .select_related("operator")[:5],
+        .select_related("operator")
+        .order_by("scheduled_at")[:5],  # the next ones, the soonest first
         "meetings": Meeting.objects.filter(starts_at__gte=now, state=MeetingState.SCHEDULED).select_related(
             "series"
         )[:3],

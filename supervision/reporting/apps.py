@@ -24,9 +24,10 @@ class ReportingConfig(AppConfig):
         from supervision.core import instructions
 
         from . import queues
-        from .models import MonthlySubmission
+        from .models import Incident, MonthlySubmission
 
         queues.register()  # what waits for whom on the home pages
-        # Leadership may write an instruction (批示) on a monthly report.
+        # Leadership may write an instruction (批示) on a monthly report or a major problem.
         instructions.register("report", MonthlySubmission, "control:submission")
+        instructions.register("incident", Incident, "control:incident")
         incidents.register_audit()  # a major problem's steps read as its ACTIONS table says

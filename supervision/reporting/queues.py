@@ -1,9 +1,11 @@
 """What monthly reporting leaves waiting for whom (``core.queues``), registered from ``ready``.
 
-- the administration's staff: certified reports to accept or return;
+- the administration's staff: certified reports to accept or return, major problems to follow
+  (reported, or recovered awaiting their review);
 - an operator's managers: stored versions to certify (on the version's page, where the button is);
 - an operator's reporting staff: reports returned, with the administration's reason, until a
-  corrected version is stored; and the month's report still to file once its window is open.
+  corrected version is stored; the month's report still to file once its window is open; and
+  the major problems not recovered yet (a follow-up owed, or the administration's question).
 
 Each queue is one query (``core.queues.take``) whatever the number of reports; an operator's
 user only ever sees its own operator's.
@@ -11,14 +13,21 @@ user only ever sees its own operator's.
 
 from __future__ import annotations
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from supervision.core import dates, queues
 from supervision.core.models import Period, Role
 
-from .models import MonthlySubmission, SubmissionState
+from .models import (
+    Incident,
+    IncidentState,
+    IncidentUpdate,
+    IncidentUpdateKind,
+    MonthlySubmission,
+    SubmissionState,
+)
 from .submissions import window_is_open
 
 S = SubmissionState
@@ -151,10 +160,76 @@ def to_file(user, now) -> queues.Queue | None:
     )
 
 
+def _incident_title(incident: Incident, *, with_operator: bool) -> str:
+    return f"{incident.operator.short_name} · {incident.title}" if with_operator else incident.title
+
+
+def incidents_to_follow(user, now) -> queues.Queue | None:
+    """Staff: major problems reported or recovered that are not closed, the oldest first; one the
+    staff asked more about waits for the operator instead."""
+    rows, count = queues.take(
+        Incident.objects.visible_to(user)
+        .filter(state__in=[IncidentState.REPORTED, IncidentState.RECOVERED])
+        .select_related("operator")
+        .order_by("reported_at", "pk")
+    )
+
+    def item(row):
+        if row.state == IncidentState.RECOVERED:
+            extra = _("Recovered: review it and close it, or ask for more.")
+        else:
+            extra = _("Not recovered yet; last update %(when)s.") % {
+                "when": dates.moment_label(row.updated_at)
+            }
+        return queues.Item(
+            title=_incident_title(row, with_operator=True),
+            url=reverse("control:incident", args=[row.pk]),
+            extra=extra,
+            since=row.reported_at,
+        )
+
+    return queues.queue(
+        "reporting.incidents_to_follow", _("Major problems to follow"), rows, count, item,
+        url=reverse("control:incidents") + "?state=open",
+    )  # fmt: skip
+
+
+def incidents_to_update(user, now) -> queues.Queue | None:
+    """Reporting staff: their operator's major problems not recovered yet: a follow-up report is
+    owed, and the administration's question when it asked for more."""
+    asked = IncidentUpdate.objects.filter(
+        incident=OuterRef("pk"), kind=IncidentUpdateKind.MORE_INFO
+    ).order_by("-at", "-pk")
+    rows, count = queues.take(
+        Incident.objects.visible_to(user)
+        .filter(state__in=[IncidentState.REPORTED, IncidentState.MORE_INFO])
+        .annotate(question=Subquery(asked.values("text")[:1]))
+        .select_related("operator")
+        .order_by("reported_at", "pk")
+    )
+
+    def item(row):
+        if row.state == IncidentState.MORE_INFO:
+            extra = _("The administration asks: %(question)s") % {"question": row.question or "—"}
+        else:
+            extra = _("Send a follow-up report, or report the recovery.")
+        return queues.Item(
+            title=_incident_title(row, with_operator=False),
+            url=reverse("portal:incident", args=[row.pk]),
+            extra=extra,
+            since=row.reported_at,
+        )
+
+    return queues.queue(
+        "reporting.incidents_to_update", _("Major problems to follow up"), rows, count, item,
+        url=reverse("portal:incidents"),
+    )  # fmt: skip
+
+
 PROVIDERS = {
-    Role.REGULATOR_STAFF: [to_accept],
+    Role.REGULATOR_STAFF: [to_accept, incidents_to_follow],
     Role.OPERATOR_MANAGER: [to_certify],
-    Role.OPERATOR_STAFF: [returned, to_file],
+    Role.OPERATOR_STAFF: [returned, to_file, incidents_to_update],
 }
 
 
