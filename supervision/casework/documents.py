@@ -1,4 +1,4 @@
-"""The official documents: the rectification order and the interview notice, as .docx (and PDF).
+"""The official documents: the rectification order and the interview notice, as .docx and PDF.
 
 Laid out as a Chinese official document (GB/T 9704 in spirit): the issuing authority's name in
 red at the head, the document number, a red rule, the title, the addressee (the operator's full
@@ -6,18 +6,17 @@ name), the body in 仿宋 three-size (16 pt) with two-character first-line inden
 signature block with the administration's name and the date written 2026年12月5日. The text is
 Chinese whatever the reader's language: it is the document the operator receives.
 
-PDF is offered only where LibreOffice is installed (``soffice`` on PATH); nothing is installed
-for it. Without it the pages offer the .docx alone and say so.
+Each document is composed once (``Letter``) and laid out twice: as .docx (python-docx, the
+reader's Windows fonts) and as PDF by the briefing's engine (``core.pdf``: fonts from a Python
+package, no LibreOffice), where no number (the document number, a date, a telephone number, an
+amount) is ever split across two lines.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import io
-import shutil
-import subprocess
-import tempfile
-from pathlib import Path
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from docx import Document
@@ -26,8 +25,9 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 
-from supervision.core.dates import SHANGHAI, local_date
-from supervision.core.text import printable
+from supervision.core import pdf
+from supervision.core.dates import local_date, local_time
+from supervision.core.text import printable, printable_copy
 
 from .models import METHOD_WORDS, SEVERITY_WORDS, InterviewNotice, RectificationOrder
 
@@ -40,7 +40,9 @@ BODY_SIZE = 16  # 三号
 TITLE_SIZE = 22  # 二号
 HEAD_SIZE = 36  # the red head
 DOCX_TYPE = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-PDF_TIMEOUT_SECONDS = 60
+PDF_TYPE = pdf.PDF_TYPE
+DRAFT_NUMBER = "（草稿，文号待定）"
+SIGNATURE_INDENT_CHARS = 4
 
 _DIGITS = "零一二三四五六七八九"
 
@@ -51,7 +53,7 @@ def chinese_date(day: dt.date) -> str:
 
 
 def chinese_datetime(moment: dt.datetime) -> str:
-    local = timezone.localtime(moment, SHANGHAI)
+    local = local_time(moment)
     minutes = f"{local.minute}分" if local.minute else ""
     return f"{chinese_date(local.date())}{local.hour}时{minutes}"
 
@@ -64,7 +66,54 @@ def chinese_number(n: int) -> str:
     return f"{_DIGITS[tens] if tens > 1 else ''}十{_DIGITS[ones] if ones else ''}"
 
 
-# --- Layout helpers -------------------------------------------------------------------------
+# --- What a document says -------------------------------------------------------------------
+
+
+@dataclass
+class Letter:
+    """An official document as both files say it: head, title, addressee, body paragraphs (each
+    with its two-character indent), the signature's date and the contact line."""
+
+    document_no: str | None
+    title: str
+    addressee: str
+    paragraphs: list[str] = field(default_factory=list)
+    date: dt.date | None = None
+    contact: str = ""
+
+    @property
+    def number(self) -> str:
+        return self.document_no or DRAFT_NUMBER
+
+    def characters(self) -> str:
+        return (
+            "".join(
+                [
+                    AUTHORITY,
+                    self.number,
+                    self.title,
+                    self.addressee,
+                    *self.paragraphs,
+                    chinese_date(self.date),
+                ]
+            )
+            + self.contact
+        )
+
+
+def _contact(officer) -> str:
+    if officer is None:
+        return ""
+    phone = f"  联系电话：{officer.phone}" if officer.phone else ""
+    return f"（联系人：{officer.full_name or officer.username}{phone}）"
+
+
+def _lines(text: str) -> list[str]:
+    # Cleaned before splitting: splitlines() would take a stray \x0b or \x1f for a line break.
+    return [line.strip() for line in printable(text or "").splitlines() if line.strip()]
+
+
+# --- .docx ----------------------------------------------------------------------------------
 
 
 def _set_font(run, name: str, size: float, *, bold: bool = False, color: RGBColor | None = None) -> None:
@@ -109,8 +158,7 @@ def _paragraph(
     if indent:
         paragraph.paragraph_format.first_line_indent = Pt(size * 2)
     if text:
-        # Every text of a document passes here: what XML cannot carry (a stored \x0b) goes.
-        _set_font(paragraph.add_run(printable(text)), font, size, bold=bold, color=color)
+        _set_font(paragraph.add_run(text), font, size, bold=bold, color=color)
     return paragraph
 
 
@@ -125,67 +173,58 @@ def _red_rule(paragraph) -> None:
     p_pr.append(borders)
 
 
-def _head(document, document_no: str | None) -> None:
+def render_docx(letter: Letter) -> bytes:
+    """``letter`` as a .docx file."""
+    letter = printable_copy(letter)  # every text of a document: what XML cannot carry (\x0b) goes
+    document = _new_document()
+    center = WD_ALIGN_PARAGRAPH.CENTER
     _paragraph(
-        document,
-        AUTHORITY,
-        font=TITLE_FONT,
-        size=HEAD_SIZE,
-        bold=True,
-        color=RED,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
+        document, AUTHORITY, font=TITLE_FONT, size=HEAD_SIZE, bold=True, color=RED, align=center, indent=False
     )
     _paragraph(document, indent=False)
-    number = _paragraph(
-        document, document_no or "（草稿，文号待定）", align=WD_ALIGN_PARAGRAPH.CENTER, indent=False
-    )
-    _red_rule(number)
+    _red_rule(_paragraph(document, letter.number, align=center, indent=False))
     _paragraph(document, indent=False)
-
-
-def _title(document, title: str) -> None:
     _paragraph(
-        document,
-        title,
-        font=TITLE_FONT,
-        size=TITLE_SIZE,
-        bold=True,
-        align=WD_ALIGN_PARAGRAPH.CENTER,
-        indent=False,
+        document, letter.title, font=TITLE_FONT, size=TITLE_SIZE, bold=True, align=center, indent=False
     )
     _paragraph(document, indent=False)
-
-
-def _addressee(document, operator) -> None:
-    _paragraph(document, f"{operator.name_zh}：", indent=False)
-
-
-def _signature(document, day: dt.date) -> None:
+    _paragraph(document, letter.addressee, indent=False)
+    for text in letter.paragraphs:
+        _paragraph(document, text)
     _paragraph(document, indent=False)
     _paragraph(document, indent=False)
-    for text in (AUTHORITY, chinese_date(day)):
+    for text in (AUTHORITY, chinese_date(letter.date)):
         paragraph = _paragraph(document, text, align=WD_ALIGN_PARAGRAPH.RIGHT, indent=False)
-        paragraph.paragraph_format.right_indent = Pt(BODY_SIZE * 4)
-
-
-def _contact(document, officer) -> None:
-    if officer is None:
-        return
-    _paragraph(document, indent=False)
-    phone = f"  联系电话：{officer.phone}" if officer.phone else ""
-    _paragraph(document, f"（联系人：{officer.full_name or officer.username}{phone}）")
-
-
-def _lines(text: str) -> list[str]:
-    # Cleaned before splitting: splitlines() would take a stray \x0b or \x1f for a line break.
-    return [line.strip() for line in printable(text or "").splitlines() if line.strip()]
-
-
-def _bytes(document) -> bytes:
+        paragraph.paragraph_format.right_indent = Pt(BODY_SIZE * SIGNATURE_INDENT_CHARS)
+    if letter.contact:
+        _paragraph(document, indent=False)
+        _paragraph(document, letter.contact)
     buffer = io.BytesIO()
     document.save(buffer)
     return buffer.getvalue()
+
+
+# --- PDF ------------------------------------------------------------------------------------
+
+
+def render_pdf(letter: Letter) -> bytes:
+    """``letter`` as a PDF, by the briefing's engine: no number is split across two lines."""
+    letter = printable_copy(letter)
+
+    def draw(writer: pdf.Writer) -> None:
+        writer.head(AUTHORITY, letter.number, size=HEAD_SIZE)
+        writer.title([letter.title])
+        writer.text(letter.addressee, indent=False)
+        for text in letter.paragraphs:
+            writer.text(text)
+        writer.signature(AUTHORITY, chinese_date(letter.date), indent_chars=SIGNATURE_INDENT_CHARS)
+        if letter.contact:
+            writer.pdf.ln(writer.line)
+            writer.text(letter.contact)
+
+    return pdf.render(
+        letter.characters(), draw, title=letter.title, author=AUTHORITY, keep=[letter.document_no or ""]
+    )
 
 
 # --- The rectification order ----------------------------------------------------------------
@@ -213,53 +252,48 @@ def _complaint_sentence(complaint) -> str:
     )
 
 
-def order_document(order: RectificationOrder) -> bytes:
-    """The rectification order (整改通知书) as a .docx file."""
+def order_letter(order: RectificationOrder) -> Letter:
+    """What the rectification order (整改通知书) says."""
     findings = list(order.findings.select_related("city", "clause").order_by("visit_date", "pk"))
     complaints = list(order.complaints.select_related("city").order_by("received_on", "pk"))
-    document = _new_document()
-    _head(document, order.document_no)
-    _title(document, order.title)
-    _addressee(document, order.operator)
-    _paragraph(document, "经查，你公司存在以下问题：")
     grounds = [_finding_sentence(f) for f in findings] + [_complaint_sentence(c) for c in complaints]
-    for n, sentence in enumerate(grounds, start=1):
-        _paragraph(document, f"（{chinese_number(n)}）{sentence}")
-    _paragraph(
-        document,
-        "上述行为违反了《携号转网服务管理规定》和《山东省携号转网服务管理细则》的有关规定。"
-        "依据《中华人民共和国电信条例》，现责令你公司限期整改，具体要求如下：",
-    )
-    for line in _lines(order.requirements):
-        _paragraph(document, line)
     deadline = local_date(order.deadline)
-    _paragraph(
-        document,
-        f"请你公司于{chinese_date(deadline)}前完成整改，并将整改情况书面报送我局。"
-        "逾期未整改或整改不到位的，我局将依法依规作进一步处理。",
+    return Letter(
+        document_no=order.document_no,
+        title=order.title,
+        addressee=f"{order.operator.name_zh}：",
+        paragraphs=[
+            "经查，你公司存在以下问题：",
+            *(f"（{chinese_number(n)}）{sentence}" for n, sentence in enumerate(grounds, start=1)),
+            "上述行为违反了《携号转网服务管理规定》和《山东省携号转网服务管理细则》的有关规定。"
+            "依据《中华人民共和国电信条例》，现责令你公司限期整改，具体要求如下：",
+            *_lines(order.requirements),
+            f"请你公司于{chinese_date(deadline)}前完成整改，并将整改情况书面报送我局。"
+            "逾期未整改或整改不到位的，我局将依法依规作进一步处理。",
+        ],
+        date=local_date(order.issued_at or timezone.now()),
+        contact=_contact(order.case_officer),
     )
-    issued = local_date(order.issued_at or timezone.now())
-    _signature(document, issued)
-    _contact(document, order.case_officer)
-    return _bytes(document)
+
+
+def order_document(order: RectificationOrder) -> bytes:
+    """The rectification order (整改通知书) as a .docx file."""
+    return render_docx(order_letter(order))
+
+
+def order_pdf(order: RectificationOrder) -> bytes:
+    """The rectification order (整改通知书) as a PDF file."""
+    return render_pdf(order_letter(order))
 
 
 # --- The interview notice -------------------------------------------------------------------
 
 
-def interview_document(notice: InterviewNotice) -> bytes:
-    """The interview notice (约谈通知书) as a .docx file."""
+def interview_letter(notice: InterviewNotice) -> Letter:
+    """What the interview notice (约谈通知书) says."""
     orders = [o for o in notice.orders.all() if o.document_no]
-    document = _new_document()
-    _head(document, notice.document_no)
-    _title(document, f"关于约谈{notice.operator.name_zh}有关负责人的通知")
-    _addressee(document, notice.operator)
     reason = notice.reason.rstrip("。")
     related = f"（相关整改通知：{'、'.join(o.document_no for o in orders)}）" if orders else ""
-    _paragraph(
-        document,
-        f"{reason}{related}。根据《山东省携号转网服务管理细则》有关规定，我局决定约谈你公司有关负责人。现将有关事项通知如下：",
-    )
     items = [
         f"约谈时间：{chinese_datetime(notice.scheduled_at)}。",
         f"约谈地点：{notice.place}。",
@@ -268,47 +302,25 @@ def interview_document(notice: InterviewNotice) -> bytes:
     if notice.administration_attendees:
         items.append(f"我局参加人员：{notice.administration_attendees.rstrip('。')}。")
     items.append("请你公司准备书面情况说明和整改措施，并于约谈前一个工作日将参加人员名单报送我局。")
-    for n, item in enumerate(items, start=1):
-        _paragraph(document, f"{chinese_number(n)}、{item}")
-    issued = local_date(notice.issued_at or timezone.now())
-    _signature(document, issued)
-    _contact(document, notice.case_officer)
-    return _bytes(document)
+    return Letter(
+        document_no=notice.document_no,
+        title=f"关于约谈{notice.operator.name_zh}有关负责人的通知",
+        addressee=f"{notice.operator.name_zh}：",
+        paragraphs=[
+            f"{reason}{related}。根据《山东省携号转网服务管理细则》有关规定，我局决定约谈你公司有关负责人。"
+            "现将有关事项通知如下：",
+            *(f"{chinese_number(n)}、{item}" for n, item in enumerate(items, start=1)),
+        ],
+        date=local_date(notice.issued_at or timezone.now()),
+        contact=_contact(notice.case_officer),
+    )
 
 
-# --- PDF, where the machine can make it -----------------------------------------------------
+def interview_document(notice: InterviewNotice) -> bytes:
+    """The interview notice (约谈通知书) as a .docx file."""
+    return render_docx(interview_letter(notice))
 
 
-def pdf_converter() -> str | None:
-    """LibreOffice's command when it is installed, else None (no PDF is offered then)."""
-    return shutil.which("soffice") or shutil.which("libreoffice")
-
-
-def to_pdf(docx: bytes) -> bytes:
-    """Convert a .docx with LibreOffice (headless); raises RuntimeError if it cannot."""
-    command = pdf_converter()
-    if command is None:
-        raise RuntimeError("LibreOffice (soffice) is not installed")
-    with tempfile.TemporaryDirectory() as folder:
-        source = Path(folder) / "document.docx"
-        source.write_bytes(docx)
-        # A private profile folder: two conversions at once must not share LibreOffice's lock.
-        subprocess.run(  # noqa: S603 (a fixed command and a file we wrote)
-            [
-                command,
-                f"-env:UserInstallation=file://{folder}/profile",
-                "--headless",
-                "--convert-to",
-                "pdf",
-                "--outdir",
-                folder,
-                str(source),
-            ],
-            check=True,
-            capture_output=True,
-            timeout=PDF_TIMEOUT_SECONDS,
-        )
-        target = Path(folder) / "document.pdf"
-        if not target.exists():
-            raise RuntimeError("LibreOffice wrote no PDF")
-        return target.read_bytes()
+def interview_pdf(notice: InterviewNotice) -> bytes:
+    """The interview notice (约谈通知书) as a PDF file."""
+    return render_pdf(interview_letter(notice))

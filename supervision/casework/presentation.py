@@ -50,6 +50,18 @@ def download(data: bytes, name: str, content_type: str = documents.DOCX_TYPE) ->
     return response
 
 
+def document_format(request) -> str:
+    """The file an official document is asked for in: ``?format=pdf``, else the .docx."""
+    return "pdf" if request.GET.get("format") == "pdf" else "docx"
+
+
+def document_download(request, letter: documents.Letter, stem: str) -> HttpResponse:
+    """An order or interview notice as the file asked for (``document_format``), named ``stem``."""
+    if document_format(request) == "pdf":
+        return download(documents.render_pdf(letter), f"{stem}.pdf", documents.PDF_TYPE)
+    return download(documents.render_docx(letter), f"{stem}.docx", documents.DOCX_TYPE)
+
+
 def post_form(request, form, act, success, redirect_to: str, page):
     """A form posted from a case's page. Valid, ``act(cleaned_data)`` calls the service and, once
     done, the user goes to ``redirect_to`` with ``success`` (a text, or a function of what the

@@ -10,7 +10,6 @@ from functools import partial
 
 from django.contrib import messages
 from django.core.paginator import Paginator
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -51,6 +50,7 @@ from supervision.casework.rules import TransitionRefused
 from supervision.core import params as query_values
 from supervision.core.models import Operator, User
 from supervision.core.permissions import regulator_required, regulator_staff_required
+from supervision.meetings import clashes
 
 from .forms import casework as forms
 
@@ -252,13 +252,19 @@ def _order(request, pk):
     return get_object_or_404(rows, pk=pk)
 
 
+def _no_recipient(case, allowed) -> bool:
+    """Whether the page must warn, before the issue button, that nobody at the case's operator
+    receives official documents (the document would reach it only in its portal)."""
+    return "issue" in allowed and not User.objects.document_recipients([case.operator_id]).exists()
+
+
 def _order_page(request, order, *, status=200, refusal=None, **forms_):
     context = pages.order_context(order, request.user, namespace="control")
     context.update(
         {
             "refusal": refusal,
             "interviews": order.interviews.live().select_related("operator"),
-            "pdf_available": documents.pdf_converter() is not None,
+            "no_recipient": _no_recipient(order, context["allowed"]),
             "return_form": forms_.get("return_form") or forms.CommentedForm(prefix="return"),
             "verify_form": forms_.get("verify_form") or forms.VerifyForm(prefix="verify"),
             "escalate_form": forms_.get("escalate_form") or forms.EscalateForm(prefix="escalate"),
@@ -489,22 +495,12 @@ def extension_decide(request, pk, extension_pk):
     )
 
 
-def _document_response(request, data: bytes, stem: str):
-    if request.GET.get("format") == "pdf":
-        if documents.pdf_converter() is None:
-            raise Http404(_("PDF cannot be made on this server; download the .docx."))
-        return presentation.download(documents.to_pdf(data), f"{stem}.pdf", "application/pdf")
-    return presentation.download(data, f"{stem}.docx", documents.DOCX_TYPE)
-
-
 @regulator_required
 def order_document(request, pk):
     order = _order(request, pk)
     stem = f"整改通知书-{order.document_no or _('draft')}"
-    response = _document_response(request, documents.order_document(order), stem)
-    presentation.record_order_document(
-        request.user, order, "pdf" if request.GET.get("format") == "pdf" else "docx"
-    )
+    response = presentation.document_download(request, documents.order_letter(order), stem)
+    presentation.record_order_document(request.user, order, presentation.document_format(request))
     return response
 
 
@@ -547,7 +543,9 @@ def _interview_page(request, notice, *, status=200, refusal=None, **forms_):
         {
             "refusal": refusal,
             "findings": notice.findings.select_related("city", "clause"),
-            "pdf_available": documents.pdf_converter() is not None,
+            "no_recipient": _no_recipient(notice, context["allowed"]),
+            # Before issuing: what else is on at that time (a warning, not a refusal).
+            "clashes": _clashes_of(notice) if "issue" in context["allowed"] else [],
             "minutes_form": forms_.get("minutes_form")
             or forms.MinutesForm(initial={"minutes": notice.minutes}),
             "commitment_form": forms_.get("commitment_form") or forms.CommitmentForm(),
@@ -561,6 +559,26 @@ def _interview_page(request, notice, *, status=200, refusal=None, **forms_):
 @regulator_required
 def interview_detail(request, pk):
     return _interview_page(request, _interview(request, pk))
+
+
+def _clashes_of(notice) -> list:
+    return clashes.for_interview(
+        notice.scheduled_at, place=notice.place, operator_id=notice.operator_id, exclude_interview=notice.pk
+    )
+
+
+def _form_clashes(request, form, operator, notice=None) -> list:
+    """What a valid interview form clashes with (another interview, a meeting: same operator, room
+    or time), unless the user has seen them and ticked "save anyway"; the form page lists them."""
+    if request.method != "POST" or not form.is_valid() or request.POST.get(clashes.SAVE_ANYWAY) == "1":
+        return []
+    data = form.cleaned_data
+    return clashes.for_interview(
+        data["scheduled_at"],
+        place=data["place"],
+        operator_id=operator.pk,
+        exclude_interview=notice.pk if notice else None,
+    )
 
 
 def _interview_fields(form) -> dict:
@@ -583,21 +601,23 @@ def interview_new(request):
     if order_id := query_values.object_id(request, "order"):
         initial["orders"] = [order_id]
     form = forms.InterviewForm(request.POST or None, operator=operator, initial=initial)
-    saved = presentation.save_form(
-        request,
-        form,
-        lambda data: interviews.create_interview(
-            user=request.user, operator=operator, **_interview_fields(form)
-        ),
-        _("The interview notice is saved as a draft. Check it, then issue it."),
-        lambda notice: reverse("control:interview", args=[notice.pk]),
-    )
-    if saved is not None:
-        return saved
+    found = _form_clashes(request, form, operator)
+    if not found:
+        saved = presentation.save_form(
+            request,
+            form,
+            lambda data: interviews.create_interview(
+                user=request.user, operator=operator, **_interview_fields(form)
+            ),
+            _("The interview notice is saved as a draft. Check it, then issue it."),
+            lambda notice: reverse("control:interview", args=[notice.pk]),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "control/casework/interview_form.html",
-        {"form": form, "operator": operator, "interview": None},
+        {"form": form, "operator": operator, "interview": None, "clashes": found},
     )
 
 
@@ -611,19 +631,21 @@ def interview_edit(request, pk):
     initial["orders"] = list(notice.orders.values_list("pk", flat=True))
     initial["findings"] = list(notice.findings.values_list("pk", flat=True))
     form = forms.InterviewForm(request.POST or None, operator=notice.operator, initial=initial)
-    saved = presentation.save_form(
-        request,
-        form,
-        lambda data: interviews.update_interview(notice, user=request.user, **_interview_fields(form)),
-        _("The interview notice is saved."),
-        reverse("control:interview", args=[pk]),
-    )
-    if saved is not None:
-        return saved
+    found = _form_clashes(request, form, notice.operator, notice)
+    if not found:
+        saved = presentation.save_form(
+            request,
+            form,
+            lambda data: interviews.update_interview(notice, user=request.user, **_interview_fields(form)),
+            _("The interview notice is saved."),
+            reverse("control:interview", args=[pk]),
+        )
+        if saved is not None:
+            return saved
     return render(
         request,
         "control/casework/interview_form.html",
-        {"form": form, "operator": notice.operator, "interview": notice},
+        {"form": form, "operator": notice.operator, "interview": notice, "clashes": found},
     )
 
 
@@ -719,7 +741,7 @@ def commitment_return(request, pk):
 def interview_document(request, pk):
     notice = _interview(request, pk)
     stem = f"约谈通知书-{notice.document_no or _('draft')}"
-    return _document_response(request, documents.interview_document(notice), stem)
+    return presentation.document_download(request, documents.interview_letter(notice), stem)
 
 
 # --- Notices and decisions ------------------------------------------------------------------

@@ -13,6 +13,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
+from supervision.briefings import services as briefing_services
 from supervision.casework import (
     attachments,
     documents,
@@ -196,8 +197,10 @@ def order_report(request, pk):
 @operator_required
 def order_document(request, pk):
     order = _order(request, pk)
-    response = presentation.download(documents.order_document(order), f"整改通知书-{order.document_no}.docx")
-    presentation.record_order_document(request.user, order, "docx")
+    response = presentation.document_download(
+        request, documents.order_letter(order), f"整改通知书-{order.document_no}"
+    )
+    presentation.record_order_document(request.user, order, presentation.document_format(request))
     return response
 
 
@@ -266,8 +269,8 @@ def commitment_done(request, pk):
 @operator_required
 def interview_document(request, pk):
     notice = _interview(request, pk)
-    return presentation.download(
-        documents.interview_document(notice), f"约谈通知书-{notice.document_no}.docx"
+    return presentation.document_download(
+        request, documents.interview_letter(notice), f"约谈通知书-{notice.document_no}"
     )
 
 
@@ -278,6 +281,10 @@ def interview_document(request, pk):
 def record_list(request):
     rows = NoticeRecord.objects.visible_to(request.user).prefetch_related("files", "orders")
     page = Paginator(rows, PER_PAGE).get_page(request.GET.get("page"))
+    # The circulated briefings among them are downloaded from the official documents page.
+    briefing_numbers = set(briefing_services.circulated().values_list("document_no", flat=True))
     return render(
-        request, "portal/casework/record_list.html", {"page": page, "file_url_name": "portal:case_file"}
+        request,
+        "portal/casework/record_list.html",
+        {"page": page, "file_url_name": "portal:case_file", "briefing_numbers": briefing_numbers},
     )

@@ -22,7 +22,7 @@ from supervision.reporting.models import (
     UploadState,
 )
 from supervision.reporting.presentation import compare_context, file_response, submission_context
-from supervision.reporting.receipts import receipt_text
+from supervision.reporting.receipts import receipt_pdf, receipt_text
 from supervision.reporting.tasks import check_upload
 
 from .forms.reporting import (
@@ -180,7 +180,9 @@ def upload_status(request, pk):
 @operator_required
 def submission_detail(request, pk):
     submission = get_object_or_404(MonthlySubmission.objects.visible_to(request.user), pk=pk)
-    return render(request, "portal/submission_detail.html", submission_context(submission, request.user))
+    context = submission_context(submission, request.user)
+    context["attestation"] = submissions.attestation(submission.operator)
+    return render(request, "portal/submission_detail.html", context)
 
 
 @operator_manager_required
@@ -188,7 +190,8 @@ def submission_detail(request, pk):
 def submission_certify(request, pk):
     submission = get_object_or_404(MonthlySubmission.objects.visible_to(request.user), pk=pk)
     try:
-        submissions.certify(submission, manager=request.user)
+        # The manager ticked the attestation (``submissions.attestation``) beside the button.
+        submissions.certify(submission, manager=request.user, attested=request.POST.get("attested") == "1")
     except submissions.SubmissionRefused as refused:
         messages.error(request, str(refused))
     else:
@@ -203,8 +206,13 @@ def submission_receipt(request, pk):
     submission = get_object_or_404(
         MonthlySubmission.objects.visible_to(request.user).exclude(receipt_no=None), pk=pk
     )
-    response = HttpResponse(receipt_text(submission), content_type="text/plain; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, f"回执-{submission.receipt_no}.txt")
+    if request.GET.get("format") == "pdf":
+        response = HttpResponse(receipt_pdf(submission), content_type="application/pdf")
+        name = f"回执-{submission.receipt_no}.pdf"
+    else:
+        response = HttpResponse(receipt_text(submission), content_type="text/plain; charset=utf-8")
+        name = f"回执-{submission.receipt_no}.txt"
+    response["Content-Disposition"] = content_disposition_header(True, name)
     return response
 
 

@@ -10,6 +10,7 @@ from django.db import IntegrityError
 from django.urls import reverse
 from docx import Document
 from docx.oxml.ns import qn
+from pypdf import PdfReader
 
 from supervision.casework import documents, interviews, orders
 from supervision.casework.models import RectificationOrder, end_of_day
@@ -88,16 +89,70 @@ def test_a_draft_order_has_no_number_yet(regulator, operator_a):
     assert "文号待定" in text
 
 
-def test_pdf_is_offered_only_where_libreoffice_is_installed(client, regulator, issued_order, monkeypatch):
-    monkeypatch.setattr(documents, "pdf_converter", lambda: None)
+def pdf_lines(data: bytes) -> list[str]:
+    """The PDF's text line by line, without the spaces pypdf puts between CJK glyphs."""
+    reader = PdfReader(io.BytesIO(data))
+    lines = (line for page in reader.pages for line in page.extract_text().splitlines())
+    return ["".join(line.split()) for line in lines if line.strip()]
+
+
+def assert_no_number_split(lines: list[str]) -> None:
+    """No line ends inside a number that the next line goes on with (2026 | 年12月, 0531- | 860…)."""
+    for before, after in zip(lines, lines[1:], strict=False):
+        assert not (before[-1].isdigit() and (after[0].isdigit() or after[0] in "年月日时分号〕")), (
+            before,
+            after,
+        )
+        assert not (before[-1] in "-〔" and after[0].isdigit()), (before, after)
+
+
+def test_the_order_is_a_pdf_too_made_without_libreoffice(client, regulator, issued_order, monkeypatch):
+    monkeypatch.setenv("PATH", "")  # no soffice, nor any other program, to be found
+    regulator.phone = "0531-86012345"
+    regulator.save(update_fields=["phone"])
     client.force_login(regulator)
     page = client.get(reverse("control:order", args=[issued_order.pk]), HTTP_ACCEPT_LANGUAGE="en")
-    assert "?format=pdf" not in page.content.decode()
-    assert "PDF is not available on this server" in page.content.decode()
-    assert (
-        client.get(reverse("control:order_document", args=[issued_order.pk]), {"format": "pdf"}).status_code
-        == 404
+    assert f"{reverse('control:order_document', args=[issued_order.pk])}?format=pdf" in page.content.decode()
+    response = client.get(reverse("control:order_document", args=[issued_order.pk]), {"format": "pdf"})
+    assert response.status_code == 200
+    assert response["Content-Type"] == "application/pdf"
+    assert ".pdf" in response["Content-Disposition"]
+    lines = pdf_lines(response.content)
+    assert lines[0] == "山东省通信管理局"
+    assert "鲁通管〔2026〕1号" in lines
+    assert "中国移动通信集团山东有限公司：" in lines
+    text = "".join(lines)
+    assert "请你公司于2026年12月5日前完成整改" in text
+    assert "一、立即停止违规行为；" in lines
+    for number in ("2026年12月5日", "2026年11月28日", "0531-86012345"):
+        assert any(number in line for line in lines), number  # whole on one line
+    assert_no_number_split(lines)
+
+
+def test_the_operator_downloads_its_order_as_pdf_and_no_other(client, operator_a, operator_b, issued_order):
+    client.force_login(operator_a)
+    page = client.get(reverse("portal:order", args=[issued_order.pk])).content.decode()
+    assert f"{reverse('portal:order_document', args=[issued_order.pk])}?format=pdf" in page
+    response = client.get(reverse("portal:order_document", args=[issued_order.pk]), {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    assert "鲁通管〔2026〕1号" in pdf_lines(response.content)
+    client.force_login(operator_b)
+    url = reverse("portal:order_document", args=[issued_order.pk])
+    assert client.get(url, {"format": "pdf"}).status_code == 404
+
+
+def test_numbers_stay_whole_in_an_order_with_many_grounds(regulator, operator_a):
+    order = make_order(regulator, operator_a, "draft")
+    order.requirements = "\n".join(
+        f"{n}、于2026年12月{n}日前向我局报送第{n}批整改材料，涉及金额{n * 1234:,}.50元，联系电话0531-8601234{n}。"
+        for n in range(1, 10)
     )
+    lines = pdf_lines(documents.order_pdf(order))
+    for n in range(1, 10):
+        for number in (f"2026年12月{n}日", f"{n * 1234:,}.50元", f"0531-8601234{n}"):
+            assert any(number in line for line in lines), number
+    assert "（草稿，文号待定）" in lines
+    assert_no_number_split(lines)
 
 
 def test_the_interview_notice_names_time_place_and_persons(client, regulator, manager_a):
@@ -119,6 +174,13 @@ def test_the_interview_notice_names_time_place_and_persons(client, regulator, ma
     assert "约谈时间：2026年12月3日9时30分。" in text
     assert "约谈地点：省通信管理局五楼约谈室。" in text
     assert "你公司参加人员：公司分管副总经理。" in text
+    response = client.get(reverse("portal:interview_document", args=[notice.pk]), {"format": "pdf"})
+    assert response["Content-Type"] == "application/pdf"
+    lines = pdf_lines(response.content)
+    assert "鲁通管〔2026〕1号" in lines
+    assert any("2026年12月3日9时30分" in line for line in lines)
+    assert "".join(lines).count("约谈地点：省通信管理局五楼约谈室。") == 1
+    assert_no_number_split(lines)
 
 
 # --- Document numbers -----------------------------------------------------------------------

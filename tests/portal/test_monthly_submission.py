@@ -1,9 +1,12 @@
 """An operator submits its monthly report: upload, preview, explain, confirm, certify, receipt."""
 
+import io
+
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
+from pypdf import PdfReader
 
 from supervision.core.models import Period
 from supervision.reporting.models import (
@@ -94,7 +97,7 @@ def test_staff_cannot_certify_only_a_manager_can(client, confirmed_v1, operator_
 
 def test_manager_certifies_and_gets_a_receipt(client, confirmed_v1, manager_a):
     client.force_login(manager_a)
-    client.post(reverse("portal:submission_certify", args=[confirmed_v1.pk]))
+    client.post(reverse("portal:submission_certify", args=[confirmed_v1.pk]), {"attested": "1"})
     confirmed_v1.refresh_from_db()
     assert confirmed_v1.state == SubmissionState.SUBMITTED
     assert confirmed_v1.certified_by == manager_a
@@ -106,6 +109,32 @@ def test_manager_certifies_and_gets_a_receipt(client, confirmed_v1, manager_a):
     assert "2026-10" in text
     for stored in confirmed_v1.files.all():
         assert stored.sha256 in text
+
+
+def test_the_receipt_is_a_pdf_too_with_every_number_whole(client, confirmed_v1, manager_a, operator_b):
+    client.force_login(manager_a)
+    client.post(reverse("portal:submission_certify", args=[confirmed_v1.pk]), {"attested": "1"})
+    confirmed_v1.refresh_from_db()
+    page = client.get(reverse("portal:submission", args=[confirmed_v1.pk]), HTTP_ACCEPT_LANGUAGE="en")
+    url = reverse("portal:submission_receipt", args=[confirmed_v1.pk])
+    assert f"{url}?format=pdf" in page.content.decode()
+    receipt = client.get(url, {"format": "pdf"})
+    assert receipt["Content-Type"] == "application/pdf"
+    assert (
+        receipt["Content-Disposition"].startswith("attachment") and ".pdf" in receipt["Content-Disposition"]
+    )
+    reader = PdfReader(io.BytesIO(receipt.content))
+    lines = ["".join(line.split()) for page in reader.pages for line in page.extract_text().splitlines()]
+    text = "".join(lines)
+    assert lines[0] == "山东省通信管理局"
+    assert "携号转网月报报送回执" in text and "Receiptforamonthlynumberportabilityreport" in text
+    # The confirmation number, the month and each checksum whole on a line of their own.
+    assert confirmed_v1.receipt_no in lines
+    assert any("2026-10" in line for line in lines)
+    for stored in confirmed_v1.files.all():
+        assert stored.sha256 in lines
+    client.force_login(operator_b)
+    assert client.get(url, {"format": "pdf"}).status_code == 404
 
 
 def test_a_file_with_errors_stores_nothing_and_cannot_be_confirmed(client, samples, operator_a):
@@ -202,7 +231,7 @@ def test_second_version_after_return_keeps_the_first_readable(
     from supervision.reporting import submissions
 
     client.force_login(manager_a)
-    client.post(reverse("portal:submission_certify", args=[confirmed_v1.pk]))
+    client.post(reverse("portal:submission_certify", args=[confirmed_v1.pk]), {"attested": "1"})
     submissions.return_to_operator(
         MonthlySubmission.objects.get(pk=confirmed_v1.pk), user=regulator, comment="请核实"
     )
