@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import URLResolver, get_resolver, reverse
@@ -73,6 +74,10 @@ def _finding(world, operator="CMCC"):
         severity="SEVERE",
         agency="山东某第三方测评机构",
     )
+    evidence = SimpleUploadedFile(
+        "现场照片.pdf", b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n", content_type="application/pdf"
+    )
+    findings.add_evidence(finding, [evidence], user=world.regulator)  # a problem is published with it
     findings.publish_finding(finding, user=world.regulator)
     finding.refresh_from_db()
     return finding
@@ -180,6 +185,33 @@ def add_task_force_members(world, n):
             )
 
 
+def add_document_recipients(world, n):
+    """Per operator, a manager and a designated contact (through a reporting staff's account)."""
+    for _ in range(n):
+        for code in ("CMCC", "CUCC", "CTCC", "CBN"):
+            k = next(_serial)
+            make_user(f"manager{k}", "operator_manager", code)
+            staff = make_user(f"contact{k}", "operator_staff", code)
+            TaskForceMember.objects.create(
+                operator=_operator(code), name=f"联络员{k}", duty="联络员", phone="0531-88888888",
+                email=f"c{k}@example.cn", account=staff, receives_documents=True,
+            )  # fmt: skip
+
+
+def add_circulated_briefings(world, n):
+    """Circulated briefings (listed in every portal) and orders issued to CMCC."""
+    add_orders(world, n)
+    done = Briefing.objects.count()
+    for k, label in enumerate(_periods[done : done + n]):
+        Briefing.objects.create(
+            period=Period.objects.from_label(label),
+            version=1,
+            state="circulated",
+            document_no=f"鲁通管通〔2026〕{done + k + 1}号",
+            circulated_at=NOW,
+        )
+
+
 _periods = [f"2026-{m:02d}" for m in range(10, 0, -1)]
 
 
@@ -279,6 +311,7 @@ LISTS: dict[str, ListCase] = {
     "control:audit": ListCase("regulator", add_audited_changes, 20),
     "control:meetings": ListCase("regulator", add_meetings, 6),
     "control:briefings": ListCase("regulator", add_briefings, 6),
+    "control:distribution": ListCase("regulator", add_document_recipients, 6),
     # The operators' face (CMCC's staff)
     "portal:task_force": ListCase("operator", add_task_force_members, 7),
     "portal:submissions": ListCase("operator", add_submissions, 6),
@@ -289,6 +322,7 @@ LISTS: dict[str, ListCase] = {
     "portal:records": ListCase("operator", add_records, 8),
     "portal:meetings": ListCase("operator", add_meetings, 7),
     "portal:action_items": ListCase("operator", add_meetings, 6),
+    "portal:documents": ListCase("operator", add_circulated_briefings, 6),
 }
 
 # Parameter-free pages that are not lists, and why.
@@ -310,6 +344,7 @@ NOT_LISTS: dict[str, str] = {
     "control:interview_new": "a form",
     "control:record_new": "a form",
     "control:meeting_series_new": "a form",
+    "control:meeting_new": "a form",
     "control:briefing_create": "a form (POST)",
     "portal:task_force_add": "a form",
     "portal:submission_new": "a form",

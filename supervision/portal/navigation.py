@@ -22,6 +22,7 @@ def menu(user, here: str) -> list | None:
         group(
             _("Cases"),
             [
+                entry(_("Official documents"), "portal:documents", here),
                 entry(_("Findings"), "portal:findings", here),
                 entry(_("Orders"), "portal:orders", here),
                 entry(_("Interviews"), "portal:interviews", here),

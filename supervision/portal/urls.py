@@ -1,6 +1,6 @@
 from django.urls import include, path
 
-from . import reports, views
+from . import documents, reports, views
 
 app_name = "portal"
 
@@ -27,6 +27,10 @@ urlpatterns = [
     path("incidents/<int:pk>/", reports.incident_detail, name="incident"),
     path("incidents/<int:pk>/follow-up/", reports.incident_follow_up, name="incident_follow_up"),
     path("incidents/<int:pk>/recover/", reports.incident_recover, name="incident_recover"),
+    path("documents/", documents.document_list, name="documents"),
+    path(
+        "documents/briefings/<int:pk>/file.<str:kind>", documents.briefing_download, name="briefing_download"
+    ),
     path("", include("supervision.portal.urls_casework")),
     path("", include("supervision.portal.urls_meetings")),
 ]

@@ -69,6 +69,7 @@ def test_an_operator_gets_the_portals_menu(operator_a):
             "portal:submissions",
             "portal:incidents",
             "portal:checks",
+            "portal:documents",
             "portal:findings",
             "portal:orders",
             "portal:interviews",
