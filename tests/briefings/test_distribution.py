@@ -300,3 +300,16 @@ def test_the_distribution_lists_page(client, leader, people):
     with translation.override("zh-hans"):
         zh = client.get(reverse("control:distribution"), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
     assert "中国电信、中国广电" in zh
+
+
+def test_the_circulated_notice_in_the_records_says_the_truth_and_leads_to_the_documents(
+    client, approved, regulator, people
+):
+    services.circulate(approved, user=regulator, without=["CTCC", "CBN"])
+    client.force_login(people["ctcc_staff"])
+    records = client.get(reverse("portal:records")).content.decode()
+    assert "没有公文接收人" in records and reverse("portal:documents") in records
+    assert "已送达各企业负责人" not in records
+    client.force_login(people["operator_a"])
+    records = client.get(reverse("portal:records")).content.decode()
+    assert "已以电子邮件发送至企业负责人赵经理" in records
