@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 import pytest
 import time_machine
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -32,6 +33,7 @@ from supervision.casework.models import (
     RectificationReport,
     Severity,
 )
+from supervision.core import distribution
 from supervision.core.models import (
     SHANGHAI,
     AuditEntry,
@@ -390,6 +392,13 @@ class TestSeededDemo:
         assert set(per_operator) == {"CMCC", "CUCC", "CTCC", "CBN"}
         assert all(3 <= n <= 5 for n in per_operator.values())
 
+    def test_every_operator_has_a_manager_to_receive_official_documents(self):
+        lists = {entry.operator.code: entry for entry in distribution.lists()}
+        assert set(lists) == {"CMCC", "CUCC", "CTCC", "CBN"}
+        for code, entry in lists.items():
+            assert [r.user.username for r in entry.recipients] == [f"{code.lower()}_manager"], code
+            assert entry.recipients[0].why == distribution.MANAGER and entry.recipients[0].user.email
+
     def test_if_empty_adds_nothing_to_a_seeded_database(self):
         before = model_counts()
         out = io.StringIO()
@@ -488,6 +497,12 @@ class TestSeededDemo:
             severity=Severity.MINOR,
             agency="山东省通信管理局暗访组",
         )
+        evidence = SimpleUploadedFile(
+            "现场照片.pdf",
+            b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n",
+            content_type="application/pdf",
+        )
+        finding_service.add_evidence(finding, [evidence], user=staff)
         finding = finding_service.publish_finding(finding, user=staff)
         order = order_service.create_order(
             user=staff, operator=operator, title="新的整改通知", requirements="立即整改。", findings=[finding]
