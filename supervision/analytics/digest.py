@@ -9,11 +9,11 @@ problems reported since yesterday and the reports submitted since yesterday.
 
 import datetime as dt
 
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.casework.models import OPEN_ORDER_STATES, RectificationOrder
-from supervision.core.models import SHANGHAI, User
+from supervision.core.dates import local_time
+from supervision.core.models import User
 from supervision.reminders import clock, rules
 from supervision.reminders.rules import Due, Rule
 from supervision.reporting.models import Incident, MonthlySubmission
@@ -24,7 +24,7 @@ class DigestRule(Rule):
     """Each weekday morning, to each case officer who wants it: what is due, overdue and new."""
 
     def due(self, today, offsets, repeat):
-        local = timezone.localtime(clock.now(), SHANGHAI)
+        local = local_time(clock.now())
         if today.weekday() >= 5 or local.hour < 8:
             return
         for user in User.objects.reachable_staff().filter(receives_digest=True):

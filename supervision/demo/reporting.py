@@ -13,7 +13,6 @@ counts (``reporting.summaries``) are refreshed once everything is stored (``seed
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import hashlib
 import math
@@ -22,9 +21,8 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.utils import timezone
-
-from supervision.core.models import SHANGHAI, Period
+from supervision.core.dates import local_date, month_end
+from supervision.core.models import Period
 from supervision.reporting import incidents
 from supervision.reporting.models import (
     Channel,
@@ -225,9 +223,7 @@ def report_times(demo: Demo, op: str) -> list[ReportTimes]:
         due = period.due_at
         if late:
             # One to four days late, in office hours.
-            day = timezone.localtime(period.late_after, SHANGHAI).date() + dt.timedelta(
-                days=rng.randint(1, 4)
-            )
+            day = local_date(period.late_after) + dt.timedelta(days=rng.randint(1, 4))
             submitted = at(day, rng.randint(9, 18), rng.randint(0, 59))
         else:
             start = at(period.last_day, 9)
@@ -242,7 +238,7 @@ def report_times(demo: Demo, op: str) -> list[ReportTimes]:
         decided = None
         if state != SubmissionState.SUBMITTED:
             days = rng.randint(1, 3) if state == SubmissionState.RETURNED else rng.randint(1, 6)
-            local = timezone.localtime(submitted, SHANGHAI).date() + dt.timedelta(days=days)
+            local = local_date(submitted) + dt.timedelta(days=days)
             decided = at(local, rng.randint(9, 16), rng.randint(0, 59))
             decided = max(min(decided, latest), submitted + dt.timedelta(minutes=1))
         out.append(ReportTimes(state, created, uploaded, confirmed, submitted, decided))
@@ -383,10 +379,10 @@ def create_ledger(demo: Demo, op, t, upload, next_upload, times) -> dict[str, tu
     rng = demo.rng("ledger", op, demo.plan.months[t].isoformat())
     prof = OPERATORS[op]
     month = demo.plan.months[t]
-    days = [month + dt.timedelta(days=i) for i in range(calendar.monthrange(month.year, month.month)[1])]
+    days = [month + dt.timedelta(days=i) for i in range(month_end(month).day)]
     day_cum = cumulative(1.0 if d.weekday() < 5 else 0.65 for d in days)
-    cutoff = timezone.localtime(times[t].uploaded_at, SHANGHAI).date()
-    next_cutoff = timezone.localtime(times[t + 1].uploaded_at, SHANGHAI).date() if next_upload else None
+    cutoff = local_date(times[t].uploaded_at)
+    next_cutoff = local_date(times[t + 1].uploaded_at) if next_upload else None
     delay_cum = cumulative(math.exp(-(d - 1) / prof.resolution_days) for d in range(1, 21))
     categories = list(CATEGORY_WEIGHTS)
     category_cum = cumulative(CATEGORY_WEIGHTS.values())

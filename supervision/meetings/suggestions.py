@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 
 from supervision.analytics.anomalies import complaint_spikes
 from supervision.casework.models import RectificationOrder
-from supervision.core.dates import SHANGHAI, local_date
+from supervision.core.dates import local_date, local_time
 from supervision.core.models import Operator, Period
 from supervision.reporting.models import Incident
 
@@ -46,7 +46,7 @@ class Suggestion:
 
 
 def _local(value: dt.datetime) -> str:
-    return date_format(timezone.localtime(value, SHANGHAI), "Y-m-d H:i")
+    return date_format(local_time(value), "Y-m-d H:i")
 
 
 @dataclass(frozen=True)
@@ -176,7 +176,7 @@ def carried_action_items(scope: Scope) -> list[Suggestion]:
                 % {"date": date_format(action.due_on, "Y-m-d")}
                 + " · "
                 + _("from the meeting of %(date)s")
-                % {"date": date_format(timezone.localtime(action.meeting.starts_at, SHANGHAI), "Y-m-d")},
+                % {"date": date_format(local_date(action.meeting.starts_at), "Y-m-d")},
                 operator=action.operator,
                 link=reverse("control:meeting", args=[action.meeting_id]),
                 planned_minutes=5,

@@ -11,9 +11,9 @@ from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
 
 from supervision.core import access
-from supervision.core.dates import local_date
 from supervision.core.models import PersonalDataUse
 
+from . import reminders
 from .ingest import Problem
 from .models import CityFigures, MonthlySubmission, UploadKind
 
@@ -55,24 +55,8 @@ def submission_context(submission: MonthlySubmission, user) -> dict:
         "files": submission.files.all(),
         "typical_cases": submission.typical_cases.select_related("city"),
         "warnings": warning_rows(submission),
-        "reminders": reminders_for(submission, user),
+        "reminders": reminders.for_submission(submission, user=user),
     }
-
-
-def reminders_for(submission, user) -> dict:
-    from supervision.reminders.visibility import for_object
-
-    key = f"report:{submission.operator.code}:{submission.period.label}"
-    # Reminded while the month has no counted report (``MonthlyReportRule``): none certified yet,
-    # or the latest one returned by the administration.
-    pending = (
-        not MonthlySubmission.objects.counted()
-        .filter(operator_id=submission.operator_id, period_id=submission.period_id)
-        .exists()
-    )
-    due_date = local_date(submission.period.due_at) if pending else None
-    # With the version's own mails: stored, certified, returned, accepted (``mail.py``).
-    return for_object(key, due_date, "report_due", user=user, also=[f"submission:{submission.pk}:"])
 
 
 def compare_context(visible, pk, other_pk) -> dict:

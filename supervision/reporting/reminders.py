@@ -26,11 +26,10 @@ Event mail (``supervision.reminders.outbox``):
 import datetime as dt
 
 from django.conf import settings
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from supervision.core import dates
-from supervision.core.models import SHANGHAI, Operator, Period, User
+from supervision.core.models import Operator, Period, User
 from supervision.reminders import clock, outbox, rules, visibility
 from supervision.reminders.rules import DatedRule, Due, Rule, window
 
@@ -52,8 +51,7 @@ class MonthlyReportRule(Rule):
 
     def _period_keys(self, today):
         # The month that ends soonest, and the earlier months that may still be late.
-        first = today.replace(day=1)
-        periods = [Period.objects.for_month(first.year, first.month)]
+        periods = [Period.objects.for_month(today.year, today.month)]
         for _n in range(2):
             periods.append(periods[-1].previous())
         return periods
@@ -68,7 +66,7 @@ class MonthlyReportRule(Rule):
         operators = list(Operator.objects.all())
         people = rules.operator_people([o.pk for o in operators])
         for period in periods:
-            due_date = timezone.localtime(period.due_at, SHANGHAI).date()
+            due_date = dates.local_date(period.due_at)
             for day in window(today):
                 if not self.fires_on(day, due_date, offsets, repeat):
                     continue
@@ -115,13 +113,30 @@ class LateReportsRule(Rule):
 
 def late_reports(day: dt.date) -> list[tuple[Operator, Period]]:
     """The reports missing on ``day`` at 08:00, of this month and the three before it."""
-    first = day.replace(day=1)
-    periods = [Period.objects.for_month(first.year, first.month)]
+    periods = [Period.objects.for_month(day.year, day.month)]
     for _n in range(3):
         periods.append(periods[-1].previous())
-    moment = dt.datetime.combine(day, dt.time(8), tzinfo=SHANGHAI)
+    moment = dates.local_moment(day, 8)
     cells = completeness.matrix(periods, list(Operator.objects.all()), now=moment)
     return [(c.operator, c.period) for c in cells.values() if c.status == "missing"]
+
+
+def for_submission(submission: MonthlySubmission, *, user) -> dict:
+    """What a report's page shows of its month's reminders (``report_due``) that ``user`` may see,
+    with the version's own mails, and the next reminders while the month has no counted report."""
+    key = f"report:{submission.operator.code}:{submission.period.label}"
+    # Reminded while the month has no counted report (``MonthlyReportRule``): none certified yet,
+    # or the latest one returned by the administration.
+    pending = (
+        not MonthlySubmission.objects.counted()
+        .filter(operator_id=submission.operator_id, period_id=submission.period_id)
+        .exists()
+    )
+    due_date = dates.local_date(submission.period.due_at) if pending else None
+    # With the version's own mails: stored, certified, returned, accepted (``mail.py``).
+    return visibility.for_object(
+        key, due_date, "report_due", user=user, also=[f"submission:{submission.pk}:"]
+    )
 
 
 class IncidentRule(DatedRule):
