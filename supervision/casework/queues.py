@@ -70,11 +70,11 @@ def findings_to_decide(user, now) -> queues.Queue | None:
     )
 
     def item(row):
-        kind = _("Contested") if row.state == FindingState.CONTESTED else _("Answered")
+        said = _("Contested: %(text)s") if row.state == FindingState.CONTESTED else _("Answered: %(text)s")
         return queues.Item(
             title=f"{row.operator.short_name} · {row.reference} · {_short(row.scenario, 60)}",
             url=reverse("control:finding", args=[row.pk]),
-            extra=f"{kind}: {_short(row.answer)}",
+            extra=said % {"text": _short(row.answer)},
             since=row.answered_at,
         )
 

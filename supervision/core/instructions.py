@@ -140,8 +140,11 @@ def may_acknowledge(user) -> bool:
 
 
 def _item(instruction: Instruction, *, by_author: bool) -> queues.Item:
-    who = str(instruction.author)
-    extra = instruction.text if by_author else f"{who}: {instruction.text}"
+    extra = (
+        instruction.text
+        if by_author
+        else _("%(who)s: %(text)s") % {"who": instruction.author, "text": instruction.text}
+    )
     return queues.Item(
         title=instruction.object_repr,
         url=object_url(instruction) or "",

@@ -48,7 +48,7 @@ def test_the_staff_see_what_waits_for_them_first_each_a_link(client, regulator, 
     assert html.index('data-testid="work-queue"') < html.index('data-testid="indicator-cards"')
     assert "待审核的月报" in queue and "待签收的领导批示" in queue
     assert f'href="{reverse("control:submission", args=[report.pk])}"' in queue
-    assert "李局长: 请核实潍坊市数据" in queue
+    assert "李局长：请核实潍坊市数据" in queue
     assert f'href="{reverse("control:reporting")}"' in queue  # the kind's heading: all of them
 
     instructions.acknowledge(instruction, user=regulator)
