@@ -6,6 +6,7 @@ Also the session's clock: ``pytest --at 2027-01-31T23:30+08:00`` runs the tests 
 
 import contextlib
 import datetime as dt
+import functools
 import hashlib
 import os
 import shutil
@@ -295,18 +296,33 @@ def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = FAST_PASSWORD_HASHERS
 
 
-@pytest.fixture(scope="module")
-def module_db(django_db_setup, django_db_blocker, request):
-    """``module_db(build, at=None)``: rows made once for all the tests of a module; ``build()``'s result.
+@pytest.fixture(autouse=True, scope="session")
+def fonts_cut_once():
+    """Each font is cut to a set of characters once per process (``pdf.truetype_subset``).
 
-    As Django's ``TestCase.setUpTestData``: the rows are made inside a transaction opened for the
-    module and rolled back after its last test; each test (``db``) runs in a savepoint inside it,
-    rolled back at its end, so a test sees the rows as built whatever the tests before it did.
-    Python objects returned are shared: a test that changes one reads it again from the database.
-    ``at``: the instant to build at (the clock stopped), for a module whose tests pin their own
-    clock; otherwise ``--at``'s instant (ticking) if given, or now. Only for modules whose tests
-    all use ``db`` (a ``transactional_db`` test would flush the rows under the others).
+    Cutting a Chinese font (opening 8–12 MB of CFF outlines, converting them) costs about a second
+    for every PDF; the documents of the tests are made again and again from the same characters.
+    The cut is a pure function of the font and the set of characters, so the bytes remembered are
+    those it would make again: every PDF is still laid out and written in full.
     """
+    from supervision.core import pdf
+
+    original = pdf.truetype_subset
+
+    @functools.lru_cache(maxsize=64)
+    def cut(path, characters):
+        return original(path, characters)
+
+    def truetype_subset(path, text):
+        return cut(path, "".join(sorted(set(text))))
+
+    pdf.truetype_subset = truetype_subset
+    yield
+    pdf.truetype_subset = original
+
+
+def _rows_made_once(django_db_blocker, config):
+    """The set-up and tear-down of ``module_db`` and ``class_db``: the transaction around their tests."""
     from django.db import transaction
     from django.test import override_settings
 
@@ -317,11 +333,16 @@ def module_db(django_db_setup, django_db_blocker, request):
     def make(build, at=None):
         if at is not None:
             clock = time_machine.travel(at, tick=False)
-        elif request.config.stash.get(_AT, None) is not None:
-            clock = time_machine.travel(session_instant(request.config), tick=True)
+        elif config.stash.get(_AT, None) is not None:
+            clock = time_machine.travel(session_instant(config), tick=True)
         else:
             clock = contextlib.nullcontext()
-        with django_db_blocker.unblock(), override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS), clock:
+        with (
+            django_db_blocker.unblock(),
+            override_settings(PASSWORD_HASHERS=FAST_PASSWORD_HASHERS),
+            translation.override(django_settings.LANGUAGE_CODE),  # as each test starts
+            clock,
+        ):
             return build()
 
     try:
@@ -330,6 +351,28 @@ def module_db(django_db_setup, django_db_blocker, request):
         with django_db_blocker.unblock():
             transaction.set_rollback(True)
             outer.__exit__(None, None, None)
+
+
+@pytest.fixture(scope="module")
+def module_db(django_db_setup, django_db_blocker, request):
+    """``module_db(build, at=None)``: rows made once for all the tests of a module; ``build()``'s result.
+
+    As Django's ``TestCase.setUpTestData``: the rows are made inside a transaction opened for the
+    module and rolled back after its last test; each test (``db``) runs in a savepoint inside it,
+    rolled back at its end, so a test sees the rows as built whatever the tests before it did.
+    Python objects returned are shared: a test that changes one reads it again from the database.
+    ``at``: the instant to build at (the clock stopped), for a module whose tests pin their own
+    clock; otherwise ``--at``'s instant (ticking) if given, or now. Only for modules whose tests
+    all use ``db`` (a ``transactional_db`` test would flush the rows under the others), and whose
+    tests all expect those rows (once made, they are there for the module's later tests).
+    """
+    yield from _rows_made_once(django_db_blocker, request.config)
+
+
+@pytest.fixture(scope="class")
+def class_db(django_db_setup, django_db_blocker, request):
+    """``class_db(build, at=None)``: as ``module_db``, for the tests of one class."""
+    yield from _rows_made_once(django_db_blocker, request.config)
 
 
 SAMPLES = Path(__file__).resolve().parents[1].parent / "shared" / "samples"

@@ -94,122 +94,133 @@ def render(briefing, now=NOW):
 # --- The figures are the dashboard's ------------------------------------------------------------
 
 
-def test_docx_indicator_table_equals_the_dashboard_cards(draft):
-    _data, files = render(draft)
-    table = docx_tables(files["docx"])["表1  各企业携号转网服务指标及排名"]
-    operators, rows = indicator_cards(OCT)
-    assert table[0] == ["指标", "全省", *(op.short_zh for op in operators)]
-    assert len(table) == 1 + len(rows)
-    for (indicator, cards), cells in zip(rows, table[1:], strict=True):
-        province, *per_operator = cards
-        assert (
-            cells[1] == content.figure(province.value, indicator.decimals) == indicator.text(province.current)
+@pytest.fixture(scope="class")
+def drafted(class_db):
+    """October's draft (``seed_month``), its figures and files, made once for the tests that only
+    read them: (figures, {"docx": bytes, "pdf": bytes})."""
+
+    def build():
+        regulator = make_user("regulator", Role.REGULATOR_STAFF, full_name="王科长")
+        return render(services.start(seed_month(), user=regulator))
+
+    return class_db(build, at=NOW)
+
+
+@pytest.mark.usefixtures("db")
+class TestTheDraftsFiles:
+    """What the draft's .docx and .pdf say (one draft, its files made once)."""
+
+    def test_docx_indicator_table_equals_the_dashboard_cards(self, drafted):
+        _data, files = drafted
+        table = docx_tables(files["docx"])["表1  各企业携号转网服务指标及排名"]
+        operators, rows = indicator_cards(OCT)
+        assert table[0] == ["指标", "全省", *(op.short_zh for op in operators)]
+        assert len(table) == 1 + len(rows)
+        for (indicator, cards), cells in zip(rows, table[1:], strict=True):
+            province, *per_operator = cards
+            assert (
+                cells[1]
+                == content.figure(province.value, indicator.decimals)
+                == indicator.text(province.current)
+            )
+            for card, cell in zip(per_operator, cells[2:], strict=True):
+                # The figure, then its rank on a second line when there is a figure.
+                assert cell.split("\n")[0] == content.figure(card.value, indicator.decimals)
+
+    def test_docx_indicator_table_holds_the_hand_computed_figures(self, drafted):
+        _data, files = drafted
+        rows = {r[0]: r[1:] for r in docx_tables(files["docx"])["表1  各企业携号转网服务指标及排名"]}
+        # CMCC 900 / 1,000 = 90 %, second; CUCC 291 / 300 = 97 %, first; the province 1,191 / 1,300.
+        assert rows[f"{label('port_out_success')}（%）"] == ["91.6", "90.0\n第2名", "97.0\n第1名", "—", "—"]
+        # Complaints per 10,000 applications: CMCC 3 / 1,000, CUCC 1 / 300, lower is better.
+        # 4 × 10,000 / 1,300 = 30.769…: 30.77 (四舍五入; truncating printed 30.76).
+        assert rows[label("complaint_rate")] == ["30.77", "30.00\n第1名", "33.33\n第2名", "—", "—"]
+        # CMCC: two complaints past their window (A3's is open until 15 November), one within 15
+        # days; CUCC its one within 4 days. The province 2 of 3: 66.7 (truncating printed 66.6).
+        assert rows[f"{label('timely_resolution')}（%）"] == ["66.7", "50.0\n第2名", "100.0\n第1名", "—", "—"]
+
+    def test_docx_complaint_table_equals_the_complaint_indicator(self, drafted):
+        _data, files = drafted
+        table = docx_tables(files["docx"])["表3  携号转网投诉分类情况（件）"]
+        by_category = ind.complaints([OCT, SEP], ("category",))
+        by_operator = ind.complaints([OCT], ("operator", "category"))
+        rows = {r[0].split()[0]: r[1:] for r in table[1:]}
+        for code in ("BL1", "BL2", "SVC"):
+            assert rows[code][0] == content.count(by_category[(code, OCT)].value)
+        assert rows["BL1"] == ["2", "1", "2", "0", "0", "0"]  # CMCC A1, A2; September: A4
+        assert rows["BL2"] == ["1", "1", "0", "1", "0", "0"]  # CUCC B1; September: B2
+        assert rows["合计"][0] == content.count(ind.complaints([OCT], ())[(OCT,)].value) == "4"
+        assert rows["SVC"][2] == content.count(by_operator[("CMCC", "SVC", OCT)].value)
+
+    def test_docx_volume_table_equals_the_reported_sums(self, drafted):
+        _data, files = drafted
+        rows = {r[0]: r[1:] for r in docx_tables(files["docx"])["表2  各企业携号转网业务量"]}
+        sums = ind.figure_sums([OCT], ("operator",))[("CMCC", OCT)]
+        net = ind.net_porting([OCT], ("operator",))[("CMCC", OCT)].value
+        assert rows["中国移动"] == [
+            content.count(sums["auth_code_requests"]),
+            content.count(sums["port_out_applications"]),
+            content.count(sums["port_out_completed"]),
+            content.count(sums["port_in_completed"]),
+            content.count(net),
+            "3",
+        ]
+        assert rows["中国电信"] == ["—"] * 6
+
+    def test_briefing_lists_the_months_cases_and_leaves_drafts_out(self, drafted):
+        data, files = drafted
+        tables = docx_tables(files["docx"])
+        findings = tables["表4  本月检查发现的问题"]
+        assert len(findings) == 2  # the published finding; the draft finding is not circulated
+        assert findings[1][:5] == ["中国移动", "10月3日", "济南市", "第三方体验", "BL1 设限阻挠"]
+        orders = tables["表5  本月下发的整改通知"]
+        assert [row[0] for row in orders[1:]] == ["鲁通管〔2026〕7号"]  # not the draft order
+        overdue = tables["表6  逾期未完成的整改事项"]
+        assert overdue[1][4] == "16"  # deadline 20 October, as of 5 November
+        assert data["typical_cases"][0]["title"] == "用户投诉授权码未下发"
+        text = "\n".join(p.text for p in Document(io.BytesIO(files["docx"])).paragraphs)
+        assert "（一）中国移动：用户投诉授权码未下发（青岛市）" in text
+        assert "中国移动按时报送；中国联通逾期报送；中国电信、中国广电未报送" in text
+
+    def test_summary_gives_the_province_figures_and_their_changes(self, drafted):
+        data, _files = drafted
+        text = content.summary(data)
+        # 1,300 applications against 950 in September; 1,191 / 1,300 = 91.615 % against 875 / 950 =
+        # 92.105 %: −0.490 points, said 下降0.5 (truncating printed 0.4).
+        assert "受理携出申请1300笔，较上月增加350笔" in text
+        assert f"{label('port_out_success')}91.6%，较上月下降0.5个百分点" in text
+        assert "全省共受理携号转网投诉4件，较上月增加2件" in text
+
+    def test_docx_is_an_official_document_with_east_asian_fonts(self, drafted):
+        _data, files = drafted
+        document = Document(io.BytesIO(files["docx"]))
+        paragraphs = [p for p in document.paragraphs if p.text.strip()]
+        head = paragraphs[0].runs[0]
+        assert head.text == "山东省通信管理局"
+        assert head.font.color.rgb == (0xE6, 0x00, 0x12)
+        assert paragraphs[1].text == "（草稿，未编号）"
+        assert paragraphs[2].text == "关于2026年10月携号转网服务\n监管情况的通报"
+        east_asia = head._element.rPr.rFonts.get(
+            "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
         )
-        for card, cell in zip(per_operator, cells[2:], strict=True):
-            # The figure, then its rank on a second line when there is a figure.
-            assert cell.split("\n")[0] == content.figure(card.value, indicator.decimals)
+        assert east_asia == "宋体"
+        assert len(document.inline_shapes) == 3  # the three charts
 
-
-def test_docx_indicator_table_holds_the_hand_computed_figures(draft):
-    _data, files = render(draft)
-    rows = {r[0]: r[1:] for r in docx_tables(files["docx"])["表1  各企业携号转网服务指标及排名"]}
-    # CMCC 900 / 1,000 = 90 %, second; CUCC 291 / 300 = 97 %, first; the province 1,191 / 1,300.
-    assert rows[f"{label('port_out_success')}（%）"] == ["91.6", "90.0\n第2名", "97.0\n第1名", "—", "—"]
-    # Complaints per 10,000 applications: CMCC 3 / 1,000, CUCC 1 / 300, lower is better.
-    # 4 × 10,000 / 1,300 = 30.769…: 30.77 (四舍五入; truncating printed 30.76).
-    assert rows[label("complaint_rate")] == ["30.77", "30.00\n第1名", "33.33\n第2名", "—", "—"]
-    # CMCC: two complaints past their window (A3's is open until 15 November), one within 15
-    # days; CUCC its one within 4 days. The province 2 of 3: 66.7 (truncating printed 66.6).
-    assert rows[f"{label('timely_resolution')}（%）"] == ["66.7", "50.0\n第2名", "100.0\n第1名", "—", "—"]
-
-
-def test_docx_complaint_table_equals_the_complaint_indicator(draft):
-    _data, files = render(draft)
-    table = docx_tables(files["docx"])["表3  携号转网投诉分类情况（件）"]
-    by_category = ind.complaints([OCT, SEP], ("category",))
-    by_operator = ind.complaints([OCT], ("operator", "category"))
-    rows = {r[0].split()[0]: r[1:] for r in table[1:]}
-    for code in ("BL1", "BL2", "SVC"):
-        assert rows[code][0] == content.count(by_category[(code, OCT)].value)
-    assert rows["BL1"] == ["2", "1", "2", "0", "0", "0"]  # CMCC A1, A2; September: A4
-    assert rows["BL2"] == ["1", "1", "0", "1", "0", "0"]  # CUCC B1; September: B2
-    assert rows["合计"][0] == content.count(ind.complaints([OCT], ())[(OCT,)].value) == "4"
-    assert rows["SVC"][2] == content.count(by_operator[("CMCC", "SVC", OCT)].value)
-
-
-def test_docx_volume_table_equals_the_reported_sums(draft):
-    _data, files = render(draft)
-    rows = {r[0]: r[1:] for r in docx_tables(files["docx"])["表2  各企业携号转网业务量"]}
-    sums = ind.figure_sums([OCT], ("operator",))[("CMCC", OCT)]
-    net = ind.net_porting([OCT], ("operator",))[("CMCC", OCT)].value
-    assert rows["中国移动"] == [
-        content.count(sums["auth_code_requests"]),
-        content.count(sums["port_out_applications"]),
-        content.count(sums["port_out_completed"]),
-        content.count(sums["port_in_completed"]),
-        content.count(net),
-        "3",
-    ]
-    assert rows["中国电信"] == ["—"] * 6
-
-
-def test_briefing_lists_the_months_cases_and_leaves_drafts_out(draft):
-    data, files = render(draft)
-    tables = docx_tables(files["docx"])
-    findings = tables["表4  本月检查发现的问题"]
-    assert len(findings) == 2  # the published finding; the draft finding is not circulated
-    assert findings[1][:5] == ["中国移动", "10月3日", "济南市", "第三方体验", "BL1 设限阻挠"]
-    orders = tables["表5  本月下发的整改通知"]
-    assert [row[0] for row in orders[1:]] == ["鲁通管〔2026〕7号"]  # not the draft order
-    overdue = tables["表6  逾期未完成的整改事项"]
-    assert overdue[1][4] == "16"  # deadline 20 October, as of 5 November
-    assert data["typical_cases"][0]["title"] == "用户投诉授权码未下发"
-    text = "\n".join(p.text for p in Document(io.BytesIO(files["docx"])).paragraphs)
-    assert "（一）中国移动：用户投诉授权码未下发（青岛市）" in text
-    assert "中国移动按时报送；中国联通逾期报送；中国电信、中国广电未报送" in text
-
-
-def test_summary_gives_the_province_figures_and_their_changes(draft):
-    data, _files = render(draft)
-    text = content.summary(data)
-    # 1,300 applications against 950 in September; 1,191 / 1,300 = 91.615 % against 875 / 950 =
-    # 92.105 %: −0.490 points, said 下降0.5 (truncating printed 0.4).
-    assert "受理携出申请1300笔，较上月增加350笔" in text
-    assert f"{label('port_out_success')}91.6%，较上月下降0.5个百分点" in text
-    assert "全省共受理携号转网投诉4件，较上月增加2件" in text
-
-
-def test_docx_is_an_official_document_with_east_asian_fonts(draft):
-    _data, files = render(draft)
-    document = Document(io.BytesIO(files["docx"]))
-    paragraphs = [p for p in document.paragraphs if p.text.strip()]
-    head = paragraphs[0].runs[0]
-    assert head.text == "山东省通信管理局"
-    assert head.font.color.rgb == (0xE6, 0x00, 0x12)
-    assert paragraphs[1].text == "（草稿，未编号）"
-    assert paragraphs[2].text == "关于2026年10月携号转网服务\n监管情况的通报"
-    east_asia = head._element.rPr.rFonts.get(
-        "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}eastAsia"
-    )
-    assert east_asia == "宋体"
-    assert len(document.inline_shapes) == 3  # the three charts
-
-
-def test_pdf_has_pages_and_chinese_text(draft):
-    _data, files = render(draft)
-    pages, text = pdf_text(files["pdf"])
-    assert files["pdf"].startswith(b"%PDF")
-    assert pages >= 2
-    for expected in (
-        "山东省通信管理局",
-        "关于2026年10月携号转网服务监管情况的通报",
-        "总体情况",
-        "携出成功率",
-        "中国移动",
-        "用户投诉授权码未下发",
-    ):
-        assert expected in text
-    assert "（草稿，未编号）" in text
+    def test_pdf_has_pages_and_chinese_text(self, drafted):
+        _data, files = drafted
+        pages, text = pdf_text(files["pdf"])
+        assert files["pdf"].startswith(b"%PDF")
+        assert pages >= 2
+        for expected in (
+            "山东省通信管理局",
+            "关于2026年10月携号转网服务监管情况的通报",
+            "总体情况",
+            "携出成功率",
+            "中国移动",
+            "用户投诉授权码未下发",
+        ):
+            assert expected in text
+        assert "（草稿，未编号）" in text
 
 
 # --- The life of a briefing ---------------------------------------------------------------------
