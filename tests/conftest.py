@@ -19,9 +19,8 @@ import time_machine
 from django.conf import settings as django_settings
 from django.utils import translation
 
-from supervision.core.models import SHANGHAI, Operator, Role, User
-
-PASSWORD = "Correct-Horse-42"
+from supervision.core.models import SHANGHAI
+from tests.builders import PASSWORD, fixed_user, make_user  # noqa: F401  (imported from here by tests)
 
 _AT = pytest.StashKey[dt.datetime]()
 _SESSION_TRAVEL = pytest.StashKey[object]()
@@ -116,18 +115,6 @@ def _test_starts_at_session_instant(request):
         return
     with time_machine.travel(session_instant(request.config), tick=True):
         yield
-
-
-def make_user(username, role, operator_code=None, **extra):
-    operator = Operator.objects.get(code=operator_code) if operator_code else None
-    return User.objects.create_user(
-        username=username,
-        password=PASSWORD,
-        email=f"{username}@example.cn",
-        role=role,
-        operator=operator,
-        **extra,
-    )
 
 
 @pytest.fixture(scope="session")
@@ -226,30 +213,30 @@ def django_db_setup(django_db_setup, django_db_keepdb, request):
 
 @pytest.fixture
 def regulator(db):
-    return make_user("regulator", Role.REGULATOR_STAFF, full_name="王科长")
+    return fixed_user("regulator")
 
 
 @pytest.fixture
 def leader(db):
-    return make_user("leader", Role.REGULATOR_LEADER, full_name="李局长")
+    return fixed_user("leader")
 
 
 @pytest.fixture
 def operator_a(db):
     """Reporting staff of China Mobile (CMCC)."""
-    return make_user("operator_a", Role.OPERATOR_STAFF, "CMCC", full_name="张专员")
+    return fixed_user("operator_a")
 
 
 @pytest.fixture
 def manager_a(db):
     """Manager of China Mobile (CMCC)."""
-    return make_user("manager_a", Role.OPERATOR_MANAGER, "CMCC", full_name="赵经理")
+    return fixed_user("manager_a")
 
 
 @pytest.fixture
 def operator_b(db):
     """Reporting staff of China Unicom (CUCC)."""
-    return make_user("operator_b", Role.OPERATOR_STAFF, "CUCC", full_name="刘专员")
+    return fixed_user("operator_b")
 
 
 @pytest.fixture

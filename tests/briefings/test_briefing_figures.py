@@ -19,10 +19,10 @@ from supervision.analytics import indicators as ind
 from supervision.analytics.cards import indicator_cards
 from supervision.briefings import figures, services
 from supervision.core import rounding
-from supervision.core.models import Operator, Role
+from supervision.core.models import Operator
 from tests.briefings.builders import NOV, NOV_NOW, seed_november
 from tests.briefings.test_briefings import docx_tables, pdf_text
-from tests.conftest import make_user
+from tests.builders import fixed_user
 
 INDICATOR_TABLE = "表1  各企业携号转网服务指标及排名"
 
@@ -71,7 +71,7 @@ def drafted(class_db):
     only read them: (draft, the regulator who drafted it, {"docx": bytes, "pdf": bytes})."""
 
     def build():
-        regulator = make_user("regulator", Role.REGULATOR_STAFF, full_name="王科长")
+        regulator = fixed_user("regulator")
         draft = services.start(seed_november(regulator), user=regulator)
         return draft, regulator, render(draft, kinds=("docx", "pdf"))
 

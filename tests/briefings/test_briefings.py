@@ -28,7 +28,7 @@ from supervision.reminders.models import Occasion
 from supervision.reporting.models import ComplaintRecord, TypicalCase
 from supervision.reporting.summaries import refresh_complaint_counts
 from tests.briefings.builders import OCT, SEP, SHANGHAI, complaint, seed_month
-from tests.conftest import make_user
+from tests.builders import fixed_user, make_user
 
 NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
 # The operators without a manager when only manager_a (CMCC) exists: circulating confirms them.
@@ -100,7 +100,7 @@ def drafted(class_db):
     read them: (figures, {"docx": bytes, "pdf": bytes})."""
 
     def build():
-        regulator = make_user("regulator", Role.REGULATOR_STAFF, full_name="王科长")
+        regulator = fixed_user("regulator")
         return render(services.start(seed_month(), user=regulator))
 
     return class_db(build, at=NOW)
