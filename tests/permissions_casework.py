@@ -42,11 +42,10 @@ def objects(base):
     )
     staff = base["upload"].created_by  # a user of CMCC
     draft = findings.create_finding(user=officer, **finding_fields())
-    published = findings.publish_finding(
-        findings.create_finding(user=officer, **finding_fields()), user=officer
-    )
+    published = findings.create_finding(user=officer, **finding_fields())
     upload = SimpleUploadedFile("现场照片.pdf", PDF, content_type="application/pdf")
     case_file = attachments.store(upload, check_case_file(upload), user=officer, finding=published)
+    published = findings.publish_finding(published, user=officer)  # with its evidence
 
     def order():
         return orders.create_order(

@@ -308,7 +308,8 @@ LISTS: dict[str, ListCase] = {
     "control:access_log": ListCase("regulator", add_access_entries, 5),
     "control:interviews": ListCase("regulator", add_interviews, 5),
     "control:records": ListCase("regulator", add_records, 4),
-    "control:audit": ListCase("regulator", add_audited_changes, 20),
+    # A published finding carries its evidence: its case file is one more kind of change audited.
+    "control:audit": ListCase("regulator", add_audited_changes, 21),
     "control:meetings": ListCase("regulator", add_meetings, 6),
     "control:briefings": ListCase("regulator", add_briefings, 6),
     "control:distribution": ListCase("regulator", add_document_recipients, 6),

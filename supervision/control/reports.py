@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from supervision.core import actions
+from supervision.core import actions, dates
 from supervision.core.models import Operator, Period
 from supervision.core.permissions import regulator_required, regulator_staff_required
 from supervision.reporting import completeness, submissions
@@ -16,17 +16,27 @@ from supervision.reporting.presentation import compare_context, file_response, s
 from .forms.reporting import ReopenForm, ReturnForm
 
 
+def _months_back(newest, count: int) -> list[Period]:
+    """The periods of ``count`` months from the month ``newest`` (its first day) back, newest
+    first; those nobody has spoken of yet are created. Two queries, three the first time."""
+    months = [dates.add_months(newest, -n) for n in range(count)]
+    found = {period.month: period for period in Period.objects.filter(month__in=months)}
+    if len(found) < count:
+        Period.objects.bulk_create([Period(month=m) for m in months if m not in found], ignore_conflicts=True)
+        found = {period.month: period for period in Period.objects.filter(month__in=months)}
+    return [found[month] for month in months]
+
+
 @regulator_required
 def matrix(request):
     try:
         months = min(max(int(request.GET.get("months", 12)), 1), 36)
     except ValueError:
         months = 12
-    last = Period.last_complete()
     # The month being filed comes first (not yet due: its report is sent from its window's
     # opening to its end), then the months that have ended.
-    filing = last.previous(-1)
-    periods = [filing] + [last.previous(n) for n in range(months)]
+    periods = _months_back(dates.month_of(dates.today()), months + 1)
+    filing = periods[0]
     operators = list(Operator.objects.all())
     cells = completeness.matrix(periods, operators)
     reopened: dict[int, list] = {}

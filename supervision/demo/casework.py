@@ -222,13 +222,19 @@ def plan_findings(demo: Demo, rng, specs: list[dict]) -> list[FindingPlan]:
 
 
 def tell_findings(demo: Demo, story: Story, plans: list[FindingPlan]) -> None:
-    """Each visit recorded the day after (a draft), then published to its operator."""
+    """Each visit recorded the day after (a draft), then published to its operator (a problem found
+    with its inspection record as evidence)."""
 
     def record(plan: FindingPlan) -> None:
         plan.finding = finding_service.create_finding(user=demo.staff, **plan.fields)
 
     def publish(plan: FindingPlan) -> None:
-        plan.finding = finding_service.publish_finding(plan.finding, user=demo.staff)
+        finding = plan.finding
+        if finding.violation:  # a problem found is published with its evidence
+            record = report_pdf(f"Inspection record, finding {finding.pk} ({finding.operator.code})")
+            evidence = SimpleUploadedFile("现场检查记录.pdf", record, "application/pdf")
+            finding_service.add_evidence(finding, [evidence], user=demo.staff)
+        plan.finding = finding_service.publish_finding(finding, user=demo.staff)
 
     for plan in plans:
         story.add(at(plan.fields["visit_date"] + dt.timedelta(days=1), 16), lambda plan=plan: record(plan))

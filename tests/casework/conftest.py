@@ -44,9 +44,12 @@ def finding_fields(operator="CMCC", **extra):
     }
 
 
-def make_finding(officer, state="published", operator_user=None, **extra):
-    """A finding in ``state``: draft, published, responded, contested, upheld or withdrawn."""
+def make_finding(officer, state="published", operator_user=None, *, evidence=None, **extra):
+    """A finding in ``state``: draft, published, responded, contested, upheld or withdrawn; with its
+    evidence (a PDF) once published, as publishing asks, or a draft too when ``evidence``."""
     finding = findings.create_finding(user=officer, **finding_fields(**extra))
+    if evidence or (evidence is None and state != "draft"):
+        findings.add_evidence(finding, [upload("现场照片.pdf")], user=officer)
     if state == "draft":
         return finding
     findings.publish_finding(finding, user=officer)

@@ -103,7 +103,7 @@ def test_decisions_are_mailed_to_the_operator(sent, regulator, operator_a, step,
 
 
 def test_published_findings_and_issued_interviews_are_mailed(sent, regulator, operator_a, manager_a):
-    finding = make_finding(regulator, "draft")
+    finding = make_finding(regulator, "draft", evidence=True)
     sent(lambda: findings.publish_finding(finding, user=regulator))
     notice = make_interview(regulator, "draft")
     sent(lambda: interviews.issue_interview(notice, user=regulator))

@@ -81,7 +81,7 @@ def test_a_published_finding_is_no_longer_editable(client, regulator):
 
 
 def test_publishing_shows_the_finding_to_its_operator_only(client, regulator, operator_a, operator_b):
-    finding = make_finding(regulator, "draft")
+    finding = make_finding(regulator, "draft", evidence=True)
     client.force_login(operator_a)
     assert client.get(reverse("portal:finding", args=[finding.pk])).status_code == 404
     client.force_login(regulator)

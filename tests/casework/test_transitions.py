@@ -236,7 +236,7 @@ def _finding_call(action, finding, user):
 @pytest.mark.parametrize("action", list(FINDING_TABLE))
 @pytest.mark.parametrize("state", FINDING_STATES)
 def test_finding_transition(state, action, role, role_users):
-    finding = make_finding(role_users["staff"], state, operator_user=role_users["operator_a"])
+    finding = make_finding(role_users["staff"], state, operator_user=role_users["operator_a"], evidence=True)
     allowed_role, allowed_states, target = FINDING_TABLE[action]
     role_ok = role in ALLOWED_USERS[allowed_role]
     call = _finding_call(action, finding, role_users[role])

@@ -161,6 +161,15 @@ def _screenshot_on_failure(request, output_path):
         print(f"screenshot of the failure: {target}")
 
 
+@pytest.fixture(autouse=True)
+def _confirm_irreversible_actions(request):
+    """An irreversible action asks the user to confirm its consequence (static/js/confirm.js, a
+    window.confirm); a browser test accepts, as the user who clicks the button means to."""
+    if "page" not in request.fixturenames:
+        return
+    request.getfixturevalue("page").on("dialog", lambda dialog: dialog.accept())
+
+
 # --- The clock -------------------------------------------------------------------------------
 
 

@@ -14,6 +14,7 @@ import datetime as dt
 import re
 
 import pytest
+import time_machine
 from dateutil.relativedelta import relativedelta
 from django.core import mail
 from django.utils import timezone
@@ -254,21 +255,24 @@ def test_a_consultation_meeting_from_series_to_done_action_item(
     name_attendees(page, staff, manager)
     log_out(page, live_url)
 
-    # 3. Staff accept the proposal, write the minutes with an action item for CMCC, publish them.
-    log_in(page, login, regulator)
-    page.goto(live_url(f"{MEETINGS}{meeting.pk}/"))
-    expect(page.get_by_test_id("not-answered")).not_to_contain_text(
-        Operator.objects.get(code="CMCC").short_en
-    )
-    accept_proposal(page)
-    write_minutes_with_an_action_item(page, first_day + dt.timedelta(days=14))
-    log_out(page, live_url)
+    # 3. Once the meeting has begun (minutes and attendance are recorded only then), staff accept
+    # the proposal, write the minutes with an action item for CMCC, publish them.
+    held = dt.datetime.combine(first_day, dt.time(15, 0), tzinfo=SHANGHAI)
+    with time_machine.travel(held, tick=True):
+        log_in(page, login, regulator)
+        page.goto(live_url(f"{MEETINGS}{meeting.pk}/"))
+        expect(page.get_by_test_id("not-answered")).not_to_contain_text(
+            Operator.objects.get(code="CMCC").short_en
+        )
+        accept_proposal(page)
+        write_minutes_with_an_action_item(page, first_day + dt.timedelta(days=14))
+        log_out(page, live_url)
 
-    # 4. CMCC's staff reads the minutes and marks its action item done.
-    log_in(page, login, staff)
-    open_meeting_in_portal(page, live_url, meeting)
-    expect(page.get_by_test_id("minutes")).to_contain_text("通报携号转网工作情况")
-    mark_action_item_done(page, live_url)
+        # 4. CMCC's staff reads the minutes and marks its action item done.
+        log_in(page, login, staff)
+        open_meeting_in_portal(page, live_url, meeting)
+        expect(page.get_by_test_id("minutes")).to_contain_text("通报携号转网工作情况")
+        mark_action_item_done(page, live_url)
 
     action = ActionItem.objects.get()
     assert (action.state, action.operator.code, action.done_by, action.done_note) == (

@@ -212,7 +212,8 @@ def expect_awaiting_certification(page, *, version: int):
 
 
 def certify(page) -> str:
-    """Certify the open version; returns its confirmation number."""
+    """Certify the open version, ticking the attestation; returns its confirmation number."""
+    page.get_by_test_id("certify-form").locator("input[name=attested]").check()
     page.locator("form[action$='/certify/'] button[type=submit]").click()
     expect_state(page, SubmissionState.SUBMITTED)
     receipt_no = page.get_by_test_id("receipt-no")

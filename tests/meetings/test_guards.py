@@ -1,11 +1,13 @@
 """Pages that guard the user (issue 14, point 5), for meetings: attendance and minutes only once
 the meeting has started; a warning before saving a meeting that clashes with another appointment
 (operator, room or time), saved only when the user ticks "save anyway"; a one-off meeting without
-a series. The clock stands at 28 November 2026, 10:00 Beijing time (``frozen``); the series'
-next meeting is Thursday 3 December, 14:30–16:30, in 省通信管理局三楼会议室, CMCC and CUCC invited.
+a series; publishing and closing, which cannot be undone, say their consequence first. The clock
+stands at 28 November 2026, 10:00 Beijing time (``frozen``); the series' next meeting is Thursday
+3 December, 14:30–16:30, in 省通信管理局三楼会议室, CMCC and CUCC invited.
 """
 
 import datetime as dt
+import re
 
 import pytest
 from django.urls import reverse
@@ -240,3 +242,29 @@ def test_a_one_off_meeting_is_made_on_its_page(staff_client, leader, client, fro
     client.force_login(leader)  # leadership reads, and creates nothing
     assert client.get(reverse("control:meeting_new")).status_code == 403
     assert dt.timedelta(minutes=60) == meeting.ends_at - meeting.starts_at
+
+
+# --- Irreversible actions say their consequence and ask for confirmation -----------------------------
+
+
+def test_publishing_and_closing_a_meeting_say_their_consequence_and_ask_first(
+    staff_client, meeting, regulator, frozen
+):
+    services.add_item(meeting, title="通报情况", user=regulator)
+    body = staff_client.get(
+        reverse("control:meeting", args=[meeting.pk]), HTTP_ACCEPT_LANGUAGE="en"
+    ).content.decode()
+    action = reverse("control:meeting_agenda_publish", args=[meeting.pk])
+    consequence = "The invitees are e-mailed the agenda with the calendar invitation at once; a mail sent cannot be taken back."
+    assert f'<form method="post" action="{action}" data-confirm="{consequence}" class="irreversible">' in body
+    frozen.move_to(local(2026, 12, 3, 16, 0))
+    services.save_minutes(meeting, text="会议纪要", user=regulator)
+    body = staff_client.get(reverse("control:meeting_minutes", args=[meeting.pk])).content.decode()
+    for name, words in (
+        ("control:meeting_minutes_publish", "会议纪要和待办事项邮件"),
+        ("control:meeting_close", "永久只读"),
+    ):
+        form = re.search(
+            rf'<form method="post" action="{reverse(name, args=[meeting.pk])}" data-confirm="([^"]+)"', body
+        )
+        assert form and words in form.group(1), name

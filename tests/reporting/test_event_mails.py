@@ -102,7 +102,7 @@ def awaiting(people) -> MonthlySubmission:
 
 
 def certified(people) -> MonthlySubmission:
-    return submissions.certify(awaiting(people), manager=people["manager"])
+    return submissions.certify(awaiting(people), manager=people["manager"], attested=True)
 
 
 def link(face, version) -> str:
@@ -199,7 +199,7 @@ def test_a_version_certified_before_its_mail_went_is_not_to_certify_any_more(peo
     """Recorded, but the worker was slow: the manager certified it meanwhile; the request to
     certify is dropped, the staff's mail goes."""
     version = stored_version(people["clerk"], samples)
-    submissions.certify(version, manager=people["manager"])
+    submissions.certify(version, manager=people["manager"], attested=True)
     scanned = told().filter(pk__in=services.scan())
     results = {occasion.rule: services.send(occasion.pk) for occasion in scanned}
     assert results == {"reporting.version_stored": "dropped", "reporting.version_certified": "sent"}
