@@ -35,22 +35,29 @@ def cucc(db):
     return Operator.objects.get(code="CUCC")
 
 
+def create_series(
+    regulator, *, rule="FREQ=MONTHLY;BYDAY=1TH", first_start=None, operators=None, duration=120, **fields
+):
+    """A stored, materialised series made by ``regulator``; CMCC and CUCC invited unless ``operators``."""
+    series = MeetingSeries(
+        title=fields.pop("title", "携号转网工作会商会"),
+        rrule=rule,
+        first_start=first_start or local(2026, 12, 3),
+        duration_minutes=duration,
+        place=fields.pop("place", "省通信管理局三楼会议室"),
+        **fields,
+    )
+    if operators is None:
+        operators = list(Operator.objects.filter(code__in=["CMCC", "CUCC"]))
+    return services.create_series(series, invited_operators=operators, user=regulator)
+
+
 @pytest.fixture
 def make_series(db, regulator):
     """``make_series(rule=..., first_start=..., operators=[...])``: a stored, materialised series."""
 
-    def make(*, rule="FREQ=MONTHLY;BYDAY=1TH", first_start=None, operators=None, duration=120, **fields):
-        series = MeetingSeries(
-            title=fields.pop("title", "携号转网工作会商会"),
-            rrule=rule,
-            first_start=first_start or local(2026, 12, 3),
-            duration_minutes=duration,
-            place=fields.pop("place", "省通信管理局三楼会议室"),
-            **fields,
-        )
-        if operators is None:
-            operators = list(Operator.objects.filter(code__in=["CMCC", "CUCC"]))
-        return services.create_series(series, invited_operators=operators, user=regulator)
+    def make(**kwargs):
+        return create_series(regulator, **kwargs)
 
     return make
 

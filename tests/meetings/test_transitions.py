@@ -15,11 +15,12 @@ import time_machine
 from django.urls import reverse
 from django.utils import translation
 
-from supervision.core.models import AuditEntry
+from supervision.core.models import AuditEntry, Operator
 from supervision.meetings import services
 from supervision.meetings.models import ActionItem, AgendaItem, Invitation, Meeting, MeetingSeries
+from tests.builders import fresh, make_role_users
 
-from .conftest import NOW, local
+from .conftest import NOW, create_series, local
 
 ROLES = ["staff", "leader", "operator_a", "manager_a", "operator_b"]
 # Who a role of the table stands for: the administration's staff, or CMCC's users (CMCC alone is
@@ -35,12 +36,17 @@ AFTER_THE_MEETING = local(2026, 12, 3, 17, 0)
 
 
 @pytest.fixture
-def world(make_series, regulator, operator_a, cmcc):
+def world(regulator, operator_a, cmcc):
     """The 3 December meeting (CMCC invited): two agenda items, CMCC's proposal, an action item,
     minutes written once it began; and an action item of the January meeting already past due on 3 December,
     which the December meeting is suggested to take into its agenda."""
+    return make_world(regulator, operator_a, cmcc)
+
+
+def make_world(regulator, operator_a, cmcc):
+    """The rows of ``world``."""
     with time_machine.travel(NOW, tick=False):
-        series = make_series(operators=[cmcc])
+        series = create_series(regulator, operators=[cmcc])
         meeting, january = series.meetings.order_by("starts_at")[:2]
         first = services.add_item(meeting, title="通报情况", user=regulator)
         second = services.add_item(meeting, title="各运营商汇报", user=regulator)
@@ -63,6 +69,32 @@ def world(make_series, regulator, operator_a, cmcc):
         carried=carried,
         cmcc=cmcc,
     )
+
+
+@pytest.fixture(scope="class")
+def made_once(class_db):
+    """The users of a table and the rows of ``world``, made once for all the rows of the table."""
+
+    def build():
+        users = make_role_users()
+        return users, make_world(users["staff"], users["operator_a"], Operator.objects.get(code="CMCC"))
+
+    return class_db(build)
+
+
+class OnRowsMadeOnce:
+    """A table's tests all start from the same rows, made once (``made_once``): each test's changes
+    are rolled back at its end, and it reads the rows afresh."""
+
+    @pytest.fixture
+    def role_users(self, made_once, db):
+        return fresh(made_once[0])
+
+    @pytest.fixture
+    def world(self, made_once, db):
+        return SimpleNamespace(
+            **{name: type(row).objects.get(pk=row.pk) for name, row in vars(made_once[1]).items()}
+        )
 
 
 def _set_state(meeting: Meeting, state: str) -> None:
@@ -181,25 +213,26 @@ def _meeting_snapshot(meeting):
     return snapshot
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(MEETING_TABLE))
-@pytest.mark.parametrize("state", MEETING_STATES)
-def test_meeting_transition(state, action, role, role_users, world):
-    _set_state(world.meeting, state)
-    allowed_role, allowed_states, target = MEETING_TABLE[action]
-    user = role_users[role]
-    role_ok = role in ALLOWED_USERS[allowed_role]
-    with time_machine.travel(AFTER_THE_MEETING, tick=False):
-        call = _meeting_call(action, world, user)
-        if role_ok and state in allowed_states:
-            call()
-            world.meeting.refresh_from_db()
-            assert world.meeting.state == (target or state)
-            _expect_entry(world.meeting, action, user)
-        else:
-            # CUCC's user holds the operator role of the table but is not invited: refused too.
-            role_refused = not role_ok and not (allowed_role == "operator" and role == "operator_b")
-            _expect_refusal(call, _meeting_snapshot(world.meeting), role_refused=role_refused)
+class TestMeetingTable(OnRowsMadeOnce):
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("action", list(MEETING_TABLE))
+    @pytest.mark.parametrize("state", MEETING_STATES)
+    def test_meeting_transition(self, state, action, role, role_users, world):
+        _set_state(world.meeting, state)
+        allowed_role, allowed_states, target = MEETING_TABLE[action]
+        user = role_users[role]
+        role_ok = role in ALLOWED_USERS[allowed_role]
+        with time_machine.travel(AFTER_THE_MEETING, tick=False):
+            call = _meeting_call(action, world, user)
+            if role_ok and state in allowed_states:
+                call()
+                world.meeting.refresh_from_db()
+                assert world.meeting.state == (target or state)
+                _expect_entry(world.meeting, action, user)
+            else:
+                # CUCC's user holds the operator role of the table but is not invited: refused too.
+                role_refused = not role_ok and not (allowed_role == "operator" and role == "operator_b")
+                _expect_refusal(call, _meeting_snapshot(world.meeting), role_refused=role_refused)
 
 
 # --- A series ----------------------------------------------------------------------------------
@@ -220,27 +253,30 @@ def _series_call(action, w, user):
     }[action]
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(SERIES_TABLE))
-def test_series_change(action, role, role_users, world):
-    user = role_users[role]
+class TestSeriesTable(OnRowsMadeOnce):
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("action", list(SERIES_TABLE))
+    def test_series_change(self, action, role, role_users, world):
+        user = role_users[role]
 
-    def snapshot():
-        return (
-            MeetingSeries.objects.count(),
-            sorted(Meeting.objects.values_list("pk", "starts_at", "place")),
-        )
-
-    with time_machine.travel(NOW, tick=False):
-        call = _series_call(action, world, user)
-        if role in ALLOWED_USERS[SERIES_TABLE[action]]:
-            call()
-            series = (
-                MeetingSeries.objects.order_by("-pk").first() if action == "create_series" else world.series
+        def snapshot():
+            return (
+                MeetingSeries.objects.count(),
+                sorted(Meeting.objects.values_list("pk", "starts_at", "place")),
             )
-            _expect_entry(series, action, user)
-        else:
-            _expect_refusal(call, snapshot, role_refused=True)
+
+        with time_machine.travel(NOW, tick=False):
+            call = _series_call(action, world, user)
+            if role in ALLOWED_USERS[SERIES_TABLE[action]]:
+                call()
+                series = (
+                    MeetingSeries.objects.order_by("-pk").first()
+                    if action == "create_series"
+                    else world.series
+                )
+                _expect_entry(series, action, user)
+            else:
+                _expect_refusal(call, snapshot, role_refused=True)
 
 
 # --- Action items: followed up after the meeting, too --------------------------------------------
@@ -252,37 +288,38 @@ ITEM_TABLE = {
 }
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(ITEM_TABLE))
-@pytest.mark.parametrize("state", ITEM_STATES)
-def test_action_item_transition(state, action, role, role_users, world):
-    item = world.action
-    if state == "done":
-        ActionItem.objects.filter(pk=item.pk).update(
-            state="done", done_at=NOW, done_by=role_users["operator_a"]
-        )
-    if state == "open_meeting_closed":
-        _set_state(world.meeting, "closed")
-    item.refresh_from_db()
-    allowed_role, allowed_states, target = ITEM_TABLE[action]
-    user = role_users[role]
-    role_ok = role in ALLOWED_USERS[allowed_role]
-    call = {
-        "complete_action_item": lambda: services.complete_action_item(item, user=user, note="已报送"),
-        "reopen_action_item": lambda: services.reopen_action_item(item, user=user),
-    }[action]
-
-    def snapshot():
-        row = ActionItem.objects.get(pk=item.pk)
-        return (row.state, row.done_at, row.done_by_id, row.done_note)
-
-    if role_ok and state in allowed_states:
-        call()
+class TestActionItemTable(OnRowsMadeOnce):
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("action", list(ITEM_TABLE))
+    @pytest.mark.parametrize("state", ITEM_STATES)
+    def test_action_item_transition(self, state, action, role, role_users, world):
+        item = world.action
+        if state == "done":
+            ActionItem.objects.filter(pk=item.pk).update(
+                state="done", done_at=NOW, done_by=role_users["operator_a"]
+            )
+        if state == "open_meeting_closed":
+            _set_state(world.meeting, "closed")
         item.refresh_from_db()
-        assert item.state == target
-        _expect_entry(world.meeting, action, user)
-    else:
-        _expect_refusal(call, snapshot, role_refused=not role_ok)
+        allowed_role, allowed_states, target = ITEM_TABLE[action]
+        user = role_users[role]
+        role_ok = role in ALLOWED_USERS[allowed_role]
+        call = {
+            "complete_action_item": lambda: services.complete_action_item(item, user=user, note="已报送"),
+            "reopen_action_item": lambda: services.reopen_action_item(item, user=user),
+        }[action]
+
+        def snapshot():
+            row = ActionItem.objects.get(pk=item.pk)
+            return (row.state, row.done_at, row.done_by_id, row.done_note)
+
+        if role_ok and state in allowed_states:
+            call()
+            item.refresh_from_db()
+            assert item.state == target
+            _expect_entry(world.meeting, action, user)
+        else:
+            _expect_refusal(call, snapshot, role_refused=not role_ok)
 
 
 def test_the_administrations_own_action_item_is_done_by_the_staff_only(world, regulator, operator_a):
