@@ -24,7 +24,7 @@ class Migration(migrations.Migration):
                 ),
                 ("object_id", models.PositiveBigIntegerField(verbose_name="object")),
                 ("kind", models.CharField(max_length=30, verbose_name="kind")),
-                ("object_repr", models.CharField(max_length=200, verbose_name="on")),
+                ("object_repr", models.CharField(max_length=200, verbose_name="object")),
                 ("text", models.TextField(verbose_name="instruction")),
                 (
                     "created_at",
