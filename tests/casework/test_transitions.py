@@ -20,6 +20,7 @@ from supervision.casework.models import (
     local_date,
 )
 from supervision.casework.rules import TransitionRefused
+from tests.builders import fresh, make_role_users
 
 from .conftest import make_finding, make_interview, make_order, pending_extension, upload
 
@@ -27,6 +28,31 @@ ROLES = ["staff", "leader", "operator_a", "manager_a", "operator_b"]
 # Who a role of the table stands for: the administration's staff, or CMCC's users (the cases
 # are CMCC's); leadership and another operator (CUCC) are refused everything.
 ALLOWED_USERS = {"staff": {"staff"}, "operator": {"operator_a", "manager_a"}, "manager": {"manager_a"}}
+
+
+@pytest.fixture(scope="class")
+def made_once(class_db, request):
+    """A table's users and a case in each of its states (the class's ``make(users)``), made once."""
+
+    def build():
+        users = make_role_users()
+        return users, request.cls.make(users)
+
+    return class_db(build)
+
+
+class OnCasesMadeOnce:
+    """A table's rows all start from the same cases, made once per table (``made_once``): each
+    test's changes are rolled back at its end, and it reads its case and users afresh."""
+
+    @pytest.fixture
+    def role_users(self, made_once, db):
+        return fresh(made_once[0])
+
+    @pytest.fixture
+    def made(self, made_once, db):
+        """The case in each state, read again from the database."""
+        return {state: type(case).objects.get(pk=case.pk) for state, case in made_once[1].items()}
 
 
 def _expect_refusal(call, snapshot, *, role_refused: bool):
@@ -105,49 +131,62 @@ def _order_call(action, order, user, extension):
     }[action]
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(ORDER_TABLE))
-@pytest.mark.parametrize("state", ORDER_STATES)
-def test_order_transition(state, action, role, role_users):
-    base_state, overdue = state.removesuffix("_overdue"), state.endswith("_overdue")
-    order = make_order(role_users["staff"], role_users["operator_a"], base_state, overdue=overdue)
-    extension = (
-        pending_extension(order, role_users["operator_a"])
-        if action.endswith("_extension") and action != "ask_extension"
-        else None
-    )
-    allowed_role, allowed_states, target = ORDER_TABLE[action]
-    user = role_users[role]
-    role_ok = role in ALLOWED_USERS[allowed_role]
-    call = _order_call(action, order, user, extension)
+class TestOrderTable(OnCasesMadeOnce):
+    @staticmethod
+    def make(users):
+        return {
+            state: make_order(
+                users["staff"],
+                users["operator_a"],
+                state.removesuffix("_overdue"),
+                overdue=state.endswith("_overdue"),
+            )
+            for state in ORDER_STATES
+        }
 
-    def snapshot():
-        row = RectificationOrder.objects.get(pk=order.pk)
-        requests = list(ExtensionRequest.objects.filter(order=order).values_list("state", flat=True))
-        return (
-            row.state,
-            row.deadline,
-            row.document_no,
-            row.withdrawn_at,
-            row.withdrawal_reason,
-            row.reports.count(),
-            requests,
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("action", list(ORDER_TABLE))
+    @pytest.mark.parametrize("state", ORDER_STATES)
+    def test_order_transition(self, state, action, role, role_users, made):
+        base_state = state.removesuffix("_overdue")
+        order = made[state]
+        extension = (
+            pending_extension(order, role_users["operator_a"])
+            if action.endswith("_extension") and action != "ask_extension"
+            else None
         )
+        allowed_role, allowed_states, target = ORDER_TABLE[action]
+        user = role_users[role]
+        role_ok = role in ALLOWED_USERS[allowed_role]
+        call = _order_call(action, order, user, extension)
 
-    if role_ok and state in allowed_states:
-        deadline = order.deadline
-        call()
-        order.refresh_from_db()
-        assert order.state == (target or base_state)
-        if action == "grant_extension":
-            assert order.deadline > deadline
-        if action == "ask_extension":
-            assert order.extensions.get().state == "pending"
-        if action == "withdraw":
-            assert (order.withdrawn_by, order.withdrawal_reason) == (user, "误建草稿")
-            assert order.withdrawn_at is not None
-    else:
-        _expect_refusal(call, snapshot, role_refused=not role_ok)
+        def snapshot():
+            row = RectificationOrder.objects.get(pk=order.pk)
+            requests = list(ExtensionRequest.objects.filter(order=order).values_list("state", flat=True))
+            return (
+                row.state,
+                row.deadline,
+                row.document_no,
+                row.withdrawn_at,
+                row.withdrawal_reason,
+                row.reports.count(),
+                requests,
+            )
+
+        if role_ok and state in allowed_states:
+            deadline = order.deadline
+            call()
+            order.refresh_from_db()
+            assert order.state == (target or base_state)
+            if action == "grant_extension":
+                assert order.deadline > deadline
+            if action == "ask_extension":
+                assert order.extensions.get().state == "pending"
+            if action == "withdraw":
+                assert (order.withdrawn_by, order.withdrawal_reason) == (user, "误建草稿")
+                assert order.withdrawn_at is not None
+        else:
+            _expect_refusal(call, snapshot, role_refused=not role_ok)
 
 
 @pytest.mark.dates
@@ -232,25 +271,33 @@ def _finding_call(action, finding, user):
     }[action]
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(FINDING_TABLE))
-@pytest.mark.parametrize("state", FINDING_STATES)
-def test_finding_transition(state, action, role, role_users):
-    finding = make_finding(role_users["staff"], state, operator_user=role_users["operator_a"], evidence=True)
-    allowed_role, allowed_states, target = FINDING_TABLE[action]
-    role_ok = role in ALLOWED_USERS[allowed_role]
-    call = _finding_call(action, finding, role_users[role])
+class TestFindingTable(OnCasesMadeOnce):
+    @staticmethod
+    def make(users):
+        return {
+            state: make_finding(users["staff"], state, operator_user=users["operator_a"], evidence=True)
+            for state in FINDING_STATES
+        }
 
-    def snapshot():
-        row = type(finding).objects.get(pk=finding.pk)
-        return (row.state, row.scenario, row.files.count(), row.responses.count())
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("action", list(FINDING_TABLE))
+    @pytest.mark.parametrize("state", FINDING_STATES)
+    def test_finding_transition(self, state, action, role, role_users, made):
+        finding = made[state]
+        allowed_role, allowed_states, target = FINDING_TABLE[action]
+        role_ok = role in ALLOWED_USERS[allowed_role]
+        call = _finding_call(action, finding, role_users[role])
 
-    if role_ok and state in allowed_states:
-        call()
-        finding.refresh_from_db()
-        assert finding.state == (target or state)
-    else:
-        _expect_refusal(call, snapshot, role_refused=not role_ok)
+        def snapshot():
+            row = type(finding).objects.get(pk=finding.pk)
+            return (row.state, row.scenario, row.files.count(), row.responses.count())
+
+        if role_ok and state in allowed_states:
+            call()
+            finding.refresh_from_db()
+            assert finding.state == (target or state)
+        else:
+            _expect_refusal(call, snapshot, role_refused=not role_ok)
 
 
 # --- Interviews and commitments -------------------------------------------------------------
@@ -280,41 +327,50 @@ def _interview_call(action, notice, user):
     }[action]
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(INTERVIEW_TABLE))
-@pytest.mark.parametrize("state", INTERVIEW_STATES)
-def test_interview_transition(state, action, role, role_users):
-    notice = make_interview(role_users["staff"], state, manager=role_users["manager_a"])
-    if action == "record_minutes" and state != "held":
-        # Minutes are written after the interview took place.
-        InterviewNotice.objects.filter(pk=notice.pk).update(
-            scheduled_at=timezone.now() - dt.timedelta(hours=1)
-        )
-        notice.refresh_from_db()
-    allowed_role, allowed_states, target = INTERVIEW_TABLE[action]
-    role_ok = role in ALLOWED_USERS[allowed_role]
-    call = _interview_call(action, notice, role_users[role])
+class TestInterviewTable(OnCasesMadeOnce):
+    @staticmethod
+    def make(users):
+        return {
+            state: make_interview(users["staff"], state, manager=users["manager_a"])
+            for state in INTERVIEW_STATES
+        }
 
-    def snapshot():
-        row = InterviewNotice.objects.get(pk=notice.pk)
-        return (
-            row.state,
-            row.place,
-            row.document_no,
-            row.minutes,
-            row.confirmed_attendees,
-            row.withdrawal_reason,
-            row.commitments.count(),
-        )
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("action", list(INTERVIEW_TABLE))
+    @pytest.mark.parametrize("state", INTERVIEW_STATES)
+    def test_interview_transition(self, state, action, role, role_users, made):
+        notice = made[state]
+        if action == "record_minutes" and state != "held":
+            # Minutes are written after the interview took place.
+            InterviewNotice.objects.filter(pk=notice.pk).update(
+                scheduled_at=timezone.now() - dt.timedelta(hours=1)
+            )
+            notice.refresh_from_db()
+        allowed_role, allowed_states, target = INTERVIEW_TABLE[action]
+        role_ok = role in ALLOWED_USERS[allowed_role]
+        call = _interview_call(action, notice, role_users[role])
 
-    if role_ok and state in allowed_states:
-        call()
-        notice.refresh_from_db()
-        assert notice.state == target
-    else:
-        _expect_refusal(call, snapshot, role_refused=not role_ok)
+        def snapshot():
+            row = InterviewNotice.objects.get(pk=notice.pk)
+            return (
+                row.state,
+                row.place,
+                row.document_no,
+                row.minutes,
+                row.confirmed_attendees,
+                row.withdrawal_reason,
+                row.commitments.count(),
+            )
+
+        if role_ok and state in allowed_states:
+            call()
+            notice.refresh_from_db()
+            assert notice.state == target
+        else:
+            _expect_refusal(call, snapshot, role_refused=not role_ok)
 
 
+COMMITMENT_STATES = ["open", "done", "verified"]
 COMMITMENT_TABLE = {
     "done": ("operator", {"open"}, "done"),
     "verify": ("staff", {"done"}, "verified"),
@@ -338,27 +394,32 @@ def _commitment_in(state, role_users):
     return commitment
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("action", list(COMMITMENT_TABLE))
-@pytest.mark.parametrize("state", ["open", "done", "verified"])
-def test_commitment_transition(state, action, role, role_users):
-    commitment = _commitment_in(state, role_users)
-    allowed_role, allowed_states, target = COMMITMENT_TABLE[action]
-    role_ok = role in ALLOWED_USERS[allowed_role]
-    user = role_users[role]
-    call = {
-        "done": lambda: interviews.commitment_done(commitment, user=user, note="已清理"),
-        "verify": lambda: interviews.verify_commitment(commitment, user=user),
-        "return": lambda: interviews.return_commitment(commitment, user=user, comment="证明材料不全"),
-    }[action]
+class TestCommitmentTable(OnCasesMadeOnce):
+    @staticmethod
+    def make(users):
+        return {state: _commitment_in(state, users) for state in COMMITMENT_STATES}
 
-    def snapshot():
-        row = Commitment.objects.get(pk=commitment.pk)
-        return (row.state, row.done_note, row.return_comment)
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("action", list(COMMITMENT_TABLE))
+    @pytest.mark.parametrize("state", COMMITMENT_STATES)
+    def test_commitment_transition(self, state, action, role, role_users, made):
+        commitment = made[state]
+        allowed_role, allowed_states, target = COMMITMENT_TABLE[action]
+        role_ok = role in ALLOWED_USERS[allowed_role]
+        user = role_users[role]
+        call = {
+            "done": lambda: interviews.commitment_done(commitment, user=user, note="已清理"),
+            "verify": lambda: interviews.verify_commitment(commitment, user=user),
+            "return": lambda: interviews.return_commitment(commitment, user=user, comment="证明材料不全"),
+        }[action]
 
-    if role_ok and state in allowed_states:
-        call()
-        commitment.refresh_from_db()
-        assert commitment.state == target
-    else:
-        _expect_refusal(call, snapshot, role_refused=not role_ok)
+        def snapshot():
+            row = Commitment.objects.get(pk=commitment.pk)
+            return (row.state, row.done_note, row.return_comment)
+
+        if role_ok and state in allowed_states:
+            call()
+            commitment.refresh_from_db()
+            assert commitment.state == target
+        else:
+            _expect_refusal(call, snapshot, role_refused=not role_ok)
