@@ -118,6 +118,29 @@ def ledger_upload(request):
     return render(request, "portal/ledger_upload.html", {"form": form})
 
 
+def _stored(request, upload, result):
+    """After a confirmed upload: what was stored, and where to go next."""
+    if upload.kind == UploadKind.MONTHLY:
+        messages.success(
+            request,
+            _(
+                "Version %(v)d is stored. A manager of your company must now certify it before the administration sees it."
+            )
+            % {"v": result.version},
+        )
+        return redirect("portal:submission", pk=result.pk)
+    messages.success(
+        request,
+        _("The ledger is stored: %(added)d complaints added, %(updated)d updated, %(unchanged)d unchanged.")
+        % {
+            "added": result.rows_added,
+            "updated": result.rows_updated,
+            "unchanged": result.rows_unchanged,
+        },
+    )
+    return redirect("portal:submissions")
+
+
 @operator_required
 def upload_detail(request, pk):
     upload = get_object_or_404(PendingUpload.objects.visible_to(request.user).select_related("period"), pk=pk)
@@ -131,39 +154,33 @@ def upload_detail(request, pk):
             messages.info(request, _("The upload was discarded; nothing was stored."))
             return redirect("portal:submissions")
         explanations = {i: request.POST.get(f"explain-{i}", "") for i, _p in uploads.warnings_of(upload)}
-        try:
-            result = uploads.confirm(upload, user=request.user, explanations=explanations)
-        except (uploads.UploadRefused, submissions.SubmissionRefused) as refused:
-            error = str(refused)
+        # One explanation for the warnings ticked, given with any button.
+        selected = {int(v) for v in request.POST.getlist("select") if v.isdigit()}
+        explanations = uploads.explain_selected(upload, explanations, selected, request.POST.get("bulk", ""))
+        if "reuse" in request.POST:
+            explanations = uploads.reuse_last_explanations(upload, explanations)
+        if "apply" in request.POST or "reuse" in request.POST:
+            # "Explain the ticked warnings" or "Use last month's explanations": the page again,
+            # with the explanations filled in, to read before confirming.
+            messages.info(request, _("The explanations are filled in: read them, then confirm."))
         else:
-            if upload.kind == UploadKind.MONTHLY:
-                messages.success(
-                    request,
-                    _(
-                        "Version %(v)d is stored. A manager of your company must now certify it before the administration sees it."
-                    )
-                    % {"v": result.version},
-                )
-                return redirect("portal:submission", pk=result.pk)
-            messages.success(
-                request,
-                _(
-                    "The ledger is stored: %(added)d complaints added, %(updated)d updated, %(unchanged)d unchanged."
-                )
-                % {
-                    "added": result.rows_added,
-                    "updated": result.rows_updated,
-                    "unchanged": result.rows_unchanged,
-                },
-            )
-            return redirect("portal:submissions")
+            try:
+                result = uploads.confirm(upload, user=request.user, explanations=explanations)
+            except (uploads.UploadRefused, submissions.SubmissionRefused) as refused:
+                error = str(refused)
+            else:
+                return _stored(request, upload, result)
+    last = uploads.last_explanations(upload) if upload.state == UploadState.CHECKED else {}
+    problems = uploads.problem_rows(upload, explanations, last)
     return render(
         request,
         "portal/upload_detail.html",
         {
             "upload": upload,
             "has_errors": uploads.has_errors(upload),
-            "problems": uploads.problem_rows(upload, explanations),
+            "problems": problems,
+            "warnings": sum(p["kind"] == "warning" for p in problems),
+            "has_last": bool(last),
             "figures": uploads.preview_figures(upload),
             "accepted_changes": uploads.accepted_changes(upload),
             "error": error,

@@ -19,7 +19,7 @@ from django.db.models import Count
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from supervision.core import privacy
+from supervision.core import dates, privacy
 from supervision.core.actions import Refused
 from supervision.core.files import display_name
 from supervision.core.models import City
@@ -28,6 +28,7 @@ from . import ingest, kept, mail, submissions
 from .ingest import store as ingest_store
 from .models import (
     ComplaintRecord,
+    MonthlySubmission,
     PendingUpload,
     SubmissionFile,
     SubmissionState,
@@ -281,6 +282,60 @@ def warnings_of(upload: PendingUpload) -> list[tuple[int, dict]]:
     return [(i, p) for i, p in enumerate(upload.problems) if p.get("needs_explanation")]
 
 
+# --- Explaining the warnings: several at once, or as last month -----------------------------------
+
+
+def explain_selected(
+    upload: PendingUpload, explanations: dict[int, str], selected, text: str
+) -> dict[int, str]:
+    """The explanations with ``text`` given to each selected warning (one explanation for several);
+    the others as they were. Indices that are no warning of the upload are ignored."""
+    text = (text or "").strip()
+    if not text:
+        return dict(explanations)
+    warnings = {i for i, _p in warnings_of(upload)}
+    return {**explanations, **{i: text for i in selected if i in warnings}}
+
+
+def _same_warning(problem: dict) -> tuple:
+    """What makes two months' warnings the same: the file, the check, the city and the figure."""
+    params = problem.get("params") or {}
+    return (
+        problem.get("file") or "",
+        problem["check_code"],
+        params.get("city", ""),
+        problem.get("column") or "",
+    )
+
+
+def last_explanations(upload: PendingUpload) -> dict[int, str]:
+    """For each warning of a monthly upload, the explanation the operator gave last month to the same
+    check in the same city (and figure): that of its latest version of the month before, certified
+    or awaiting certification. A warning last month did not have is not in the answer."""
+    if upload.kind != UploadKind.MONTHLY or upload.period_id is None:
+        return {}
+    month = dates.add_months(upload.period.month, -1)
+    version = (
+        MonthlySubmission.objects.filter(operator=upload.operator_id, period__month=month)
+        .exclude(state=SubmissionState.DRAFT)
+        .order_by("-version")
+        .only("warnings")
+        .first()
+    )
+    if version is None:
+        return {}
+    given = {
+        _same_warning(w): w["explanation"] for w in version.warnings if (w.get("explanation") or "").strip()
+    }
+    return {i: given[key] for i, p in warnings_of(upload) if (key := _same_warning(p)) in given}
+
+
+def reuse_last_explanations(upload: PendingUpload, explanations: dict[int, str]) -> dict[int, str]:
+    """The explanations with last month's filled in where none is written yet."""
+    last = last_explanations(upload)
+    return {**explanations, **{i: text for i, text in last.items() if not explanations.get(i, "").strip()}}
+
+
 @transaction.atomic
 def confirm(upload: PendingUpload, *, user, explanations: dict[int, str]):
     """Store what the preview showed, in one transaction; returns the submission or ledger upload.
@@ -463,9 +518,13 @@ def discard(upload: PendingUpload) -> None:
     _delete_files(upload)
 
 
-def problem_rows(upload: PendingUpload, explanations: dict[int, str] | None = None) -> list[dict]:
-    """The upload's problems for the preview, messages in the active language, errors first."""
+def problem_rows(
+    upload: PendingUpload, explanations: dict[int, str] | None = None, last: dict[int, str] | None = None
+) -> list[dict]:
+    """The upload's problems for the preview, messages in the active language, errors first; with
+    each warning's explanation so far and last month's (``last_explanations``)."""
     explanations = explanations or {}
+    last = last or {}
     labels = {"figures": _("Monthly figures"), "ledger": _("Complaint ledger")}
     rows = []
     for index, stored in enumerate(upload.problems):
@@ -473,6 +532,7 @@ def problem_rows(upload: PendingUpload, explanations: dict[int, str] | None = No
             "index": index,
             "file": labels.get(stored.get("file"), ""),
             "explanation": explanations.get(index, ""),
+            "last": last.get(index, ""),
         }
         if stored.get("refused"):
             row.update(kind="error", message=stored["refused"], row=None, column=None, value=None)

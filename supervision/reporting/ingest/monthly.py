@@ -301,6 +301,8 @@ def _has_problem(problems, row_number, column) -> bool:
 
 
 def _warn_row(row_number, city_code, figures, layout, history, ledger_counts, problems) -> None:
+    # Each warning names its city (``city``): next month, the same check in the same city is
+    # offered last month's explanation (``reporting.uploads.last_explanations``).
     applications = figures["port_out_applications"]
     completed, failed = figures["port_out_completed"], figures["port_out_failed"]
     if None not in (applications, completed, failed) and completed + failed > applications:
@@ -311,6 +313,7 @@ def _warn_row(row_number, city_code, figures, layout, history, ledger_counts, pr
                 value=str(applications),
                 done=completed + failed,
                 applications=applications,
+                city=city_code,
             )
         )
     received, resolved = figures["complaints_received"], figures["complaints_resolved"]
@@ -322,6 +325,7 @@ def _warn_row(row_number, city_code, figures, layout, history, ledger_counts, pr
                 value=str(resolved),
                 resolved=resolved,
                 received=received,
+                city=city_code,
             )
         )
 
@@ -347,6 +351,7 @@ def _warn_row(row_number, city_code, figures, layout, history, ledger_counts, pr
                     value=str(value),
                     median=_plain(median),
                     months=len(previous),
+                    city=city_code,
                 )
             )
 
@@ -359,6 +364,7 @@ def _warn_row(row_number, city_code, figures, layout, history, ledger_counts, pr
                     column=layout.header("complaints_received"),
                     value=str(received),
                     ledger=in_ledger,
+                    city=city_code,
                 )
             )
 
