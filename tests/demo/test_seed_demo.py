@@ -580,9 +580,17 @@ class TestSeededDemo:
             == published.count()
         )
         for finding in published.order_by("?")[:20]:
-            created, publishing = finding.events.exclude(kind=EventKind.EMAIL).order_by("at")
-            assert (created.kind, publishing.kind) == (EventKind.CREATED, EventKind.PUBLISHED)
+            *steps, publishing = finding.events.exclude(kind=EventKind.EMAIL).order_by("at", "pk")
+            created = steps[0]
+            # A problem found is published with its evidence (the inspection record) attached.
+            evidence = [EventKind.FILE_ADDED] if finding.violation else []
+            assert [e.kind for e in steps] + [publishing.kind] == [
+                EventKind.CREATED,
+                *evidence,
+                EventKind.PUBLISHED,
+            ]
             assert created.at == finding.created_at < publishing.at == finding.published_at
+            assert finding.files.filter(response=None).count() == len(evidence)
         occasions = Occasion.objects.all()
         assert occasions.filter(rule="casework.finding_published").count() >= published.count()
         assert not occasions.exclude(state=OccasionState.SENT).exists()
