@@ -69,13 +69,20 @@ SITE_NOT_PAGES: dict[str, str] = {
     "api_token_create": "POST only: a new API token's secret, shown once",
     "api_token_revoke": "POST only",
     "calendar_feed": "a calendar file (.ics)",
+    "healthz": "the health check's answer for the monitoring, no page",
 }
-FACES = {"control", "portal"}
-OUTSIDE = {"admin"}  # Django's own admin: its templates, not the site's
+LEADERSHIP_PAGES = [
+    "control:briefing",
+    "control:order",
+    "control:interview",
+    "control:incident",
+    "control:finding",
+]
 
 
 def site_pages() -> set[str]:
-    """The URL names outside the faces and Django's admin, as the URLconf has them now."""
+    """The URL names outside the faces (namespaces control and portal) and Django's admin (its own
+    templates, not the site's), as the URLconf has them now."""
 
     def walk(patterns):
         for pattern in patterns:
@@ -97,9 +104,13 @@ def face_pages(face: str) -> list[str]:
     ]
 
 
-def test_every_page_is_scanned_or_excluded_with_a_reason():
+def test_every_page_is_scanned_or_excluded_with_a_reason(reference_data):
     """The faces' pages are all scanned but NOT_PAGES, which names only patterns that exist and
-    that a GET opens; every other named URL is scanned or in SITE_NOT_PAGES with its reason."""
+    that a GET opens; every other named URL is scanned or in SITE_NOT_PAGES with its reason.
+
+    It reads only the URLconf, but takes the database as the browser tests do (``reference_data``):
+    run alone, the harness's restoring of the reference rows at the session's end would otherwise
+    find no test database."""
     openable = {name for name, _ in matrix.ALL_URLS if name not in matrix.POST_ONLY}
     assert not set(NOT_PAGES) - openable, "NOT_PAGES names patterns that are gone or POST only"
     assert face_pages("control") and face_pages("portal")
@@ -230,7 +241,9 @@ def test_leaderships_home(page, live_url, login, live_user, matrix_objects, lang
     login(page, leader.username)
     scan = Scan(page, live_url, language)
     scan.open(reverse("control:home"))
-    scan.open(reverse("control:briefing", kwargs={"pk": matrix_objects["briefing"].pk}))
+    # The pages where leadership writes an instruction (批示) and approves the briefing.
+    for name in LEADERSHIP_PAGES:
+        scan.open(reverse(name, kwargs=matrix.URL_KWARGS[name](matrix_objects)))
     scan.assert_clean()
 
 
