@@ -21,6 +21,14 @@ def discard_stale_uploads() -> int:
     return uploads.discard_stale_files()
 
 
+@shared_task(name="reporting.fail_stalled_checks")
+def fail_stalled_checks() -> int:
+    """Every five minutes (``schedule.ensure_schedule``): a check whose worker died (killed,
+    restarted) or that was never queued is marked failed, so that no upload stays "being
+    checked" for ever; its page tells the submitter to upload again."""
+    return uploads.fail_stalled_checks()
+
+
 @shared_task(name="reporting.purge_personal_data")
 def purge_personal_data() -> dict[str, int]:
     """Nightly (``schedule.ensure_schedule``): empty the personal data of complaints resolved

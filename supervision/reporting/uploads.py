@@ -234,8 +234,18 @@ def run_checks(upload_id, progress_every: int = 1) -> PendingUpload:
     upload.preview = preview
     upload.state = UploadState.CHECKED
     upload.progress = 100
-    _keep_masked(upload, figures_result, ledger_result)
-    upload.save(update_fields=["problems", "preview", "state", "progress", "figures_file", "ledger_file"])
+    with transaction.atomic():
+        # Confirmed or discarded meanwhile: that outcome stands. (Marked failed by
+        # ``fail_stalled_checks``, it is still CHECKED: the real outcome replaces the failure.)
+        still_open = [UploadState.CHECKING, UploadState.CHECKED]
+        if (
+            PendingUpload.objects.select_for_update().filter(pk=upload.pk, state__in=still_open).first()
+            is None
+        ):
+            upload.refresh_from_db()
+            return upload
+        _keep_masked(upload, figures_result, ledger_result)
+        upload.save(update_fields=["problems", "preview", "state", "progress", "figures_file", "ledger_file"])
     return upload
 
 
@@ -496,6 +506,55 @@ def discard_stale(before: dt.datetime) -> int:
             upload.save(update_fields=["state", "figures_file", "ledger_file"])
         for storage, path in paths:
             storage.delete(path)
+        count += 1
+    return count
+
+
+# A check running longer than this has lost its worker (killed, restarted, out of memory) or was
+# never queued (the broker was down): ``fail_stalled_checks`` marks it failed. A 100,000-row
+# ledger is checked in about a minute.
+CHECK_STALE_MINUTES = 15
+
+
+def stalled_check_message() -> str:
+    return _(
+        "The check was interrupted before it ended (the server stopped it); nothing was stored. "
+        "Discard this upload and upload the files again."
+    )
+
+
+def fail_stalled_checks(now: dt.datetime | None = None) -> int:
+    """Mark failed every upload whose check began ``CHECK_STALE_MINUTES`` ago and never ended, so
+    that no upload stays "being checked" for ever: its page shows why, nothing of it can be
+    confirmed, and the submitter discards it and uploads again. Returns how many were marked.
+
+    A check that ends after all (a slow worker) records its outcome over the failure, unless the
+    upload was discarded meanwhile.
+    """
+    before = (now or timezone.now()) - dt.timedelta(
+        minutes=getattr(settings, "UPLOAD_CHECK_STALE_MINUTES", CHECK_STALE_MINUTES)
+    )
+    count = 0
+    for pk in list(
+        PendingUpload.objects.filter(state=UploadState.CHECKING, created_at__lt=before).values_list(
+            "pk", flat=True
+        )
+    ):
+        with transaction.atomic():
+            upload = (
+                PendingUpload.objects.select_for_update()
+                .filter(pk=pk, state=UploadState.CHECKING, created_at__lt=before)
+                .first()
+            )
+            if upload is None:
+                continue
+            upload.problems = [
+                {"file": "ledger" if upload.ledger_file else "figures", "refused": stalled_check_message()}
+            ]
+            upload.preview = {}
+            upload.state = UploadState.CHECKED
+            upload.progress = 100
+            upload.save(update_fields=["problems", "preview", "state", "progress"])
         count += 1
     return count
 
