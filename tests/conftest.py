@@ -8,6 +8,7 @@ import contextlib
 import datetime as dt
 import functools
 import hashlib
+import json
 import os
 import shutil
 import sqlite3
@@ -306,6 +307,36 @@ def fonts_cut_once():
     pdf.truetype_subset = truetype_subset
     yield
     pdf.truetype_subset = original
+
+
+@pytest.fixture(autouse=True, scope="session")
+def charts_drawn_once():
+    """Each briefing chart is drawn once per process for the same figures (``briefings.charts.render``).
+
+    A briefing's files, its page and the hostile-query walk draw the same three charts from the
+    same figures again and again (matplotlib, a quarter of a second or more each). The chart is a
+    pure function of its key and the figures (no language, no clock), so the PNG remembered is the
+    one it would draw again; figures that cannot be written as JSON are drawn every time.
+    """
+    from supervision.briefings import charts
+
+    original = charts.render
+    drawn = {}
+
+    def render(key, figures):
+        try:
+            known = (key, json.dumps(figures, sort_keys=True, default=repr))
+        except (TypeError, ValueError):
+            return original(key, figures)
+        if known not in drawn:
+            if len(drawn) >= 64:
+                drawn.clear()
+            drawn[known] = original(key, figures)
+        return drawn[known]
+
+    charts.render = render
+    yield
+    charts.render = original
 
 
 def _rows_made_once(django_db_blocker, config):
