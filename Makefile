@@ -7,7 +7,7 @@ export PORT
 # pytest-xdist: the tests on every core (TEST_WORKERS=0 runs them in one process).
 TEST_WORKERS ?= auto
 
-.PHONY: venv run test test-fast test-dates lint messages bench lock clean
+.PHONY: bench-load venv run test test-fast test-dates lint messages bench lock clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -57,6 +57,13 @@ messages: venv  ## refresh the Chinese catalogue, then compile it (needs gettext
 bench: venv  ## benchmarks: figures printed and written to docs/benchmarks.md (DATABASE_URL adds PostgreSQL)
 	$(PY) bench/ingest.py
 	$(PY) bench/dashboard.py
+	$(MAKE) bench-load
+
+# The deadline-day load: the production stack (deploy/serve.sh) on this machine's PostgreSQL and
+# Redis under locust; LOAD_DURATION (seconds, 300), LOAD_ROWS (100000), LOAD_DATABASE_URL,
+# LOAD_REDIS_URL, LOAD_PORT (8400). Figures in docs/benchmarks.md.
+bench-load: venv  ## the deadline-day load (bench/load.py, locust): clerks uploading, staff reading, API clients
+	$(PY) bench/load.py
 
 lock:  ## re-pin every dependency (with hashes) from pyproject.toml
 	$(PY) -m pip install --quiet uv
