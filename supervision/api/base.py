@@ -8,6 +8,7 @@ import logging
 
 from django.core.exceptions import PermissionDenied, RequestDataTooBig
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI, Schema
@@ -94,6 +95,12 @@ def _too_big(request, exc):
 
 @api.exception_handler(RawPostDataException)
 def _raw(request, exc):
+    return problems.response(400, _("The request body could not be read."))
+
+
+@api.exception_handler(MultiPartParserError)
+def _bad_multipart(request, exc):
+    # e.g. ``Content-Type: multipart/form-data`` without its boundary.
     return problems.response(400, _("The request body could not be read."))
 
 

@@ -4,6 +4,7 @@ token's user may see (``visible_to``), and the operator's answers where the web 
 from __future__ import annotations
 
 import datetime as dt
+from typing import Annotated
 
 from ninja import Router, Schema
 from pydantic import Field
@@ -17,8 +18,12 @@ from supervision.meetings.models import ActionItem, Meeting
 from supervision.reporting.models import Incident
 
 from .base import Page, get_visible, operator_user, paginate
+from .problems import Problem
 
 router = Router(tags=["cases"])
+
+# A row's id as the API gives it: a positive 64-bit integer (a larger one cannot be looked up).
+RowId = Annotated[int, Field(ge=1, le=2**63 - 1)]
 
 
 # --- Schemas ---------------------------------------------------------------------------------------
@@ -142,7 +147,7 @@ class ReportIn(Schema):
 
 
 class AttendeesIn(Schema):
-    attendee_ids: list[int] = Field(default_factory=list, description="the operator's users who attend")
+    attendee_ids: list[RowId] = Field(default_factory=list, description="the operator's users who attend")
     others: list[tuple[str, str]] = Field(default_factory=list, description="others, as [name, title]")
     declined: bool = False
     note: str = ""
@@ -253,7 +258,10 @@ def _month_range(month: str | None):
         return None
     from supervision.core.models import Period
 
-    year, number = Period.parse_label(month)
+    try:
+        year, number = Period.parse_label(month)
+    except ValueError as error:
+        raise Problem(422, str(error)) from error
     first = dt.date(year, number, 1)
     return dates.start_of_day(first), dates.start_of_day(dates.next_month(first))
 

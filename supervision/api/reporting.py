@@ -7,6 +7,7 @@ import csv
 import datetime as dt
 import inspect
 import io
+import uuid
 from decimal import Decimal
 
 from django.conf import settings
@@ -27,6 +28,7 @@ from supervision.reporting.models import MonthlySubmission, PendingUpload, Uploa
 from supervision.reporting.receipts import receipt_text
 from supervision.reporting.tasks import check_upload
 
+from . import problems
 from .base import Page, get_visible, manager_user, operator_user, paginate
 from .problems import Problem
 
@@ -354,12 +356,13 @@ def ledger_file(request, ledger: File[UploadedFile]):
     return Status(201 if upload.state == UploadState.CHECKED else 202, _upload_out(upload))
 
 
-def _upload(request, upload_id) -> PendingUpload:
+def _upload(request, upload_id: str) -> PendingUpload:
     operator_user(request)
     try:
-        return get_visible(PendingUpload.objects.visible_to(request.auth).select_related("period"), upload_id)
-    except ValueError as error:
-        raise Problem(404, _("Nothing is found at this address, or it is not yours to see.")) from error
+        pk = uuid.UUID(upload_id)
+    except ValueError as error:  # not an id the API gave: nothing is there (not a server error)
+        raise problems.not_found() from error
+    return get_visible(PendingUpload.objects.visible_to(request.auth).select_related("period"), pk)
 
 
 @router.get("/uploads/{upload_id}", response=UploadOut, summary="An upload's state and preview")
