@@ -4,7 +4,12 @@ A builder here makes rows as a test speaks of them (``report("CMCC", "2026-10", 
 imported where it is needed; the fixtures that use them are in tests/conftest.py.
 """
 
-from supervision.core.models import Operator, Role, User
+import datetime as dt
+import io
+
+from supervision.core.models import SHANGHAI, City, Operator, Period, Role, User, ViolationCategory
+from supervision.reporting import submissions
+from supervision.reporting.models import CityFigures, ComplaintRecord
 
 PASSWORD = "Correct-Horse-42"
 
@@ -59,3 +64,116 @@ def fresh(users):
     """The same users read again from the database (for tests sharing rows made once)."""
     by_pk = User.objects.in_bulk([user.pk for user in users.values()])
     return {role: by_pk[user.pk] for role, user in users.items()}
+
+
+# --- Monthly reports and the complaint ledger ---------------------------------------------------
+
+# The counted figures of a city's row in a monthly report (CityFigures); subscribers aside.
+FIGURE_FIELDS = [
+    "auth_code_requests",
+    "port_out_applications",
+    "port_out_completed",
+    "port_out_failed",
+    "port_in_applications",
+    "port_in_completed",
+    "complaints_received",
+    "complaints_resolved",
+]
+
+
+def report(code, label, rows, *, at=None, state=None):
+    """A certified report of ``rows``: {city code: {field: value}}; other figures are 0.
+
+    Certified ``at`` (by default 31 October 2026, 12:00 in Shandong); ``state`` sets the version's
+    state afterwards (returned, superseded, ...) without going through the services.
+    """
+    operator = Operator.objects.get(code=code)
+    submission = submissions.create_version(operator, Period.objects.from_label(label))
+    cities = {c.code: c for c in City.objects.all()}
+    CityFigures.objects.bulk_create(
+        CityFigures(
+            submission=submission,
+            city=cities[city],
+            subscribers_10k=values.get("subscribers_10k"),
+            **{f: values.get(f, 0) for f in FIGURE_FIELDS},
+        )
+        for city, values in rows.items()
+    )
+    submitted = submissions.submit(submission, at=at or dt.datetime(2026, 10, 31, 12, tzinfo=SHANGHAI))
+    if state:
+        submitted.state = state
+        submitted.save()
+    return submitted
+
+
+def complaint(code, no, received, city="370100", category="BL1", resolved=None, summary="…"):
+    """A complaint of the ledger (not saved: for ``bulk_create``), resolved on ``resolved`` or open."""
+    return ComplaintRecord(
+        operator=Operator.objects.get(code=code),
+        complaint_no=no,
+        received_on=received,
+        city=City.objects.get(code=city),
+        channel="HOTLINE",
+        category=ViolationCategory.objects.get(code=category),
+        summary=summary,
+        status="RESOLVED" if resolved else "OPEN",
+        resolved_on=resolved,
+    )
+
+
+def indicator_label(code: str) -> str:
+    """An indicator's one Chinese name (``indicators.INDICATORS``, the catalogue)."""
+    from django.utils import translation
+
+    from supervision.analytics import indicators
+
+    with translation.override("zh-hans"):
+        return str(indicators.INDICATORS_BY_CODE[code].label)
+
+
+# --- Reading what the site writes ---------------------------------------------------------------
+
+
+def problem_messages(result):
+    """The problems of a file's check (reporting or casework ingest), as text."""
+    return [str(p) for p in result.problems]
+
+
+def docx_text(data: bytes, *, cells: bool = False) -> str:
+    """A .docx's paragraphs, one a line; with ``cells``, its tables' cells after them."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    lines = [p.text for p in document.paragraphs]
+    if cells:
+        lines += [cell.text for table in document.tables for row in table.rows for cell in row.cells]
+    return "\n".join(lines)
+
+
+def docx_tables(data: bytes) -> dict[str, list[list[str]]]:
+    """The .docx's tables by their caption (the paragraph before each), as rows of cell texts."""
+    from docx import Document
+
+    document = Document(io.BytesIO(data))
+    body = document.element.body
+    tables, caption = {}, None
+    for child in body.iterchildren():
+        if child.tag.endswith("}p"):
+            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
+            if text.strip():
+                caption = text.strip()
+        elif child.tag.endswith("}tbl"):
+            table = next(t for t in document.tables if t._tbl is child)
+            tables[caption] = [[cell.text for cell in row.cells] for row in table.rows]
+    return tables
+
+
+def pdf_text(data: bytes) -> tuple[int, str]:
+    """A PDF's number of pages and its text without whitespace.
+
+    pypdf puts spaces between CJK glyphs of embedded CID fonts: compare without whitespace.
+    """
+    from pypdf import PdfReader
+
+    reader = PdfReader(io.BytesIO(data))
+    return len(reader.pages), "".join("".join(page.extract_text().split()) for page in reader.pages)

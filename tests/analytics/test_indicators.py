@@ -8,10 +8,11 @@ import time_machine
 
 from supervision.analytics import indicators as ind
 from supervision.casework.models import InspectionFinding, OrderState, RectificationOrder
-from supervision.core.models import City, Operator, Period, ViolationCategory
+from supervision.core.models import City, Operator, Period
 from supervision.reporting import submissions
 from supervision.reporting.models import CityFigures, ComplaintRecord, SubmissionState
 from supervision.reporting.summaries import refresh_complaint_counts
+from tests.builders import complaint, report
 
 OCT = dt.date(2026, 10, 1)
 SEP = dt.date(2026, 9, 1)
@@ -23,34 +24,6 @@ def pinned_clock():
     """Every 15-day window of October has closed by 2 December."""
     with time_machine.travel(dt.datetime(2026, 12, 2, 10, tzinfo=SHANGHAI), tick=False):
         yield
-
-
-def report(code, label, rows, *, at=None, state=None):
-    """A certified report of ``rows``: {city code: {field: value}}; other figures are 0."""
-    operator = Operator.objects.get(code=code)
-    period = Period.objects.from_label(label)
-    submission = submissions.create_version(operator, period)
-    cities = {c.code: c for c in City.objects.all()}
-    fields = ["auth_code_requests", "port_out_applications", "port_out_completed", "port_out_failed",
-              "port_in_applications", "port_in_completed", "complaints_received", "complaints_resolved"]  # fmt: skip
-    CityFigures.objects.bulk_create(
-        CityFigures(submission=submission, city=cities[city], **{f: values.get(f, 0) for f in fields},
-                    subscribers_10k=values.get("subscribers_10k"))
-        for city, values in rows.items()
-    )  # fmt: skip
-    submitted = submissions.submit(submission, at=at or dt.datetime(2026, 10, 31, 12, tzinfo=SHANGHAI))
-    if state:
-        submitted.state = state
-        submitted.save()
-    return submitted
-
-
-def complaint(code, no, received, city="370100", category="BL1", resolved=None):
-    return ComplaintRecord(
-        operator=Operator.objects.get(code=code), complaint_no=no, received_on=received,
-        city=City.objects.get(code=city), channel="HOTLINE", category=ViolationCategory.objects.get(code=category),
-        summary="…", status="RESOLVED" if resolved else "OPEN", resolved_on=resolved,
-    )  # fmt: skip
 
 
 @pytest.fixture

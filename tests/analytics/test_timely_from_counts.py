@@ -20,8 +20,7 @@ from supervision.analytics import indicators as ind
 from supervision.core.models import Operator
 from supervision.reporting.models import ComplaintDaily, ComplaintMonthly, ComplaintRecord, SubmissionState
 from supervision.reporting.summaries import refresh_complaint_counts
-
-from .test_indicators import complaint, report
+from tests.builders import complaint, report
 
 OCT = dt.date(2026, 10, 1)
 NOV = dt.date(2026, 11, 1)

@@ -37,27 +37,17 @@ from supervision.casework.models import (
     RectificationReport,
     ReportDecision,
 )
-from supervision.core.models import City, Operator, Period, Role, User, ViolationCategory
+from supervision.core.models import City, Operator, Role, User, ViolationCategory
 from supervision.reporting import submissions
-from supervision.reporting.models import CityFigures, ComplaintRecord
+from supervision.reporting.models import ComplaintRecord
 from supervision.reporting.summaries import refresh_complaint_counts
+from tests.builders import complaint, report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 NOW = dt.datetime(2026, 12, 2, 10, 0, tzinfo=SHANGHAI)
 NOV = dt.date(2026, 11, 1)
 OCT = dt.date(2026, 10, 1)
 PROVINCE = "PROVINCE"
-
-FIELDS = [
-    "auth_code_requests",
-    "port_out_applications",
-    "port_out_completed",
-    "port_out_failed",
-    "port_in_applications",
-    "port_in_completed",
-    "complaints_received",
-    "complaints_resolved",
-]
 
 
 def pinned():
@@ -84,34 +74,13 @@ class World:
     left_out_en: str = "Not counted: China Telecom (returned); China Broadnet (not reported)"
 
 
-def _report(code, label, rows, certified_at, *, user=None):
-    operator = Operator.objects.get(code=code)
-    period = Period.objects.from_label(label)
-    submission = submissions.create_version(operator, period)
-    cities = {c.code: c for c in City.objects.all()}
-    CityFigures.objects.bulk_create(
-        CityFigures(
-            submission=submission,
-            city=cities[city],
-            subscribers_10k=values.get("subscribers_10k"),
-            **{f: values.get(f, 0) for f in FIELDS},
-        )
-        for city, values in rows.items()
-    )
-    return submissions.submit(submission, at=certified_at)
+def _report(code, label, rows, certified_at):
+    return report(code, label, rows, at=certified_at)
 
 
 def _complaint(code, no, received, resolved=None, city="370100", category="BL1"):
-    return ComplaintRecord(
-        operator=Operator.objects.get(code=code),
-        complaint_no=no,
-        received_on=received,
-        city=City.objects.get(code=city),
-        channel="HOTLINE",
-        category=ViolationCategory.objects.get(code=category),
-        summary="携号转网投诉",
-        status="RESOLVED" if resolved else "OPEN",
-        resolved_on=resolved,
+    return complaint(
+        code, no, received, city=city, category=category, resolved=resolved, summary="携号转网投诉"
     )
 
 

@@ -12,34 +12,11 @@ from zoneinfo import ZoneInfo
 from supervision.casework.models import InspectionFinding, RectificationOrder, RectificationReport
 from supervision.core.models import City, Operator, Period, ViolationCategory
 from supervision.reporting import submissions
-from supervision.reporting.models import CityFigures, ComplaintRecord, TypicalCase
+from supervision.reporting.models import ComplaintRecord, TypicalCase
 from supervision.reporting.summaries import refresh_complaint_counts
+from tests.builders import complaint, report
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-FIGURE_FIELDS = ["auth_code_requests", "port_out_applications", "port_out_completed", "port_out_failed",
-                 "port_in_applications", "port_in_completed", "complaints_received", "complaints_resolved"]  # fmt: skip
-
-
-def report(code, label, rows, *, at=None):
-    """A certified report of ``rows``: {city code: {field: value}}; other figures are 0."""
-    operator = Operator.objects.get(code=code)
-    submission = submissions.create_version(operator, Period.objects.from_label(label))
-    cities = {c.code: c for c in City.objects.all()}
-    CityFigures.objects.bulk_create(
-        CityFigures(submission=submission, city=cities[city], **{f: values.get(f, 0) for f in FIGURE_FIELDS},
-                    subscribers_10k=values.get("subscribers_10k"))
-        for city, values in rows.items()
-    )  # fmt: skip
-    return submissions.submit(submission, at=at or dt.datetime(2026, 10, 31, 12, tzinfo=SHANGHAI))
-
-
-def complaint(code, no, received, city="370100", category="BL1", resolved=None):
-    return ComplaintRecord(
-        operator=Operator.objects.get(code=code), complaint_no=no, received_on=received,
-        city=City.objects.get(code=city), channel="HOTLINE", category=ViolationCategory.objects.get(code=category),
-        summary="…", status="RESOLVED" if resolved else "OPEN", resolved_on=resolved,
-    )  # fmt: skip
-
 
 OCT = dt.date(2026, 10, 1)
 SEP = dt.date(2026, 9, 1)

@@ -7,13 +7,10 @@ tests/briefings/builders.py's ``seed_november`` (its docstring has the table); t
 pinned to 5 December 2026, 10:00 Asia/Shanghai.
 """
 
-import io
-
 import pytest
 import time_machine
 from django.urls import reverse
 from django.utils import translation
-from docx import Document
 
 from supervision.analytics import indicators as ind
 from supervision.analytics.cards import indicator_cards
@@ -21,8 +18,8 @@ from supervision.briefings import figures, services
 from supervision.core import rounding
 from supervision.core.models import Operator
 from tests.briefings.builders import NOV, NOV_NOW, seed_november
-from tests.briefings.test_briefings import docx_tables, pdf_text
-from tests.builders import fixed_user
+from tests.builders import docx_tables, docx_text, fixed_user, pdf_text
+from tests.builders import indicator_label as label
 
 INDICATOR_TABLE = "表1  各企业携号转网服务指标及排名"
 
@@ -42,17 +39,8 @@ def render(briefing, kinds=("docx",)):
     return services.render(briefing, figures.build(briefing.period, now=NOV_NOW), kinds=kinds)
 
 
-def docx_text(data: bytes) -> str:
-    return "\n".join(p.text for p in Document(io.BytesIO(data)).paragraphs)
-
-
 def indicator_rows(data: bytes) -> dict[str, list[str]]:
     return {r[0]: r[1:] for r in docx_tables(data)[INDICATOR_TABLE][1:]}
-
-
-def label(code: str) -> str:
-    with translation.override("zh-hans"):
-        return str(ind.INDICATORS_BY_CODE[code].label)
 
 
 def test_a_change_that_rounds_to_zero_reads_flat(db, regulator):

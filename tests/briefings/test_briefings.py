@@ -13,9 +13,7 @@ from django.core import mail
 from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
-from django.utils import translation
 from docx import Document
-from pypdf import PdfReader
 
 from supervision.analytics import indicators as ind
 from supervision.analytics.cards import indicator_cards
@@ -27,8 +25,9 @@ from supervision.reminders import services as reminder_services
 from supervision.reminders.models import Occasion
 from supervision.reporting.models import ComplaintRecord, TypicalCase
 from supervision.reporting.summaries import refresh_complaint_counts
-from tests.briefings.builders import OCT, SEP, SHANGHAI, complaint, seed_month
-from tests.builders import fixed_user, make_user
+from tests.briefings.builders import OCT, SEP, SHANGHAI, seed_month
+from tests.builders import complaint, docx_tables, fixed_user, make_user, pdf_text
+from tests.builders import indicator_label as label
 
 NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
 # The operators without a manager when only manager_a (CMCC) exists: circulating confirms them.
@@ -48,12 +47,6 @@ def clock():
         yield traveller
 
 
-def label(code: str) -> str:
-    """An indicator's one Chinese name (``indicators.INDICATORS``, the catalogue)."""
-    with translation.override("zh-hans"):
-        return str(ind.INDICATORS_BY_CODE[code].label)
-
-
 @pytest.fixture
 def october(db):
     return seed_month()
@@ -62,28 +55,6 @@ def october(db):
 @pytest.fixture
 def draft(october, regulator):
     return services.start(october, user=regulator)
-
-
-def docx_tables(data: bytes) -> dict[str, list[list[str]]]:
-    """The .docx's tables by their caption (the paragraph before each), as rows of cell texts."""
-    document = Document(io.BytesIO(data))
-    body = document.element.body
-    tables, caption = {}, None
-    for child in body.iterchildren():
-        if child.tag.endswith("}p"):
-            text = "".join(node.text or "" for node in child.iter() if node.tag.endswith("}t"))
-            if text.strip():
-                caption = text.strip()
-        elif child.tag.endswith("}tbl"):
-            table = next(t for t in document.tables if t._tbl is child)
-            tables[caption] = [[cell.text for cell in row.cells] for row in table.rows]
-    return tables
-
-
-def pdf_text(data: bytes) -> tuple[int, str]:
-    reader = PdfReader(io.BytesIO(data))
-    # pypdf puts spaces between CJK glyphs of embedded CID fonts: compare without whitespace.
-    return len(reader.pages), "".join("".join(page.extract_text().split()) for page in reader.pages)
 
 
 def render(briefing, now=NOW):

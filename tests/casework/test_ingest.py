@@ -12,6 +12,7 @@ from django.utils import translation
 from supervision.casework.ingest import TEMPLATE, validate_inspections
 from supervision.ingest import CHECKS, read_sheet
 from supervision.ingest.templates import build_template
+from tests.builders import problem_messages as messages
 from tests.reporting.builders import INSPECTION_HEADERS, TODAY, csv_bytes, inspection_row
 from tests.reporting.conftest import reference  # noqa: F401  (the reference rows, without a database)
 
@@ -37,10 +38,6 @@ def check(reference):  # noqa: F811
         return validate_inspections(sheet, today=TODAY, reference=reference)
 
     return validate
-
-
-def messages(result):
-    return [str(p) for p in result.problems]
 
 
 def test_validate_inspections_accepts_the_sample_of_mixed_operators(sample, reference):  # noqa: F811

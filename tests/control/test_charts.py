@@ -23,7 +23,7 @@ from supervision.control.charts import drilldown_links
 from supervision.core import dates, rounding
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintMonthly, MonthlySubmission
-from tests.analytics.test_indicators import report
+from tests.builders import report
 
 # Runs at each of make test-dates' instants: the last complete month and the last 12 months follow from the date.
 pytestmark = pytest.mark.dates

@@ -14,7 +14,7 @@ from supervision.core.dates import add_months
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintRecord, MonthlySubmission
 from supervision.reporting.summaries import refresh_complaint_counts
-from tests.analytics.test_indicators import report
+from tests.builders import report
 
 from .test_anomalies import counts
 from .test_profiles import NOW as PROFILE_NOW

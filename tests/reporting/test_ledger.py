@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 
 from supervision.reporting.ingest import read_sheet, validate_ledger
+from tests.builders import problem_messages as messages
 
 from .builders import LEDGER_HEADERS, TODAY, ledger_csv, ledger_row, xlsx_bytes
 
@@ -17,10 +18,6 @@ def check(reference):
         )
 
     return validate
-
-
-def messages(result):
-    return [str(p) for p in result.problems]
 
 
 def test_validate_ledger_accepts_the_cmcc_sample_in_utf8_with_bom(sample, reference):

@@ -6,6 +6,7 @@ import pytest
 from django.test import override_settings
 
 from supervision.reporting.ingest import Sheet, read_sheet, validate_monthly
+from tests.builders import problem_messages as messages
 
 CUCC = "monthly_report_CUCC_2026-10_gbk.csv"  # header in row 1, 济南 in row 2 … 菏泽 in row 17
 CMCC = "monthly_report_CMCC_2026-10.xlsx"  # title rows, header in row 3, 济南 in row 4, 合计 in row 20
@@ -27,10 +28,6 @@ def check(reference):
         return validate_monthly(sheet, reference=reference, **kwargs)
 
     return validate
-
-
-def messages(result):
-    return [str(p) for p in result.problems]
 
 
 def set_cell(sheet, row, header, value):
