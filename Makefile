@@ -1,4 +1,4 @@
-# The one entry point: make run | test | test-fast | test-dates | lint | messages | bench | lock
+# The one entry point: make run | test | test-fast | test-dates | api-check | lint | messages | bench | lock
 PYTHON_BOOT ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ export PORT
 # pytest-xdist: the tests on every core (TEST_WORKERS=0 runs them in one process).
 TEST_WORKERS ?= auto
 
-.PHONY: bench-load venv run test test-fast test-dates lint messages bench lock clean
+.PHONY: bench-load venv run test test-fast test-dates api-check lint messages bench lock clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -43,6 +43,9 @@ test-dates: venv  ## the date-sensitive tests at each of TEST_INSTANTS (pytest -
 	  echo "== tests at $$at"; \
 	  $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --at "$$at" $(DATE_TESTS); \
 	done
+
+api-check: venv  ## the API from the outside: schemathesis against a live server, an operator's and a staff token (scripts/api-check.sh)
+	scripts/api-check.sh
 
 lint: venv  ## ruff, formatting, the migration check and the layering contract (.importlinter)
 	$(PY) -m ruff check .
