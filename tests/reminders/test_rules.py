@@ -125,7 +125,10 @@ def test_staff_see_the_mail_log_with_failures_first(client, regulator, cbn_staff
     Occasion.objects.create(rule="report_due", object_key="report:CBN:2026-09", recipient=cbn_staff, on_date=dt.date(2026, 10, 1), state=OccasionState.FAILED, last_error="550 mailbox unavailable")  # fmt: skip
     client.force_login(regulator)
     page = client.get("/dashboard/mail/", HTTP_ACCEPT_LANGUAGE="en").content.decode()
-    assert page.index("550 mailbox unavailable") < page.index("report:CBN:2026-10")
+    log = page[page.index('data-testid="mail-log"') :]
+    rows = log.split("<tr")[2:]  # after the header row
+    assert "550 mailbox unavailable" in rows[0] and 'class="table-danger"' in rows[0]
+    assert len(rows) > 1 and all("550 mailbox unavailable" not in row for row in rows[1:])
 
 
 def test_each_app_registers_its_rules_under_the_codes_stored():
