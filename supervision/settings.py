@@ -5,6 +5,7 @@ Every value that differs between a laptop and production comes from an environme
 SQLite file, Celery on an embedded filesystem broker, e-mail written to files under ``var/mail``.
 """
 
+import importlib.util
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ import dj_database_url
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
 
+from supervision.core.logs import logging_config
 from supervision.env import (
     DEVELOPMENT_SECRET_KEY,
     env_bool,
@@ -79,6 +81,8 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    # First: names the request (X-Request-ID), logs one line for it when it is done (core.logs).
+    "supervision.core.logs.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -175,7 +179,8 @@ CELERY_WORKER_PREFETCH_MULTIPLIER = 1
 # claim in the database keeps a redelivered send from mailing twice.
 CELERY_WORKER_CANCEL_LONG_RUNNING_TASKS_ON_CONNECTION_LOSS = True
 CELERY_TASK_ALWAYS_EAGER = env_bool("CELERY_TASK_ALWAYS_EAGER", False)
-CELERY_BEAT_SCHEDULER = "django_celery_beat.schedulers:DatabaseScheduler"
+# django-celery-beat's DatabaseScheduler, noting each tick for /healthz (core.beat).
+CELERY_BEAT_SCHEDULER = "supervision.core.beat:HeartbeatDatabaseScheduler"
 CELERY_TIMEZONE = "Asia/Shanghai"
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 
@@ -227,10 +232,43 @@ STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 WHITENOISE_USE_FINDERS = DEBUG
 WHITENOISE_AUTOREFRESH = DEBUG
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# Uploaded files on this machine's disk (MEDIA_ROOT, a shared volume when several machines serve
+# the site), or in S3-compatible object storage (django-storages) when MEDIA_STORAGE=s3.
+MEDIA_STORAGE = env_str("MEDIA_STORAGE", "filesystem").strip().lower()
+if MEDIA_STORAGE == "filesystem":
+    _media_storage = {"BACKEND": "django.core.files.storage.FileSystemStorage"}
+elif MEDIA_STORAGE == "s3":
+    if importlib.util.find_spec("storages") is None:
+        raise ImproperlyConfigured(
+            "MEDIA_STORAGE=s3 needs django-storages and boto3: pip install '.[production]'."
+        )
+    if not env_str("S3_BUCKET"):
+        raise ImproperlyConfigured("MEDIA_STORAGE=s3 needs S3_BUCKET, the bucket holding the uploaded files.")
+    _media_storage = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": env_str("S3_BUCKET"),
+            "endpoint_url": env_str("S3_ENDPOINT_URL") or None,
+            "region_name": env_str("S3_REGION") or None,
+            "access_key": env_str("S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("S3_SECRET_ACCESS_KEY") or None,
+            "location": env_str("S3_PREFIX", "media").strip("/"),
+            # MinIO and most private object stores want path-style addresses.
+            "addressing_style": env_str("S3_ADDRESSING_STYLE", "path"),
+            "signature_version": "s3v4",
+            # Private objects; never a public URL: views stream the files to those allowed.
+            "default_acl": None,
+            "querystring_auth": True,
+            # Never overwrite: a second file of the same name gets a new name, as on disk.
+            "file_overwrite": False,
+        },
+    }
+else:
+    raise ImproperlyConfigured(f"MEDIA_STORAGE={MEDIA_STORAGE!r}: use 'filesystem' or 's3'.")
 STORAGES = {
     # Uploaded files live outside the public static area and are served only through views
     # that check who may see them.
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": _media_storage,
     "staticfiles": {
         "BACKEND": (
             "django.contrib.staticfiles.storage.StaticFilesStorage"
@@ -267,6 +305,8 @@ REPLY_TO_EMAIL = env_str("REPLY_TO_EMAIL", "xhzw@sdca.example.cn")
 BEHIND_TLS_PROXY = env_bool("BEHIND_TLS_PROXY", False)
 SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if BEHIND_TLS_PROXY else None
 SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
+# The monitors ask the application server itself, over plain HTTP on the private network.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 SESSION_COOKIE_SECURE = env_bool("SESSION_COOKIE_SECURE", not DEBUG)
 CSRF_COOKIE_SECURE = env_bool("CSRF_COOKIE_SECURE", not DEBUG)
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000, minimum=0)
@@ -295,13 +335,46 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
-    "loggers": {"axes": {"level": "WARNING"}},
-}
+# --- Logs, health, errors and metrics ---------------------------------------------------------
+# One JSON object a line (time, level, logger, message, request id, user id; the request's path,
+# status and duration on its line) in production; readable text on a developer's machine.
+LOG_FORMAT = env_str("LOG_FORMAT", "text" if DEBUG else "json").strip().lower()
+if LOG_FORMAT not in {"json", "text"}:
+    raise ImproperlyConfigured(f"LOG_FORMAT={LOG_FORMAT!r}: use 'json' or 'text'.")
+LOGGING = logging_config(fmt=LOG_FORMAT, level=env_str("LOG_LEVEL", "INFO"))
+# /healthz reports the scheduler or the workers unhealthy when silent for this many seconds.
+HEALTH_SCHEDULER_MAX_AGE = env_int("HEALTH_SCHEDULER_MAX_AGE", 120, minimum=31)
+HEALTH_WORKER_MAX_AGE = env_int("HEALTH_WORKER_MAX_AGE", 120, minimum=31)
+
+# Error reporting (sentry-sdk, the "production" extra), on when SENTRY_DSN is set. No personal
+# data leaves: no user's address or cookies, no request body, no query string, no local variables.
+SENTRY_DSN = env_str("SENTRY_DSN")
+if SENTRY_DSN:
+    if importlib.util.find_spec("sentry_sdk") is None:
+        raise ImproperlyConfigured(
+            "SENTRY_DSN is set but sentry-sdk is not installed: pip install '.[production]'."
+        )
+    from supervision.core.logs import sentry_init
+
+    sentry_init(SENTRY_DSN, environment=env_str("SENTRY_ENVIRONMENT", "production"))
+
+# Metrics for Prometheus (django-prometheus, the "production" extra) at /metrics, on when
+# METRICS_ENABLED is on; answered only to METRICS_ALLOWED_IPS or with "Authorization: Bearer
+# METRICS_TOKEN", anybody else gets a 404.
+METRICS_ENABLED = env_bool("METRICS_ENABLED", False)
+METRICS_ALLOWED_IPS = env_list("METRICS_ALLOWED_IPS", ["127.0.0.1", "::1"])
+METRICS_TOKEN = env_str("METRICS_TOKEN")
+if METRICS_ENABLED:
+    if importlib.util.find_spec("django_prometheus") is None:
+        raise ImproperlyConfigured(
+            "METRICS_ENABLED is on but django-prometheus is not installed: pip install '.[production]'."
+        )
+    if METRICS_TOKEN and len(METRICS_TOKEN) < 32:
+        raise ImproperlyConfigured("METRICS_TOKEN must be at least 32 random characters.")
+    INSTALLED_APPS.append("django_prometheus")
+    # Around everything, except that django-axes stays last.
+    MIDDLEWARE.insert(0, "django_prometheus.middleware.PrometheusBeforeMiddleware")
+    MIDDLEWARE.insert(len(MIDDLEWARE) - 1, "django_prometheus.middleware.PrometheusAfterMiddleware")
 
 # --- The product's own settings -------------------------------------------------------------
 # Monthly reports are due this many days after the period's last day (0: on the month end),

@@ -1,11 +1,15 @@
+from django.conf import settings
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from supervision.core import health
 from supervision.core import views as core_views
 
 urlpatterns = [
     path("", core_views.home, name="home"),
+    # For the reverse proxy and the monitors: 200 or 503, "name: ok|fail" a line (core.health).
+    path("healthz", health.healthz, name="healthz"),
     path("accounts/login/", core_views.LoginView.as_view(), name="login"),
     path(
         "accounts/password_reset/",
@@ -34,6 +38,10 @@ urlpatterns = [
     path("", include("supervision.api.urls")),
     path("", include("supervision.meetings.urls")),
 ]
+
+if settings.METRICS_ENABLED:
+    # Prometheus metrics, for the allowed addresses or the token holder only (core.health).
+    urlpatterns.append(path("metrics", health.metrics, name="metrics"))
 
 # The error pages, in the site's layout and in both languages (core.errors); 405: its middleware.
 handler400 = "supervision.core.errors.bad_request"

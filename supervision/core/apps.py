@@ -25,6 +25,11 @@ class CoreConfig(AppConfig):
         # Whether the second step of the log-in is owed, noted once per session (accounts.py).
         user_logged_in.connect(remember_two_step_login, dispatch_uid="core.accounts.two_step")
 
+        from .logs import connect_signals
+
+        # A task queued by a request logs that request's id (logs.py).
+        connect_signals()
+
         from . import instructions
 
         # Leadership's instructions: their audit entries read as their ACTIONS table says, and

@@ -648,3 +648,22 @@ class ApiToken(models.Model):
     def is_usable(self, now=None) -> bool:
         now = now or timezone.now()
         return self.revoked_at is None and (self.expires_at is None or self.expires_at > now)
+
+
+class Heartbeat(models.Model):
+    """The last sign of life of a background process: the scheduler's tick, a worker's beat.
+
+    One row per kind (``scheduler``, ``worker``), written every half minute by the process itself
+    (``core.health``); ``/healthz`` reports the kind unhealthy when its row grows too old.
+    """
+
+    name = models.CharField(_("process"), max_length=40, primary_key=True)
+    at = models.DateTimeField(_("last seen"))
+    host = models.CharField(_("host"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("heartbeat")
+        verbose_name_plural = _("heartbeats")
+
+    def __str__(self) -> str:
+        return f"{self.name} {self.at:%Y-%m-%d %H:%M:%S}"
