@@ -419,8 +419,15 @@ def store_ledger(
             ["complaint", "upload", "changes"],
             [(pk, upload.pk, prepare_json(changes, connection)) for pk, _v, changes in changed],
         )
-    # The dashboard reads the ledger's monthly counts: recount the months this file touched
-    # (a moved receipt date touches its old month too).
+    # The dashboard reads the ledger's monthly counts. New complaints alone are added to their
+    # cells (a month sent in batches: each batch costs its own rows); a file that changes known
+    # complaints has the months it touched recounted (a moved receipt date touches its old
+    # month too).
+    if not changed:
+        refresh_complaint_counts(
+            operator.pk, added=[(v[0], v[1], v[3], v[2], v[6], v[7]) for _no, v in new_rows]
+        )
+        return upload
     touched = {v[0] for _no, v in new_rows} | {v[0] for _pk, v, _c in changed}
     touched |= {existing[r["complaint_no"]][1][0] for r in records if r["complaint_no"] in existing}
     refresh_complaint_counts(operator.pk, touched)
