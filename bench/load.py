@@ -92,9 +92,11 @@ if HttpUser is not object:
             upload = answer.json()
             while upload["state"] == "checking":
                 time.sleep(3)
-                upload = self.client.get(
+                answer = self.client.get(
                     f"/api/v1/uploads/{upload['id']}", headers=self.headers, name="upload: progress"
-                ).json()
+                )
+                if answer.status_code == 200:  # a failed poll is counted by locust; ask again
+                    upload = answer.json()
             warnings = [p for p in upload.get("problems", []) if p.get("needs_explanation")]
             self.client.post(
                 f"/api/v1/uploads/{upload['id']}/confirm",
