@@ -26,8 +26,9 @@ keepalive = 5
 # A process serves this many requests (give or take) and is replaced: no slow leak lives long.
 max_requests = 2000
 max_requests_jitter = 200
-# Load the application once in the master: workers start faster and share memory.
-preload_app = True
+# Each process loads the application itself, so that a reload (SIGHUP: `systemctl reload
+# supervision-web`) starts processes on the new code without dropping a request.
+preload_app = False
 # The request body is spooled by the proxy; a header block larger than this is refused.
 limit_request_line = 8190
 
