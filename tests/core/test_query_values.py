@@ -30,8 +30,9 @@ HOSTILE = [
 ]
 # Rows nobody's GET may add; sessions and log-in records are the web's own bookkeeping.
 NOT_COUNTED = {"sessions", "axes", "admin"}
-# The one row a GET must add: who looked at personal data (a complaint, an export) is recorded.
-LOGGED_ON_GET = {"core.PersonalDataAccess"}
+# The rows a GET must add: who looked at personal data (a complaint, an export) is recorded, and an
+# operator's first download of a circulated briefing (the briefing's page shows it per addressee).
+LOGGED_ON_GET = {"core.PersonalDataAccess", "briefings.BriefingDownload"}
 
 
 def _row_counts():
