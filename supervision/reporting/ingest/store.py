@@ -469,7 +469,10 @@ def _existing_complaints(operator: Operator, numbers: list[str]) -> dict[str, tu
     fields = ["pk", "complaint_no"] + [
         f"{name}_id" if name in ("city", "category") else name for name, _column in _LEDGER_FIELDS
     ]
-    stored = ComplaintRecord.objects.filter(operator=operator)
+    # No ordering: the model's (-received_on, complaint_no) made SQLite walk all the operator's
+    # complaints by date for each look-up instead of probing the (operator, complaint_no) index
+    # (a ledger sent in batches: every batch looks its numbers up three times).
+    stored = ComplaintRecord.objects.filter(operator=operator).order_by()
     count = stored.count()
     if count == 0:
         return {}
