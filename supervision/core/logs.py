@@ -28,6 +28,8 @@ import uuid
 
 from django.conf import settings
 
+from .dates import SHANGHAI
+
 log = logging.getLogger("supervision.request")
 
 # The request a line belongs to, and the signed-in user's id once known; a task's name in a worker.
@@ -156,7 +158,8 @@ class JsonFormatter(logging.Formatter):
 
     def format(self, record: logging.LogRecord) -> str:
         entry = {
-            "time": dt.datetime.fromtimestamp(record.created).astimezone().isoformat(timespec="milliseconds"),
+            # Beijing time in every process, whatever the machine's zone (gunicorn's master too).
+            "time": dt.datetime.fromtimestamp(record.created, tz=SHANGHAI).isoformat(timespec="milliseconds"),
             "level": record.levelname,
             "logger": record.name,
             "message": record.getMessage(),
