@@ -13,7 +13,9 @@ urlpatterns = [
     # Leadership's instructions (批示) on a case, a report or a briefing.
     path("instructions/<slug:kind>/<int:pk>/", instructions.instruction_give, name="instruction_give"),
     path(
-        "instructions/<int:pk>/acknowledge/", instructions.instruction_acknowledge, name="instruction_acknowledge"
+        "instructions/<int:pk>/acknowledge/",
+        instructions.instruction_acknowledge,
+        name="instruction_acknowledge",
     ),
     path("reporting/", reports.matrix, name="reporting"),
     path("reporting/<int:pk>/", reports.submission_detail, name="submission"),
