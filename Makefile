@@ -1,4 +1,4 @@
-# The one entry point: make run | test | test-fast | test-dates | api-check | lint | messages | bench | lock
+# The one entry point: make run | serve | test | test-fast | test-dates | api-check | lint | messages | bench | lock
 PYTHON_BOOT ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
@@ -7,7 +7,7 @@ export PORT
 # pytest-xdist: the tests on every core (TEST_WORKERS=0 runs them in one process).
 TEST_WORKERS ?= auto
 
-.PHONY: bench-load venv run test test-fast test-dates api-check lint messages bench lock clean
+.PHONY: bench-load ci-stack venv run serve test test-fast test-dates api-check lint messages bench lock clean
 
 $(VENV)/.installed: requirements.lock
 	test -x $(PY) || $(PYTHON_BOOT) -m venv $(VENV)
@@ -22,11 +22,14 @@ run: venv  ## migrate, seed the demo data if empty, start web + worker + schedul
 	$(PY) manage.py seed_demo --if-empty
 	scripts/run-dev.sh
 
+serve: venv  ## the production stack here: gunicorn + worker + scheduler, DEBUG off (deploy/serve.sh; README)
+	deploy/serve.sh
+
 test: venv  ## the whole test suite (browser tests included), on every core (TEST_WORKERS=0: one process)
-	$(PY) -m pytest -n $(TEST_WORKERS)
+	$(PY) -m pytest -n $(TEST_WORKERS) -m "not smoke"
 
 test-fast: venv  ## while working: everything but the browser tests and the real-process integration tests
-	$(PY) -m pytest -n $(TEST_WORKERS) -q -m "not e2e and not integration"
+	$(PY) -m pytest -n $(TEST_WORKERS) -q -m "not e2e and not integration and not smoke"
 
 # The instants at which the date-sensitive tests must pass too (Asia/Shanghai): a month's last
 # half-hour, February's end, a leap day, the year's last minute.
@@ -47,6 +50,11 @@ test-dates: venv  ## the date-sensitive tests at each of TEST_INSTANTS (pytest -
 api-check: venv  ## the API from the outside: schemathesis against a live server, an operator's and a staff token (scripts/api-check.sh)
 	scripts/api-check.sh
 
+# The production stack in CI (issue 16): deploy/serve.sh on a scratch PostgreSQL database and
+# Redis, the demo data, a browser smoke test (tests/smoke) and LOAD_DURATION (60) s of load.
+ci-stack: venv  ## the production stack on PostgreSQL + Redis: browser smoke test and a short load run (deploy/ci-stack.sh)
+	deploy/ci-stack.sh
+
 lint: venv  ## ruff, formatting, the migration check and the layering contract (.importlinter)
 	$(PY) -m ruff check .
 	$(PY) -m ruff format --check .
@@ -60,6 +68,7 @@ messages: venv  ## refresh the Chinese catalogue, then compile it (needs gettext
 bench: venv  ## benchmarks: figures printed and written to docs/benchmarks.md (DATABASE_URL adds PostgreSQL)
 	$(PY) bench/ingest.py
 	$(PY) bench/dashboard.py
+	$(PY) bench/api_ledger.py
 	$(MAKE) bench-load
 
 # The deadline-day load: the production stack (deploy/serve.sh) on this machine's PostgreSQL and
@@ -70,7 +79,7 @@ bench-load: venv  ## the deadline-day load (bench/load.py, locust): clerks uploa
 
 lock:  ## re-pin every dependency (with hashes) from pyproject.toml
 	$(PY) -m pip install --quiet uv
-	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --generate-hashes --python-version 3.11 -o requirements.lock
+	$(VENV)/bin/uv pip compile pyproject.toml --extra dev --extra production --generate-hashes --python-version 3.11 -o requirements.lock
 
 clean:
 	rm -rf $(VENV) staticfiles var

@@ -14,6 +14,10 @@ checked and stored, prints p50, p95 and p99 for the pages and the API, requests 
 the uploads completed, and writes them to docs/benchmarks.md between the markers
 (``--no-write`` not). Run by ``make bench``, never by the tests.
 
+With ``--url`` (``LOAD_URL``) it runs against a stack already started on ``--database-url``
+(``make ci-stack``: deploy/ci-stack.sh) instead of starting its own; with ``--fail-on-errors`` it
+exits 1 if any request failed (latencies never fail it: their targets are in docs/benchmarks.md).
+
 This file is also the locustfile: locust imports it (``locust -f bench/load.py``) and finds the
 users below; their tokens and files come from the environment ``main`` sets.
 """
@@ -39,7 +43,10 @@ DOC = BASE_DIR / "docs" / "benchmarks.md"
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 OPERATORS = ["CMCC", "CUCC", "CTCC", "CBN"]
 DEMO_PASSWORD = "Demo-2026-sd"  # noqa: S105 - the demo accounts' published password
-CLERKS, BROWSERS, API_CLIENTS = 4, 30, 10
+# Fewer users for a short check (make ci-stack): LOAD_BROWSERS, LOAD_API_CLIENTS (the clerks are four).
+CLERKS = 4
+BROWSERS = int(os.environ.get("LOAD_BROWSERS", 30))
+API_CLIENTS = int(os.environ.get("LOAD_API_CLIENTS", 10))
 
 # --- The users (locust imports this part) -------------------------------------------------------
 
@@ -274,6 +281,12 @@ def main() -> None:
     )
     parser.add_argument("--redis-url", default=os.environ.get("LOAD_REDIS_URL", "redis://127.0.0.1:6379/5"))
     parser.add_argument("--no-write", action="store_true", help="print the figures only")
+    parser.add_argument("--url", default=os.environ.get("LOAD_URL", ""), help="a stack already running")
+    parser.add_argument("--fail-on-errors", action="store_true", help="exit 1 on a failed request")
+    parser.add_argument(
+        "--store-wait", type=int, default=int(os.environ.get("LOAD_STORE_WAIT", 900)),
+        help="seconds to wait after the run for the uploads to be stored",
+    )  # fmt: skip
     args = parser.parse_args()
 
     sys.path.insert(0, str(BASE_DIR))
@@ -318,12 +331,14 @@ def main() -> None:
         LOAD_TOKENS=json.dumps(tokens), LOAD_FILES=json.dumps(files), LOAD_MONTH=json.dumps(last_month)
     )
 
-    url = f"http://127.0.0.1:{args.port}"
+    url = args.url.rstrip("/") or f"http://127.0.0.1:{args.port}"
     started = dt.datetime.now(dt.UTC)
-    stack = subprocess.Popen(
-        ["deploy/serve.sh"], cwd=BASE_DIR, env=env, start_new_session=True,
-        stdout=(var / "serve.log").open("w"), stderr=subprocess.STDOUT,
-    )  # fmt: skip
+    stack = None
+    if not args.url:
+        stack = subprocess.Popen(
+            ["deploy/serve.sh"], cwd=BASE_DIR, env=env, start_new_session=True,
+            stdout=(var / "serve.log").open("w"), stderr=subprocess.STDOUT,
+        )  # fmt: skip
     try:
         wait_until_up(url)
         prefix = var / "stats"
@@ -334,20 +349,27 @@ def main() -> None:
             cwd=BASE_DIR, env=env, timeout=args.duration + 1800,
         )  # fmt: skip
         # Every upload checked and stored: wait for the ones confirmed at the end.
-        deadline = time.monotonic() + 900
+        deadline = time.monotonic() + args.store_wait
         stored, checking = count_stored(args.database_url, started)
         while (stored < len(OPERATORS) or checking) and time.monotonic() < deadline:
             time.sleep(5)
             stored, checking = count_stored(args.database_url, started)
     finally:
-        os.killpg(stack.pid, signal.SIGTERM)
-        stack.wait(timeout=120)
+        if stack is not None:
+            os.killpg(stack.pid, signal.SIGTERM)
+            stack.wait(timeout=120)
     stats = read_stats(prefix)
     pages = figures(stats, [n for n in stats if n.startswith(("page:", "export:"))])
     api = figures(stats, [n for n in stats if n.startswith("api:")])
     uploads = figures(stats, [n for n in stats if n.startswith("upload:")])
     total = stats.get("Aggregated", {})
     report(args, pages, api, uploads, total, stored, checking)
+    if args.fail_on_errors:
+        failed = int(total.get("Failure Count", 0)) if total else 0
+        if not total or failed:
+            raise SystemExit(
+                f"load: {failed} failed requests" + ("" if total else "; locust wrote no figures")
+            )
 
 
 def report(args, pages, api, uploads, total, stored, checking) -> None:
