@@ -90,10 +90,11 @@ def test_a_batch_that_changes_known_complaints_recounts_its_months():
     cmcc = Operator.objects.get(code="CMCC")
     first = rows(1, 100, seed=3)
     store(cmcc, first)
-    # Every complaint moved to another city and reopened, and ten new ones.
-    moved = [[*row[:2], "威海市", *row[3:7], "处理中", "", "", ""] for row in first]
-    upload = store(cmcc, moved + rows(101, 10, seed=4))
-    assert (upload.rows_added, upload.rows_updated) == (10, 100)
+    # Twenty complaints moved to another city and reopened, five sent again unchanged, ten new:
+    # few numbers against many stored, so they are looked up by number.
+    moved = [[*row[:2], "威海市", *row[3:7], "处理中", "", "", ""] for row in first[:20]]
+    upload = store(cmcc, moved + first[20:25] + rows(101, 10, seed=4))
+    assert (upload.rows_added, upload.rows_updated, upload.rows_unchanged) == (10, 20, 5)
     stored = counts()
     assert sum(row[5] for row in stored[0]) == 110
 

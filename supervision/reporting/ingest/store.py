@@ -483,11 +483,22 @@ def _existing_complaints(operator: Operator, numbers: list[str]) -> dict[str, tu
             if no in wanted:
                 existing[no] = (pk, tuple(values))
         return existing
-    for start in range(0, len(numbers), BATCH):
-        for pk, no, *values in stored.filter(complaint_no__in=numbers[start : start + BATCH]).values_list(
-            *fields
-        ):
-            existing[no] = (pk, tuple(values))
+    meta = ComplaintRecord._meta
+    quote = connection.ops.quote_name
+    columns = ", ".join(quote(meta.pk.column if f == "pk" else meta.get_field(f).column) for f in fields)
+    with connection.cursor() as cursor:
+        for start in range(0, len(numbers), BATCH):
+            chunk = numbers[start : start + BATCH]
+            # The driver binds the numbers: the ORM's preparing of each of 10,000 values in an
+            # IN cost more than the query (a ledger sent in batches looks each batch up 3 times).
+            cursor.execute(
+                f"SELECT {columns} FROM {quote(meta.db_table)} "  # noqa: S608 (names, not data)
+                f"WHERE {quote(meta.get_field('operator').column)} = %s "
+                f"AND {quote(meta.get_field('complaint_no').column)} IN ({', '.join(['%s'] * len(chunk))})",
+                [operator.pk, *chunk],
+            )
+            for pk, no, *values in cursor.fetchall():
+                existing[no] = (pk, tuple(values))
     return existing
 
 
