@@ -17,10 +17,13 @@ cities and clauses by their bilingual names.
 """
 
 import datetime as dt
+import functools
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from urllib.parse import urlencode
+from html import escape
+from urllib.parse import quote_plus
 
+from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 
 from supervision.core import rounding
@@ -92,6 +95,26 @@ class Table:
     columns: list[str]
     rows: list[tuple[str, list[Cell]]]
 
+    def body_html(self) -> SafeString:
+        """The rows as ``<tr>`` elements (the template's ``<tbody>``): a row header, then each
+        cell right-aligned, a link to the rows behind it, its numbers in small print under it.
+
+        Written here rather than by a template loop: a chart page has some 1,500 cells, which the
+        template engine took a third of the page's time to draw. Every text is escaped.
+        """
+        out = []
+        for label, cells in self.rows:
+            out.append(f'<tr><th scope="row">{escape(str(label))}</th>')
+            for cell in cells:
+                text = escape(str(cell.text))
+                if cell.url:
+                    text = f'<a href="{escape(cell.url)}">{text}</a>'
+                if cell.detail:
+                    text += f'<br><span class="text-muted small">{escape(str(cell.detail))}</span>'
+                out.append(f'<td class="text-end">{text}</td>')
+            out.append("</tr>\n")
+        return mark_safe("".join(out))  # noqa: S308 (every text above is escaped)
+
 
 @dataclass
 class Chart:
@@ -110,10 +133,22 @@ class Chart:
 # --- Links -------------------------------------------------------------------------------------
 
 
+@functools.lru_cache(maxsize=4096)
+def _quoted(value: str) -> str:
+    # A page quotes the same few codes and months hundreds of times.
+    return quote_plus(value)
+
+
 def link(path: str, **params) -> str:
-    """``path?name=value&…`` in the order given, leaving out empty values; a list repeats."""
-    query = urlencode({k: v for k, v in params.items() if v}, doseq=True)
-    return f"{path}?{query}" if query else path
+    """``path?name=value&…`` in the order given, leaving out empty values; a list repeats
+    (as ``urlencode(…, doseq=True)``)."""
+    parts = []
+    for name, value in params.items():
+        if not value:
+            continue
+        values = value if isinstance(value, list | tuple) else (value,)
+        parts.extend(f"{_quoted(name)}={_quoted(str(v))}" for v in values)
+    return f"{path}?{'&'.join(parts)}" if parts else path
 
 
 # --- Numbers as text ---------------------------------------------------------------------------

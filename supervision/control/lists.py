@@ -12,11 +12,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 
 from django.core.exceptions import FieldDoesNotExist
-from django.core.paginator import EmptyPage, PageNotAnInteger
+from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.db.models import Case, F, QuerySet, Value, When
 from django.shortcuts import get_object_or_404, render
 from django.utils.formats import number_format
-from django.utils.functional import Promise
+from django.utils.functional import Promise, cached_property
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import ngettext
@@ -52,6 +52,29 @@ class ListPage:
     personal_data: PersonalDataUse | None = None
     # Free-text filters: the log keeps that one was used, never its words.
     text_filters: tuple[str, ...] = ("q",)
+    # Count at most this many rows (a list of a million rows): above it the page says "more
+    # than", and its pages reach that many rows; the download still has every row.
+    count_cap: int | None = None
+    capped_text: Callable[[int], str] | None = None
+
+
+class CappedPaginator(Paginator):
+    """Django's paginator over a table's rows, counting at most ``cap`` of them.
+
+    ``SELECT COUNT(*) FROM (SELECT id … LIMIT cap + 1)``: the database stops at the first
+    ``cap + 1`` matching index entries instead of counting every match of a broad filter
+    (a third of a million for one operator). ``capped`` says whether there were more.
+    """
+
+    def __init__(self, object_list, per_page, *, cap: int, queryset: QuerySet, **kwargs):
+        super().__init__(object_list, per_page, **kwargs)
+        self.cap, self.queryset, self.capped = cap, queryset, False
+
+    @cached_property
+    def count(self) -> int:
+        found = self.queryset.order_by().values("pk")[: self.cap + 1].count()
+        self.capped = found > self.cap
+        return min(found, self.cap)
 
 
 def render_list(request, page: ListPage, queryset: QuerySet):
@@ -83,14 +106,18 @@ def render_list(request, page: ListPage, queryset: QuerySet):
             )
         return page.exporter.response(table.data.data, export)
 
+    paging = {"page": request.GET.get("page", 1), "per_page": tables.PER_PAGE}
+    if page.count_cap:
+        paging.update(paginator_class=CappedPaginator, cap=page.count_cap, queryset=table.data.data)
     try:
-        table.paginate(page=request.GET.get("page", 1), per_page=tables.PER_PAGE)
+        table.paginate(**paging)
     except PageNotAnInteger:
         table.page = table.paginator.page(1)
     except EmptyPage:
         table.page = table.paginator.page(table.paginator.num_pages)
 
     count = table.paginator.count
+    capped = getattr(table.paginator, "capped", False)
     return render(
         request,
         page.template,
@@ -99,7 +126,7 @@ def render_list(request, page: ListPage, queryset: QuerySet):
             "filter": filterset,
             "table": table,
             "count": count,
-            "count_text": page.count_text(count),
+            "count_text": page.capped_text(count) if capped else page.count_text(count),
             "exports": _export_links(request),
             "filtered": any(request.GET.get(name) for name in filterset.form.fields),
         },
@@ -137,6 +164,14 @@ COMPLAINTS = ListPage(
         % {"count": number_format(n, force_grouping=True)}
     ),
     personal_data=PersonalDataUse.COMPLAINT_EXPORT,
+    count_cap=10_000,
+    capped_text=lambda n: (
+        _(
+            "More than %(count)s complaints match the filters: the pages show the first %(count)s in this "
+            "order. Narrow the filters, or download them all."
+        )
+        % {"count": number_format(n, force_grouping=True)}
+    ),
 )
 
 

@@ -11,6 +11,8 @@ import django_tables2 as tables
 from django.db.models import F
 from django.template.defaultfilters import truncatechars
 from django.urls import reverse
+from django.utils.html import conditional_escape, escape
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 
 from supervision.casework.models import (
@@ -97,6 +99,57 @@ class ComplaintTable(ListTable):
 
     def render_summary(self, value):
         return truncatechars(value, SUMMARY_LENGTH)
+
+    def body_html(self) -> SafeString:
+        """The page's rows as ``<tr>`` elements, as django-tables2 draws them from the columns
+        above (the same cells, texts, links, title and ``data-label``; "—" for an empty value);
+        "" without rows (the template then says so).
+
+        Written here because django-tables2 resolves, renders and escapes each of the 500 cells
+        through its column machinery (a template compiled per date cell, a signature inspected per
+        call): 85 % of the ledger page's time. tests/control/test_lists.py compares the two.
+        """
+        records = [row.record for row in self.paginated_rows]
+        if not records:
+            return SafeString("")
+        labels = {c.name: conditional_escape(c.header) for c in self.columns}
+        empty = "—"
+        # get_FOO_display rebuilds the field's choices (lazy labels) for every call: once here.
+        shown = {
+            name: {value: escape(label) for value, label in ComplaintRecord._meta.get_field(name).flatchoices}
+            for name in ("channel", "status", "satisfaction")
+        }
+
+        def choice(name, value):
+            return shown[name].get(value, escape(value)) if value else empty
+
+        def cell(name, text):
+            return f'<td  data-label="{labels[name]}">{text}</td>'
+
+        out = []
+        for index, r in enumerate(records):
+            summary = r.summary
+            out.append(
+                f'<tr class="{"odd" if index % 2 else "even"}">'
+                + cell(
+                    "complaint_no",
+                    f'<a href="{escape(reverse("control:complaint", args=[r.pk]))}">{escape(r.complaint_no)}</a>'
+                    if r.complaint_no
+                    else empty,
+                )
+                + cell("operator", escape(r.operator.short_name) or empty)
+                + cell("city", escape(r.city.name) or empty)
+                + cell("received_on", r.received_on.isoformat() if r.received_on else empty)
+                + cell("channel", choice("channel", r.channel))
+                + cell("category", escape(r.category.label) or empty)
+                + cell("status", choice("status", r.status))
+                + cell("resolved_on", r.resolved_on.isoformat() if r.resolved_on else empty)
+                + cell("satisfaction", choice("satisfaction", r.satisfaction))
+                + f'<td title="{escape(summary or "")}" data-label="{labels["summary"]}">'
+                + (escape(truncatechars(summary, SUMMARY_LENGTH)) if summary else empty)
+                + "</td></tr>"
+            )
+        return SafeString("".join(out))
 
 
 complaint_exporter = Exporter(

@@ -149,8 +149,9 @@ def test_home_takes_a_fixed_number_of_queries_whatever_the_data(
         assert len(page.context["overdue_orders"]) == 10
     assert len(many) == len(few) == HOME_QUERIES
     # Each sum once per grouping: the complaint rate and the timely resolution rate share the
-    # ledger's counts; the success rate, the conversion and the complaint rate the report sums.
-    for table in ("reporting_complaintmonthly", "reporting_cityfigures"):
+    # ledger's counts (their monthly totals by operator); the success rate, the conversion and the
+    # complaint rate the report sums.
+    for table in ("reporting_complaintmonthlytotal", "reporting_cityfigures"):
         sums = [q["sql"] for q in many.captured_queries if f'FROM "{table}"' in q["sql"]]
         assert len(sums) == len(set(sums)) == 2, sums
 
