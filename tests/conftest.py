@@ -137,23 +137,28 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 #
 # Migrating an empty database takes about 20 s of CPU per xdist worker, nearly all of it Django
 # rendering the migration states, on every run. The migrated database is therefore kept as a
-# template in var/test-db/, named by a digest of everything that decides its content: every
+# template in var/test-cache/db/, named by a digest of everything that decides its content: every
 # installed app's migration files, the project apps' apps.py and schedule.py (the post_migrate
 # handlers, which run again on every start anyway), Django's version. A run whose digest has a
 # template copies it and runs ``migrate`` on it (nothing left to apply); otherwise it migrates as
 # before and leaves its result as the template. The content is the migrations' own, never a
 # schema made from the models (``--no-migrations``), so the data migrations' rows are there.
 # Not used with ``--at`` (the data migrations then run on that date), ``--create-db``, on
-# PostgreSQL, or with TEST_DB_TEMPLATE=0.
+# PostgreSQL, or with TEST_CACHE=0 (which also leaves out the fonts kept, ``fonts_cut_once``).
 
-TEST_DB_TEMPLATES = Path(django_settings.VAR_DIR) / "test-db"
+TEST_CACHE = Path(django_settings.VAR_DIR) / "test-cache"
+TEST_DB_TEMPLATES = TEST_CACHE / "db"
+
+
+def _cache_enabled() -> bool:
+    return os.environ.get("TEST_CACHE", "1") != "0"
 
 
 def _template_enabled(config) -> bool:
     database = django_settings.DATABASES["default"]
     return (
         database["ENGINE"] == "django.db.backends.sqlite3"
-        and os.environ.get("TEST_DB_TEMPLATE", "1") != "0"
+        and _cache_enabled()
         and config.stash.get(_AT, None) is None
         and not config.getvalue("create_db")
     )
@@ -286,23 +291,47 @@ def fast_password_hashing(settings):
 
 @pytest.fixture(autouse=True, scope="session")
 def fonts_cut_once():
-    """Each font is cut to a set of characters once per process (``pdf.truetype_subset``).
+    """Each font is cut to a set of characters once (``pdf.truetype_subset``), and kept.
 
-    Cutting a Chinese font (opening 8–12 MB of CFF outlines, converting them) costs about a second
-    for every PDF; the documents of the tests are made again and again from the same characters.
-    The cut is a pure function of the font and the set of characters, so the bytes remembered are
-    those it would make again: every PDF is still laid out and written in full.
+    Cutting a Chinese font (opening 8–12 MB of CFF outlines, converting the glyphs to TrueType)
+    costs seconds for every PDF, most of a PDF's time; the tests make their documents again and
+    again from the same characters, run after run. The cut is a pure function of the font file,
+    the set of characters and the code that cuts (core/pdf.py, fontTools), so the bytes kept are
+    those it would make again: every PDF is still laid out and written in full, and a change of
+    the code, the fonts or the characters cuts afresh. Kept in memory for the process and in
+    var/test-cache/fonts/ (under a digest of pdf.py and fontTools' version) for the next runs;
+    TEST_CACHE=0: in memory only.
     """
+    from fontTools import version as fonttools_version
+
     from supervision.core import pdf
 
     original = pdf.truetype_subset
+    code = hashlib.sha256(Path(pdf.__file__).read_bytes() + fonttools_version.encode()).hexdigest()[:16]
+    folder = TEST_CACHE / "fonts" / code if _cache_enabled() else None
+    if folder is not None and folder.parent.exists():
+        for old in folder.parent.iterdir():  # the cuts of other versions of the code, unused for a day
+            if old != folder and time.time() - old.stat().st_mtime > 86400:
+                shutil.rmtree(old, ignore_errors=True)
 
     @functools.lru_cache(maxsize=64)
     def cut(path, characters):
-        return original(path, characters)
+        if folder is None:
+            return original(path, characters)
+        font = os.stat(path)
+        name = f"{path}|{font.st_size}|{font.st_mtime_ns}|{characters}"
+        kept = folder / f"{hashlib.sha256(name.encode()).hexdigest()[:32]}.ttf"
+        if kept.exists():
+            return kept.read_bytes()
+        data = original(path, characters)
+        folder.mkdir(parents=True, exist_ok=True)
+        partial = kept.with_name(f"{kept.stem}.{os.getpid()}.partial")
+        partial.write_bytes(data)
+        os.replace(partial, kept)  # whole or not at all, whatever runs beside
+        return data
 
     def truetype_subset(path, text):
-        return cut(path, "".join(sorted(set(text))))
+        return cut(str(path), "".join(sorted(set(text))))
 
     pdf.truetype_subset = truetype_subset
     yield
