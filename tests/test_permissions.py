@@ -11,14 +11,18 @@ import datetime as dt
 import importlib
 import pkgutil
 from pathlib import Path
+from types import SimpleNamespace
 
 import pytest
+from django.conf import settings
 from django.core.files.base import ContentFile
+from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
 from supervision.core.models import City, Operator, Period, TaskForceMember, User, ViolationCategory
 from supervision.reporting import kept, submissions
 from supervision.reporting.models import ComplaintRecord, PendingUpload, SubmissionFile, UploadKind
+from tests.builders import fixed_user
 
 ROLES = ["anonymous", "regulator", "leader", "operator_a", "manager_a"]
 
@@ -165,34 +169,49 @@ def test_every_url_with_arguments_is_in_the_matrix():
     assert missing == []
 
 
-@pytest.fixture(scope="module")
-def matrix_objects(module_db):
-    """The objects of ``_own_objects``, made once for the whole matrix (each test rolls its own
-    changes back: tests/conftest.py ``module_db``)."""
-    return module_db(_own_objects)
+def _matrix():
+    """The objects of ``_own_objects``, a user of each role of the matrix and a session for each."""
+    users = {role: fixed_user(role) for role in ROLES if role != "anonymous"}
+    sessions = {}
+    for role, user in users.items():
+        browser = Client()
+        browser.force_login(user)
+        sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return SimpleNamespace(objects=_own_objects(), sessions=sessions)
 
 
-@pytest.mark.parametrize("role", ROLES)
-@pytest.mark.parametrize("name", [name for name, _ in ALL_URLS])
-def test_permission_matrix(name, role, client, request, matrix_objects, db):
-    objs = matrix_objects
-    if role != "anonymous":
-        client.force_login(request.getfixturevalue(role))
-    kwargs = URL_KWARGS.get(name, lambda _objs: {})(objs)
-    response = client.get(reverse(name, kwargs=kwargs))
-    assert response.status_code == expected_status(name, role)
-    if role == "anonymous":
-        assert response.url.startswith(reverse("login"))
+class TestTheMatrix:
+    @pytest.fixture(scope="class")
+    @classmethod
+    def matrix(cls, class_db):
+        """The objects and the logged-in sessions, made once for the whole matrix (each test rolls
+        its own changes back: tests/conftest.py ``class_db``)."""
+        return class_db(_matrix)
 
+    @pytest.mark.parametrize("role", ROLES)
+    @pytest.mark.parametrize("name", [name for name, _ in ALL_URLS])
+    def test_permission_matrix(self, name, role, client, matrix, db):
+        objs = matrix.objects
+        if role != "anonymous":
+            client.cookies[settings.SESSION_COOKIE_NAME] = matrix.sessions[role]  # logged in as ``role``
+        kwargs = URL_KWARGS.get(name, lambda _objs: {})(objs)
+        response = client.get(reverse(name, kwargs=kwargs))
+        assert response.status_code == expected_status(name, role)
+        if role == "anonymous":
+            assert response.url.startswith(reverse("login"))
 
-@pytest.mark.parametrize("name", sorted(USER_ADMINISTRATOR_ONLY))
-def test_user_administrators_reach_their_urls(name, client, matrix_objects, db):
-    admin = User.objects.create_user(username="useradmin", role="regulator_staff", can_administer_users=True)
-    client.force_login(admin)
-    assert (
-        client.get(reverse(name, kwargs=URL_KWARGS.get(name, lambda _objs: {})(matrix_objects))).status_code
-        == 200
-    )
+    @pytest.mark.parametrize("name", sorted(USER_ADMINISTRATOR_ONLY))
+    def test_user_administrators_reach_their_urls(self, name, client, matrix, db):
+        admin = User.objects.create_user(
+            username="useradmin", role="regulator_staff", can_administer_users=True
+        )
+        client.force_login(admin)
+        assert (
+            client.get(
+                reverse(name, kwargs=URL_KWARGS.get(name, lambda _objs: {})(matrix.objects))
+            ).status_code
+            == 200
+        )
 
 
 @pytest.mark.parametrize("url", ["/dashboard/", "/dashboard/task-forces/"])
