@@ -5,17 +5,18 @@ directory holds:
 
 - ``database.dump`` (PostgreSQL: ``pg_dump --format=custom``) or ``database.sqlite3`` (SQLite: a
   copy made with SQLite's backup API), one consistent snapshot of the whole database;
-- ``media/``: a copy of every file under ``MEDIA_ROOT``, at the same relative paths;
+- ``media/``: a copy of every uploaded file (the default storage: ``MEDIA_ROOT``, or the S3 bucket
+  when ``MEDIA_STORAGE=s3``), at the same relative paths;
 - ``manifest.json``, written last (to a temporary name, then renamed): the SHA-256 and size of
   every file above, the number of rows of every table and the applied migrations, both read in the
   dump's own snapshot, the moment (Asia/Shanghai), the database vendor and server version, and a
   SHA-256 of the manifest itself. A directory without it is an interrupted backup.
 
 A restore reads the manifest, checks its own checksum, every file's size and checksum, that the
-vendor matches, that the database has no table and that ``MEDIA_ROOT`` is empty or missing — all
+vendor matches, that the database has no table and that the storage of uploaded files holds none — all
 before it touches anything — then loads the dump (``pg_restore`` in one transaction; SQLite's
-backup API), compares every table's row count and the migrations with the manifest, and copies the
-files, checking each copy's checksum.
+backup API), compares every table's row count and the migrations with the manifest, and stores the
+files, checking each stored file's checksum as read back from the storage.
 
 The database is reached through its own connection (a new one, not the Django connection the
 caller may hold in a transaction): on PostgreSQL a ``REPEATABLE READ`` transaction exports its
@@ -38,7 +39,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
-from django.conf import settings
+from django.core.files import File
 from django.db import connections
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -78,21 +79,6 @@ def sha256_file(path: Path) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def _copy(source: Path, target: Path) -> tuple[str, int]:
-    """Copy ``source`` to ``target`` (made anew, flushed to disk); the SHA-256 and size of what was written."""
-    target.parent.mkdir(parents=True, exist_ok=True)
-    digest, size = hashlib.sha256(), 0
-    with open(source, "rb") as reader, open(target, "xb") as writer:
-        while chunk := reader.read(CHUNK):
-            digest.update(chunk)
-            writer.write(chunk)
-            size += len(chunk)
-        writer.flush()
-        os.fsync(writer.fileno())
-    shutil.copystat(source, target)
-    return digest.hexdigest(), size
-
-
 def _fsync(path: Path) -> None:
     fd = os.open(path, os.O_RDONLY)
     try:
@@ -101,18 +87,60 @@ def _fsync(path: Path) -> None:
         os.close(fd)
 
 
-def _media_files(root: Path):
-    """Every regular file under ``root`` as (relative POSIX path, path), sorted; links are not followed."""
-    if not root.is_dir():
+def _storage(storage=None):
+    from django.core.files.storage import default_storage
+
+    return storage if storage is not None else default_storage
+
+
+def _where(storage) -> str:
+    """Where the uploaded files are, for the messages: the folder, or the bucket and prefix."""
+    bucket = getattr(storage, "bucket_name", None)
+    location = getattr(storage, "location", "")
+    if bucket:
+        return f"s3://{bucket}/{location}".rstrip("/")
+    return str(location) if location else type(storage).__name__
+
+
+def _stored_files(storage, folder: str = "") -> list[str]:
+    """Every file's name in the storage (relative, ``/``-separated), sorted; none if it is missing."""
+    try:
+        folders, files = storage.listdir(folder)
+    except FileNotFoundError:
         return []
-    found = []
-    for folder, subfolders, files in os.walk(root):
-        subfolders.sort()
-        for name in sorted(files):
-            path = Path(folder) / name
-            if path.is_file() and not path.is_symlink():
-                found.append((path.relative_to(root).as_posix(), path))
-    return found
+    names = [f"{folder}/{name}" if folder else name for name in files]
+    for sub in folders:
+        names += _stored_files(storage, f"{folder}/{sub}" if folder else sub)
+    return sorted(names)
+
+
+def _copy_out(storage, name: str, target: Path) -> tuple[str, int]:
+    """Copy the stored file ``name`` to ``target`` (made anew, flushed to disk); its SHA-256 and size."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    digest, size = hashlib.sha256(), 0
+    with storage.open(name, "rb") as reader, open(target, "xb") as writer:
+        while chunk := reader.read(CHUNK):
+            digest.update(chunk)
+            writer.write(chunk)
+            size += len(chunk)
+        writer.flush()
+        os.fsync(writer.fileno())
+    return digest.hexdigest(), size
+
+
+def _copy_in(source: Path, storage, name: str) -> str:
+    """Store ``source`` as ``name``; the SHA-256 of what the storage then holds (read back)."""
+    with open(source, "rb") as file:
+        saved = storage.save(name, File(file, name=name))
+    if saved != name:
+        raise BackupRefused(
+            _("%(name)s was stored as %(saved)s: the storage was not empty.") % {"name": name, "saved": saved}
+        )
+    digest = hashlib.sha256()
+    with storage.open(name, "rb") as stored:
+        while chunk := stored.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
 
 
 def _manifest_digest(manifest: dict) -> str:
@@ -249,12 +277,11 @@ def _dump_sqlite(alias: str, target: Path) -> dict:
 # --- Backup ---------------------------------------------------------------------------------------
 
 
-def backup(
-    directory: Path, *, alias: str = "default", media_root: Path | None = None, progress: Callable = print
-) -> dict:
-    """Write a backup into ``directory`` (new or empty); its manifest."""
+def backup(directory: Path, *, alias: str = "default", storage=None, progress: Callable = print) -> dict:
+    """Write a backup into ``directory`` (new or empty); its manifest. ``storage``: where the
+    uploaded files are (Django's default storage unless given)."""
     directory = Path(directory)
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = _storage(storage)
     vendor = connections[alias].vendor
     if vendor not in DUMP:
         raise BackupRefused(_("Backups support PostgreSQL and SQLite, not %(vendor)s.") % {"vendor": vendor})
@@ -273,11 +300,11 @@ def backup(
     digest, size = sha256_file(dump)
     files[dump.name] = {"sha256": digest, "bytes": size}
 
-    progress(_("Uploaded files from %(root)s …") % {"root": media_root})
+    progress(_("Uploaded files from %(root)s …") % {"root": _where(storage)})
     media_bytes = 0
-    for relative, path in _media_files(media_root):
+    for relative in _stored_files(storage):
         try:
-            digest, size = _copy(path, directory / MEDIA / relative)
+            digest, size = _copy_out(storage, relative, _member(directory / MEDIA, relative))
         except FileNotFoundError:  # deleted since the listing (a discarded upload): not in the backup
             continue
         files[f"{MEDIA}/{relative}"] = {"sha256": digest, "bytes": size}
@@ -417,12 +444,11 @@ def _restore_sqlite(alias: str, dump: Path) -> None:
         source.backup(target)
 
 
-def restore(
-    directory: Path, *, alias: str = "default", media_root: Path | None = None, progress: Callable = print
-) -> Restored:
-    """Restore the backup in ``directory`` into an empty database and an empty ``MEDIA_ROOT``."""
+def restore(directory: Path, *, alias: str = "default", storage=None, progress: Callable = print) -> Restored:
+    """Restore the backup in ``directory`` into an empty database and an empty storage of
+    uploaded files (Django's default storage unless given)."""
     directory = Path(directory)
-    media_root = Path(media_root or settings.MEDIA_ROOT)
+    storage = _storage(storage)
     progress(_("Checking the manifest and every file's checksum …"))
     manifest = verify(directory)
     connection = connections[alias]
@@ -446,10 +472,10 @@ def restore(
             )
             % {"name": connection.settings_dict["NAME"], "count": len(tables)}
         )
-    if media_root.exists() and (not media_root.is_dir() or any(media_root.iterdir())):
+    if _stored_files(storage):
         refusals.append(
             _("the folder of uploaded files %(root)s is not empty: restore into a new or empty folder")
-            % {"root": media_root}
+            % {"root": _where(storage)}
         )
     if refusals:
         raise BackupRefused(
@@ -474,14 +500,12 @@ def restore(
             % {"differences": "; ".join(differences[:10]) or _("the applied migrations")}
         )
 
-    progress(_("Uploaded files → %(root)s …") % {"root": media_root})
-    media_root.mkdir(parents=True, exist_ok=True)
+    progress(_("Uploaded files → %(root)s …") % {"root": _where(storage)})
     copied = 0
     for name, expected in sorted(manifest["files"].items()):
         if not name.startswith(MEDIA + "/"):
             continue
-        relative = name[len(MEDIA) + 1 :]
-        digest, _size = _copy(_member(directory, name), _member(media_root, relative))
+        digest = _copy_in(_member(directory, name), storage, name[len(MEDIA) + 1 :])
         if digest != expected["sha256"]:
             raise BackupRefused(
                 _("%(name)s changed while it was copied: its checksum does not match.") % {"name": name}

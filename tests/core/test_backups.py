@@ -29,6 +29,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import FileSystemStorage
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import connection
@@ -218,7 +219,7 @@ def small_backup(django_db_setup, django_db_blocker, tmp_path_factory):
     (media / "a.txt").write_text("one", encoding="utf-8")
     (media / "b.txt").write_text("two", encoding="utf-8")
     with django_db_blocker.unblock():
-        backups.backup(folder / "backup", media_root=media, progress=lambda message: None)
+        backups.backup(folder / "backup", storage=FileSystemStorage(media), progress=lambda message: None)
     return folder / "backup"
 
 
@@ -294,17 +295,17 @@ def test_an_interrupted_backup_has_no_manifest_and_is_refused(tmp_path, monkeypa
     for name in ("a.txt", "b.txt", "c.txt"):
         (media / name).write_text(name, encoding="utf-8")
     copied = []
-    copy = backups._copy
+    copy = backups._copy_out
 
-    def copy_then_fail(source, target):
+    def copy_then_fail(storage, name, target):
         if copied:
             raise OSError("disk full")
-        copied.append(source)
-        return copy(source, target)
+        copied.append(name)
+        return copy(storage, name, target)
 
-    monkeypatch.setattr(backups, "_copy", copy_then_fail)
+    monkeypatch.setattr(backups, "_copy_out", copy_then_fail)
     with pytest.raises(OSError, match="disk full"):
-        backups.backup(tmp_path / "backup", media_root=media, progress=lambda message: None)
+        backups.backup(tmp_path / "backup", storage=FileSystemStorage(media), progress=lambda message: None)
     assert (tmp_path / "backup" / "media" / "a.txt").exists()
     assert not (tmp_path / "backup" / "manifest.json").exists()
     assert "the backup was interrupted before it finished" in restore(tmp_path / "backup")
