@@ -10,9 +10,12 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 from django.apps import apps
+from django.conf import settings
+from django.test import Client
 from django.urls import NoReverseMatch, reverse
 
 from supervision.core.models import Period
+from tests.builders import fixed_user
 from tests.test_permissions import ALL_URLS, POST_ONLY, URL_KWARGS, _own_objects
 
 HUGE = "99999999999999999999999"
@@ -77,19 +80,30 @@ WALKED = [
 ]
 
 
+def _walked_world():
+    """The permission matrix's objects, and a logged-in session of each user who walks."""
+    sessions = {}
+    for role in {role for _face, role, _name in WALKED}:
+        browser = Client()
+        browser.force_login(fixed_user(role))
+        sessions[role] = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    return _own_objects(), sessions
+
+
 class TestHostileQueryValues:
     @pytest.fixture(scope="class")
     @classmethod
-    def objs(cls, class_db):
-        """The permission matrix's objects, made once for all the pages."""
-        return class_db(_own_objects, at=WALK_INSTANT)
+    def walked(cls, class_db):
+        """The matrix's objects and the walkers' sessions, made once for all the pages."""
+        return class_db(_walked_world, at=WALK_INSTANT)
 
     @time_machine.travel(WALK_INSTANT, tick=False)
     @pytest.mark.parametrize(("face", "role", "name"), WALKED)
     def test_hostile_query_values_are_never_a_server_error_and_write_nothing(
-        self, face, role, name, client, request, objs, db
+        self, face, role, name, client, walked, db
     ):
-        client.force_login(request.getfixturevalue(role))
+        objs, sessions = walked
+        client.cookies[settings.SESSION_COOKIE_NAME] = sessions[role]  # logged in as ``role``
         try:
             url = reverse(name, kwargs=URL_KWARGS.get(name, lambda _objs: {})(objs))
         except NoReverseMatch:
