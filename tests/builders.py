@@ -5,6 +5,7 @@ imported where it is needed; the fixtures that use them are in tests/conftest.py
 """
 
 import datetime as dt
+import functools
 import io
 
 from supervision.core.models import SHANGHAI, City, Operator, Period, Role, User, ViolationCategory
@@ -106,15 +107,25 @@ def report(code, label, rows, *, at=None, state=None):
     return submitted
 
 
+@functools.cache
+def reference_id(model, code):
+    """The primary key of a reference row (an operator, a city, a category) by its code.
+
+    The reference rows are the data migration's and are never added to or removed by the tests, so
+    a builder making thousands of rows looks each up once per process, not once per row.
+    """
+    return model.objects.values_list("pk", flat=True).get(code=code)
+
+
 def complaint(code, no, received, city="370100", category="BL1", resolved=None, summary="…"):
     """A complaint of the ledger (not saved: for ``bulk_create``), resolved on ``resolved`` or open."""
     return ComplaintRecord(
-        operator=Operator.objects.get(code=code),
+        operator_id=reference_id(Operator, code),
         complaint_no=no,
         received_on=received,
-        city=City.objects.get(code=city),
+        city_id=reference_id(City, city),
         channel="HOTLINE",
-        category=ViolationCategory.objects.get(code=category),
+        category_id=reference_id(ViolationCategory, category),
         summary=summary,
         status="RESOLVED" if resolved else "OPEN",
         resolved_on=resolved,

@@ -23,7 +23,7 @@ from supervision.control.charts import drilldown_links
 from supervision.core import dates, rounding
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintMonthly, MonthlySubmission
-from tests.builders import report
+from tests.builders import reference_id, report
 
 # Runs at each of make test-dates' instants: the last complete month and the last 12 months follow from the date.
 pytestmark = pytest.mark.dates
@@ -71,9 +71,9 @@ def target(url):
 
 def monthly(code, city, category, month, received):
     return ComplaintMonthly(
-        operator=Operator.objects.get(code=code),
-        city=City.objects.get(code=city),
-        category=ViolationCategory.objects.get(code=category),
+        operator_id=reference_id(Operator, code),
+        city_id=reference_id(City, city),
+        category_id=reference_id(ViolationCategory, category),
         channel="HOTLINE",
         month=month,
         received=received,
@@ -82,14 +82,14 @@ def monthly(code, city, category, month, received):
 
 def visit(code, day, clause=None):
     return InspectionFinding(
-        operator=Operator.objects.get(code=code),
-        city=City.objects.get(code="370100"),
+        operator_id=reference_id(Operator, code),
+        city_id=reference_id(City, "370100"),
         visit_date=day,
         channel="STORE",
         method="MYSTERY_SHOPPER",
         scenario="办理携出",
         violation=clause is not None,
-        clause=ViolationCategory.objects.get(code=clause) if clause else None,
+        clause_id=reference_id(ViolationCategory, clause) if clause else None,
         agency="第三方",
     )
 

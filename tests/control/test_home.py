@@ -14,7 +14,7 @@ from supervision.core.dates import add_months
 from supervision.core.models import City, Operator, ViolationCategory
 from supervision.reporting.models import ComplaintRecord, MonthlySubmission
 from supervision.reporting.summaries import refresh_complaint_counts
-from tests.builders import report
+from tests.builders import reference_id, report
 
 from .test_anomalies import counts
 from .test_profiles import NOW as PROFILE_NOW
@@ -29,12 +29,12 @@ OCT = dt.date(2026, 10, 1)
 def complaints(code, month, n, start=0):
     ComplaintRecord.objects.bulk_create(
         ComplaintRecord(
-            operator=Operator.objects.get(code=code),
+            operator_id=reference_id(Operator, code),
             complaint_no=f"{code}-{month:%Y%m}-{start + i}",
             received_on=month,
-            city=City.objects.get(code="370700"),
+            city_id=reference_id(City, "370700"),
             channel="MIIT",
-            category=ViolationCategory.objects.get(code="BL1"),
+            category_id=reference_id(ViolationCategory, "BL1"),
             summary="…",
             status="OPEN",
         )  # fmt: skip
