@@ -11,7 +11,7 @@ from django.shortcuts import render
 from django.urls import reverse
 
 from supervision.analytics import charts, indicators
-from supervision.core import dates
+from supervision.core import dates, rounding
 from supervision.core.models import City, Operator, Period, ViolationCategory
 from supervision.core.permissions import regulator_required
 
@@ -48,6 +48,7 @@ def _month_count(request) -> int:
 
 @regulator_required
 @indicators.shared_sums()
+@rounding.one_language()
 def charts_page(request):
     last = _chosen_month(request)
     count = _month_count(request)

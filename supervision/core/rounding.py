@@ -11,6 +11,8 @@ the briefing's tables and sentences and the API all print through these function
 """
 
 import functools
+from contextlib import contextmanager
+from contextvars import ContextVar
 from decimal import ROUND_HALF_UP, Context, Decimal
 
 from django.utils import translation
@@ -88,11 +90,30 @@ def _separators(language: str | None) -> tuple[str, str, int] | None:
         )
 
 
+# The separators of the language a block prints in (``one_language``); _UNBOUND outside one.
+_UNBOUND = object()
+_bound: ContextVar[object] = ContextVar("figure_separators", default=_UNBOUND)
+
+
+@contextmanager
+def one_language():
+    """Within the block (or the decorated view) the figures print in the language active when it
+    began, its formats looked up once: for a page that prints thousands of figures, whose
+    language does not change while it is drawn."""
+    token = _bound.set(_separators(translation.get_language()))
+    try:
+        yield
+    finally:
+        _bound.reset(token)
+
+
 def _grouped(rounded: Decimal, decimals: int) -> str:
     """``number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)``, the
     same text, without looking the language's formats up again for every figure (a chart page
-    prints some 9,000): ``rounded`` already has ``decimals`` places."""
-    separators = _separators(translation.get_language())
+    prints some 3,000): ``rounded`` already has ``decimals`` places."""
+    separators = _bound.get()
+    if separators is _UNBOUND:
+        separators = _separators(translation.get_language())
     if separators is None:
         return number_format(rounded, decimal_pos=decimals, use_l10n=True, force_grouping=True)
     decimal_sep, thousand_sep, grouping = separators

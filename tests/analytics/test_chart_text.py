@@ -84,3 +84,10 @@ def test_a_charts_table_is_the_template_loop_it_replaces():
     expected = LOOP.render(Context({"table": table}))
     assert re.sub(r"\n", "", str(table.body_html())) == expected
     assert "&lt;tagged&gt;" in expected and "&amp;b=2" in expected
+
+
+def test_a_charts_script_is_the_json_script_it_replaces():
+    from django.utils.html import json_script
+
+    chart = charts.Chart("k", "t", {"data": [{"name": "</script><b>&", "y": [1.5, None]}], "layout": {}}, None)
+    assert chart.script() == json_script(chart.figure, chart.element_id)
