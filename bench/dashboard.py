@@ -320,14 +320,14 @@ def _prioritise(connection) -> None:
 
 
 def child_measure(runs: int, only: str = "") -> dict:
-    import django
-
-    django.setup()
     from django.conf import settings
     from django.db import connection
     from django.test import Client, override_settings
     from django.test.utils import CaptureQueriesContext
 
+    # The site loaded as the application server loads it (supervision/wsgi.py: Django set up,
+    # every view imported, the long-lived objects frozen out of the garbage collector's walks).
+    import supervision.wsgi  # noqa: F401
     from supervision.core.models import Period, User
     from supervision.reporting.models import ComplaintMonthly, ComplaintRecord
 
