@@ -89,5 +89,7 @@ def test_a_charts_table_is_the_template_loop_it_replaces():
 def test_a_charts_script_is_the_json_script_it_replaces():
     from django.utils.html import json_script
 
-    chart = charts.Chart("k", "t", {"data": [{"name": "</script><b>&", "y": [1.5, None]}], "layout": {}}, None)
+    chart = charts.Chart(
+        "k", "t", {"data": [{"name": "</script><b>&", "y": [1.5, None]}], "layout": {}}, None
+    )
     assert chart.script() == json_script(chart.figure, chart.element_id)
