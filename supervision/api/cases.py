@@ -6,7 +6,8 @@ from __future__ import annotations
 import datetime as dt
 from typing import Annotated
 
-from ninja import Router, Schema
+from ninja import File, Form, Router, Schema
+from ninja.files import UploadedFile
 from pydantic import Field
 
 from supervision.casework import findings as finding_services
@@ -140,10 +141,6 @@ class ResponseIn(Schema):
 class ExtensionIn(Schema):
     reason: str = Field(min_length=1)
     proposed_date: dt.date
-
-
-class ReportIn(Schema):
-    text: str = Field(min_length=1)
 
 
 class AttendeesIn(Schema):
@@ -345,10 +342,13 @@ def order_extension(request, pk: int, answer: ExtensionIn):
     return {"id": extension.pk, "state": extension.state}
 
 
-@router.post("/orders/{pk}/report", response=Done, summary="Submit the rectification report")
-def order_report(request, pk: int, answer: ReportIn):
+@router.post("/orders/{pk}/report", response=Done, summary="Submit the rectification report, with its files")
+def order_report(request, pk: int, text: Form[str], files: File[list[UploadedFile]]):
+    """As multipart/form-data, as the portal's form: ``text`` (what was rectified) and one or more
+    ``files`` (the signed report, photos, recordings), each accepted only by its content; one
+    refused file refuses the whole report (409, naming the file), and nothing is kept."""
     order = _operator_order(request, pk)
-    report = order_services.submit_report(order, user=request.auth, text=answer.text, uploads=[])
+    report = order_services.submit_report(order, user=request.auth, text=text, uploads=files)
     order.refresh_from_db()
     return {"id": report.pk, "state": order.state}
 

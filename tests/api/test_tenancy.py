@@ -6,12 +6,12 @@ import datetime as dt
 import pytest
 from django.utils import timezone
 
-from supervision.casework.models import InspectionFinding
+from supervision.casework.models import CaseFile, InspectionFinding, RectificationReport
 from supervision.core.models import Operator, Period
 from supervision.meetings import services as meeting_services
 from supervision.meetings.models import ActionItem, MeetingSeries
 from supervision.reporting.models import Incident, MonthlySubmission
-from tests.casework.conftest import finding_fields, make_interview, make_order
+from tests.casework.conftest import EXE, PNG, finding_fields, make_interview, make_order, upload
 
 
 def make_finding(officer, operator):
@@ -97,7 +97,6 @@ def test_an_operator_token_sees_only_its_own_rows(world, operator_a, api_for, en
         ("/findings/{findings}/response", {"text": "已整改"}),
         ("/orders/{orders}/acknowledge", {}),
         ("/orders/{orders}/extension", {"reason": "系统改造", "proposed_date": "2027-01-31"}),
-        ("/orders/{orders}/report", {"text": "已完成整改"}),
         ("/meetings/{meetings}/attendees", {"declined": True}),
         ("/submissions/{submissions}/certify", {"attested": True}),
     ],
@@ -108,6 +107,40 @@ def test_an_operator_cannot_act_on_another_operators_object(
     api = api_for(manager_a if "certify" in path else operator_a)
     response = api.post(path.format(**world["CUCC"]), body)
     assert response.status_code == 404, response.content
+
+
+def test_another_operators_order_takes_no_rectification_report(world, operator_a, api_for):
+    api = api_for(operator_a)
+    response = api.post_files(
+        f"/orders/{world['CUCC']['orders']}/report", {"text": "已完成整改", "files": [upload("整改报告.pdf")]}
+    )
+    assert response.status_code == 404, response.content
+    assert not RectificationReport.objects.exists()
+
+
+def test_an_operator_reports_its_rectification_with_files(world, operator_a, api_for):
+    api = api_for(operator_a)
+    order = world["CMCC"]["orders"]
+    assert api.post(f"/orders/{order}/acknowledge").status_code == 200
+    # A program renamed .pdf refuses the whole report, naming the file; nothing is kept.
+    refused = api.post_files(
+        f"/orders/{order}/report",
+        {"text": "已完成整改", "files": [upload("整改报告.pdf"), upload("照片.pdf", EXE)]},
+    )
+    assert refused.status_code == 409, refused.content
+    assert "照片.pdf" in refused.json()["detail"]
+    assert not RectificationReport.objects.exists() and not CaseFile.objects.exists()
+    # Without a file: refused by the request's form (the files are required).
+    assert api.post_files(f"/orders/{order}/report", {"text": "已完成整改"}).status_code == 422
+    done = api.post_files(
+        f"/orders/{order}/report",
+        {"text": "已完成整改", "files": [upload("整改报告.pdf"), upload("现场.png", PNG, "image/png")]},
+    )
+    assert done.status_code == 200, done.content
+    assert done.json()["state"] == "report_submitted"
+    (report,) = RectificationReport.objects.filter(order_id=order)
+    assert report.text == "已完成整改"
+    assert sorted(f.name for f in report.files.all()) == ["整改报告.pdf", "现场.png"]
 
 
 def test_an_operator_answers_its_own_cases(world, operator_a, api_for):
