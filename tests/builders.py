@@ -112,7 +112,9 @@ def reference_id(model, code):
     """The primary key of a reference row (an operator, a city, a category) by its code.
 
     The reference rows are the data migration's and are never added to or removed by the tests, so
-    a builder making thousands of rows looks each up once per process, not once per row.
+    a builder making thousands of rows looks each up once per process, not once per row. The one
+    exception, the browser tests' flush, makes them again and empties this cache
+    (tests/e2e/conftest.py, ``create_reference_data``).
     """
     return model.objects.values_list("pk", flat=True).get(code=code)
 

@@ -51,10 +51,16 @@ _DB_BLOCKER = pytest.StashKey[object]()
 
 
 def create_reference_data():
-    """Run the data migration's function again; it is idempotent (update_or_create / get_or_create)."""
+    """Run the data migration's function again; it is idempotent (update_or_create / get_or_create).
+
+    Rows made again after a flush have new primary keys: the builders' cache of them is emptied.
+    """
     from django.apps import apps
 
+    from tests.builders import reference_id
+
     _reference_migration.create_reference_data(apps, None)
+    reference_id.cache_clear()
 
 
 # --- Marking and reporting -------------------------------------------------------------------

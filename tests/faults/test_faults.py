@@ -28,6 +28,7 @@ import time
 import uuid
 from pathlib import Path
 
+import kombu.pools
 import pytest
 import time_machine
 from django.core import mail
@@ -215,8 +216,11 @@ def broker_at(url):
     from supervision.celery import app
 
     def reset():
-        if app._pool is not None:
-            app._pool.force_close_all()
+        # kombu keeps its pools in process-wide groups keyed by the broker's URL: closing the app's
+        # pool alone would leave a closed pool there, which the next task published to that URL (the
+        # other tests of this process, eager or not) would be given. kombu's reset closes them all
+        # and empties the groups.
+        kombu.pools.reset()
         app._pool = None
         app.amqp._producer_pool = None
 
