@@ -21,7 +21,13 @@ from django.conf import settings as django_settings
 from django.utils import translation
 
 from supervision.core.models import SHANGHAI
-from tests.builders import PASSWORD, fixed_user, make_user  # noqa: F401  (imported from here by tests)
+from tests.builders import (  # noqa: F401  (PASSWORD, fixed_user, make_user: imported from here by tests)
+    PASSWORD,
+    fixed_user,
+    make_user,
+    migrated_template,
+    test_cache,
+)
 
 _AT = pytest.StashKey[dt.datetime]()
 _SESSION_TRAVEL = pytest.StashKey[object]()
@@ -135,19 +141,14 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 
 # --- The migrated test database, kept between runs ------------------------------------------------
 #
-# Migrating an empty database takes about 20 s of CPU per xdist worker, nearly all of it Django
-# rendering the migration states, on every run. The migrated database is therefore kept as a
-# template in var/test-cache/db/, named by a digest of everything that decides its content: every
-# installed app's migration files, the project apps' apps.py and schedule.py (the post_migrate
-# handlers, which run again on every start anyway), Django's version. A run whose digest has a
-# template copies it and runs ``migrate`` on it (nothing left to apply); otherwise it migrates as
-# before and leaves its result as the template. The content is the migrations' own, never a
-# schema made from the models (``--no-migrations``), so the data migrations' rows are there.
-# Not used with ``--at`` (the data migrations then run on that date), ``--create-db``, on
-# PostgreSQL, or with TEST_CACHE=0 (which also leaves out the fonts kept, ``fonts_cut_once``).
+# (tests/builders.py, ``migrated_template``.) A run whose digest has a template copies it and
+# runs ``migrate`` on it (nothing left to apply); otherwise it migrates as before and leaves its
+# result as the template. The content is the migrations' own, never a schema made from the
+# models (``--no-migrations``), so the data migrations' rows are there. Not used with ``--at``
+# (the data migrations then run on that date), ``--create-db``, on PostgreSQL, or with
+# TEST_CACHE=0 (which also leaves out the fonts kept, ``fonts_cut_once``).
 
-TEST_CACHE = Path(django_settings.VAR_DIR) / "test-cache"
-TEST_DB_TEMPLATES = TEST_CACHE / "db"
+TEST_CACHE = test_cache()
 
 
 def _cache_enabled() -> bool:
@@ -164,22 +165,6 @@ def _template_enabled(config) -> bool:
     )
 
 
-def _template_path() -> Path:
-    import django
-    from django.apps import apps
-
-    digest = hashlib.sha256(django.get_version().encode())
-    for app in sorted(apps.get_app_configs(), key=lambda a: a.label):
-        root = Path(app.path)
-        files = sorted((root / "migrations").glob("*.py"))
-        if app.name.startswith("supervision."):
-            files += [f for f in (root / "apps.py", root / "schedule.py") if f.exists()]
-        for file in files:
-            digest.update(f"{app.label}/{file.name}".encode())
-            digest.update(file.read_bytes())
-    return TEST_DB_TEMPLATES / f"{digest.hexdigest()[:16]}.sqlite3"
-
-
 @pytest.fixture(scope="session")
 def django_db_keepdb(request, django_db_modify_db_settings):
     """True when the test database starts from the kept template (copied here), as ``--reuse-db``."""
@@ -187,7 +172,7 @@ def django_db_keepdb(request, django_db_modify_db_settings):
         return True
     if not _template_enabled(request.config):
         return False
-    template = _template_path()
+    template = migrated_template()
     if not template.exists():
         return False
     name = Path(django_settings.DATABASES["default"]["TEST"]["NAME"])
@@ -199,7 +184,7 @@ def django_db_keepdb(request, django_db_modify_db_settings):
 def django_db_setup(django_db_setup, django_db_keepdb, request):
     """pytest-django's set-up; a database migrated here becomes the template for the next runs."""
     if not django_db_keepdb and _template_enabled(request.config):
-        template = _template_path()
+        template = migrated_template()
         name = django_settings.DATABASES["default"]["TEST"]["NAME"]
         template.parent.mkdir(parents=True, exist_ok=True)
         partial = template.with_name(f"{template.stem}.{os.getpid()}.partial")

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.builders import copy_migrated_database
+
 # A real worker and scheduler in their own processes: `make test` runs it, `make test-fast` does not.
 pytestmark = pytest.mark.integration
 
@@ -20,6 +22,7 @@ def test_worker_and_scheduler_run_on_the_configured_broker(tmp_path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
     env["VAR_DIR"] = str(tmp_path)
     celery = [sys.executable, "-m", "celery", "-A", "supervision"]
+    copy_migrated_database(tmp_path / "db.sqlite3")  # migrate then finds nothing to do
     subprocess.run(
         [sys.executable, "manage.py", "migrate", "-v0"], cwd=ROOT, env=env, check=True, timeout=120
     )
