@@ -8,7 +8,7 @@ from types import SimpleNamespace
 from unittest import mock
 
 import pytest
-from django.core.cache.backends.locmem import LocMemCache
+from django.core.cache import caches
 from django.core.files.storage import FileSystemStorage
 from django.db import OperationalError, connections
 from django.utils import timezone
@@ -75,11 +75,29 @@ def test_database_down_is_503_naming_the_database_and_nothing_of_the_error(clien
 
 
 def test_cache_down_is_503_naming_the_cache(client, alive):
-    with mock.patch.object(LocMemCache, "aget", side_effect=ConnectionError("redis at 10.1.2.3 refused")):
+    # The cache of this run: local memory, or Redis when the suite runs with REDIS_URL.
+    backend = type(caches["default"])
+    with mock.patch.object(backend, "aget", side_effect=ConnectionError("redis at 10.1.2.3 refused")):
         response = client.get("/healthz")
     assert response.status_code == 503
     assert lines(response)["cache"] == "fail"
     assert "10.1.2.3" not in response.content.decode()
+
+
+def test_production_cache_with_redis_gone_is_503_although_pages_go_on(client, alive, settings):
+    # The production cache answers a miss when Redis is away (pages go on, core.cache); the
+    # health check still sees that what it wrote is not there. Nothing listens on port 1.
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "supervision.core.cache.TolerantRedisCache",
+            "LOCATION": "redis://127.0.0.1:1/0",
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 1},
+        }
+    }
+    response = client.get("/healthz")
+    assert response.status_code == 503
+    assert [name for name, state in lines(response).items() if state == "fail"] == ["cache"]
+    assert "127.0.0.1" not in response.content.decode()
 
 
 def test_broker_down_is_503_naming_the_broker(client, alive, settings):
