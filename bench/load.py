@@ -2,7 +2,9 @@
 while by the month's last day's users, with locust (headless).
 
 - four operator clerks (CMCC, CUCC, CTCC, CBN), each uploading a ledger of ``--rows`` complaints
-  (100,000) through the API, waiting for its check, confirming it, then reading its uploads;
+  (100,000) through the API, then the monthly report of the month being filed (the sample's 16
+  cities as JSON rows), waiting for each check, confirming it (every warning explained), then
+  reading its versions;
 - thirty administration users (the demo's staff and leader accounts, logged in through the
   form) browsing the home page, the lists with filters, the charts and the exports;
 - ten API clients reading the indicators (/api/v1/indicators).
@@ -16,7 +18,8 @@ the uploads completed, and writes them to docs/benchmarks.md between the markers
 
 With ``--url`` (``LOAD_URL``) it runs against a stack already started on ``--database-url``
 (``make ci-stack``: deploy/ci-stack.sh) instead of starting its own; with ``--fail-on-errors`` it
-exits 1 if any request failed (latencies never fail it: their targets are in docs/benchmarks.md).
+exits 1 if any request failed or a clerk's ledger or report was not stored (latencies never fail
+it: their targets are in docs/benchmarks.md).
 
 This file is also the locustfile: locust imports it (``locust -f bench/load.py``) and finds the
 users below; their tokens and files come from the environment ``main`` sets.
@@ -68,9 +71,11 @@ def _setting(name: str) -> dict:
 
 if HttpUser is not object:
     _CLERK_QUEUE = list(OPERATORS)
+    _READER_QUEUE = list(_setting("LOAD_TOKENS").get("readers", []))
 
     class Clerk(HttpUser):
-        """An operator's reporting clerk: one ledger uploaded, checked and confirmed, then reading."""
+        """An operator's reporting clerk: its ledger and its monthly report uploaded, checked and
+        confirmed (every warning explained), then reading its versions."""
 
         fixed_count = CLERKS
         wait_time = between(5, 10)
@@ -79,6 +84,26 @@ if HttpUser is not object:
             self.operator = _CLERK_QUEUE.pop(0) if _CLERK_QUEUE else random.choice(OPERATORS)
             self.headers = {"Authorization": f"Bearer {_setting('LOAD_TOKENS')[self.operator]}"}
             self.uploaded = False
+
+        def confirm(self, answer, what: str) -> None:
+            """Wait for the check of the upload ``answer`` started, then confirm it."""
+            if answer.status_code not in (201, 202):
+                return
+            upload = answer.json()
+            while upload["state"] == "checking":
+                time.sleep(3)
+                answer = self.client.get(
+                    f"/api/v1/uploads/{upload['id']}", headers=self.headers, name="upload: progress"
+                )
+                if answer.status_code == 200:  # a failed poll is counted by locust; ask again
+                    upload = answer.json()
+            warnings = [p for p in upload.get("problems", []) if p.get("kind") == "warning"]  # each explained
+            self.client.post(
+                f"/api/v1/uploads/{upload['id']}/confirm",
+                json={"explanations": {str(p["index"]): "月末集中补录" for p in warnings}},
+                headers=self.headers,
+                name=f"upload: confirm {what}",
+            )
 
         @task
         def work(self):
@@ -94,23 +119,19 @@ if HttpUser is not object:
                     headers=self.headers,
                     name="upload: ledger file",
                 )
-            if answer.status_code not in (201, 202):
-                return
-            upload = answer.json()
-            while upload["state"] == "checking":
-                time.sleep(3)
-                answer = self.client.get(
-                    f"/api/v1/uploads/{upload['id']}", headers=self.headers, name="upload: progress"
-                )
-                if answer.status_code == 200:  # a failed poll is counted by locust; ask again
-                    upload = answer.json()
-            warnings = [p for p in upload.get("problems", []) if p.get("needs_explanation")]
-            self.client.post(
-                f"/api/v1/uploads/{upload['id']}/confirm",
-                json={"explanations": {str(p["index"]): "月末集中补录" for p in warnings}},
+            self.confirm(answer, "ledger")
+            # The month being filed: its figures (the 16 cities), as the operator's system sends them.
+            answer = self.client.post(
+                "/api/v1/monthly-reports",
+                json={
+                    "period": _setting("LOAD_MONTH"),
+                    "figures": _setting("LOAD_FIGURES"),
+                    "narrative": "本月携号转网工作平稳有序。",
+                },
                 headers=self.headers,
-                name="upload: confirm",
+                name="upload: monthly report",
             )
+            self.confirm(answer, "monthly report")
 
     class Administration(HttpUser):
         """The administration's staff and leadership reading the dashboard."""
@@ -120,14 +141,18 @@ if HttpUser is not object:
 
         def on_start(self):
             username = random.choice(["staff", "leader"])
-            self.client.get("/accounts/login/", name="page: log-in")
+            self.client.get("/accounts/login/", name="log-in")
             token = self.client.cookies.get("csrftoken", "")
-            self.client.post(
+            with self.client.post(
                 "/accounts/login/",
                 {"username": username, "password": DEMO_PASSWORD, "csrfmiddlewaretoken": token},
                 headers={"Referer": self.host + "/accounts/login/"},
-                name="page: log-in",
-            )
+                name="log-in",
+                catch_response=True,
+            ) as answer:
+                # Signed in: redirected to the dashboard (not back to the form, nor to a second step).
+                if not answer.url.rstrip("/").endswith("/dashboard"):
+                    answer.failure(f"log-in of {username} ended on {answer.url}")
 
         @task(4)
         def home(self):
@@ -160,7 +185,10 @@ if HttpUser is not object:
         wait_time = between(1, 2)
 
         def on_start(self):
-            self.headers = {"Authorization": f"Bearer {_setting('LOAD_TOKENS')['staff']}"}
+            token = (
+                _READER_QUEUE.pop(0) if _READER_QUEUE else random.choice(_setting("LOAD_TOKENS")["readers"])
+            )
+            self.headers = {"Authorization": f"Bearer {token}"}
 
         @task
         def indicators(self):
@@ -224,17 +252,21 @@ def ensure_database(url: str) -> None:
             conn.execute(f'CREATE DATABASE "{name}"')
 
 
-def count_stored(url: str, since: dt.datetime) -> tuple[int, int]:
-    """(ledger uploads stored since ``since``, pending uploads still being checked)."""
+def count_stored(url: str, since: dt.datetime) -> tuple[int, int, int]:
+    """(ledger uploads stored, monthly-report versions confirmed, uploads still being checked),
+    all since ``since``."""
     import psycopg
 
     with psycopg.connect(url) as conn:
-        stored = conn.execute("SELECT count(*) FROM reporting_ledgerupload WHERE uploaded_at >= %s", [since])
+        ledgers = conn.execute("SELECT count(*) FROM reporting_ledgerupload WHERE uploaded_at >= %s", [since])
+        reports = conn.execute(
+            "SELECT count(*) FROM reporting_monthlysubmission WHERE confirmed_at >= %s", [since]
+        )
         checking = conn.execute(
             "SELECT count(*) FROM reporting_pendingupload WHERE state = 'checking' AND created_at >= %s",
             [since],
         )
-        return stored.fetchone()[0], checking.fetchone()[0]
+        return ledgers.fetchone()[0], reports.fetchone()[0], checking.fetchone()[0]
 
 
 def wait_until_up(url: str, seconds: int = 300) -> None:
@@ -304,6 +336,9 @@ def main() -> None:
         "ALLOWED_HOSTS": "127.0.0.1,localhost",
         "SECRET_KEY": os.environ.get("SECRET_KEY") or secrets.token_urlsafe(50),
     }
+    # The demo's staff and leader have no authenticator app: one-step log-in for them in this run
+    # (production asks the administration for two; the second step costs one page at log-in).
+    env.setdefault("REQUIRE_2FA_FOR_ADMINISTRATION", "false")
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
     ensure_database(args.database_url)
     manage(env, "migrate", "--noinput", "-v0")
@@ -314,12 +349,21 @@ def main() -> None:
         ("cucc", "CUCC"),
         ("ctcc", "CTCC"),
         ("cbn", "CBN"),
-        ("staff", "staff"),
     ]:
         out = manage(
             env, "create_api_token", username, "--name", f"load test {time.time():.0f}", capture=True
         )
         tokens[operator] = out.strip().splitlines()[-1].strip().split()[-1]
+    # Each API client a system of its own with its own read-only token (the rate limit is per token).
+    readers = manage(
+        env, "shell", "--no-imports", "-c",
+        "import json; from supervision.core import tokens; from supervision.core.models import User; "
+        "staff = User.objects.get(username='staff'); "
+        f"print(json.dumps([tokens.create(staff, name=f'load reader {{i}}', read_only=True, days=1)[1] "
+        f"for i in range({API_CLIENTS})]))",
+        capture=True,
+    )  # fmt: skip
+    tokens["readers"] = json.loads(readers.strip().splitlines()[-1])
     today = dt.date.today()
     files = {}
     for operator in OPERATORS:
@@ -327,8 +371,18 @@ def main() -> None:
         write_ledger(path, operator, args.rows, today)
         files[operator] = str(path)
     last_month = (today.replace(day=1) - dt.timedelta(days=1)).strftime("%Y-%m")
+    # The monthly report's figures: the sample report's 16 cities (../shared/samples), as JSON rows.
+    sample_figures = manage(
+        env, "shell", "--no-imports", "-c",
+        "import json; from tests.api.helpers import figure_rows; from tests.conftest import SAMPLES; "
+        "print(json.dumps(figure_rows(SAMPLES), default=str))",
+        capture=True,
+    )  # fmt: skip
     env.update(
-        LOAD_TOKENS=json.dumps(tokens), LOAD_FILES=json.dumps(files), LOAD_MONTH=json.dumps(last_month)
+        LOAD_TOKENS=json.dumps(tokens),
+        LOAD_FILES=json.dumps(files),
+        LOAD_MONTH=json.dumps(last_month),
+        LOAD_FIGURES=sample_figures.strip().splitlines()[-1],
     )
 
     url = args.url.rstrip("/") or f"http://127.0.0.1:{args.port}"
@@ -350,10 +404,10 @@ def main() -> None:
         )  # fmt: skip
         # Every upload checked and stored: wait for the ones confirmed at the end.
         deadline = time.monotonic() + args.store_wait
-        stored, checking = count_stored(args.database_url, started)
-        while (stored < len(OPERATORS) or checking) and time.monotonic() < deadline:
+        stored = count_stored(args.database_url, started)
+        while (min(stored[:2]) < len(OPERATORS) or stored[2]) and time.monotonic() < deadline:
             time.sleep(5)
-            stored, checking = count_stored(args.database_url, started)
+            stored = count_stored(args.database_url, started)
     finally:
         if stack is not None:
             os.killpg(stack.pid, signal.SIGTERM)
@@ -362,21 +416,26 @@ def main() -> None:
     pages = figures(stats, [n for n in stats if n.startswith(("page:", "export:"))])
     api = figures(stats, [n for n in stats if n.startswith("api:")])
     uploads = figures(stats, [n for n in stats if n.startswith("upload:")])
+    logins = figures(stats, ["log-in"])
     total = stats.get("Aggregated", {})
-    report(args, pages, api, uploads, total, stored, checking)
+    report(args, pages, api, uploads, logins, total, stored)
     if args.fail_on_errors:
         failed = int(total.get("Failure Count", 0)) if total else 0
         if not total or failed:
             raise SystemExit(
                 f"load: {failed} failed requests" + ("" if total else "; locust wrote no figures")
             )
+        if min(stored[:2]) < CLERKS:
+            raise SystemExit(
+                f"load: of {CLERKS} clerks' uploads, {stored[0]} ledgers and {stored[1]} reports stored"
+            )
 
 
-def report(args, pages, api, uploads, total, stored, checking) -> None:
+def report(args, pages, api, uploads, logins, total, stored) -> None:
     load = os.getloadavg()
     lines = [
         f"Run of {dt.date.today():%Y-%m-%d}: {args.duration} s, {CLERKS} clerks uploading a "
-        f"{args.rows:,}-row ledger each, {BROWSERS} administration users, {API_CLIENTS} API clients; "
+        f"{args.rows:,}-row ledger and a monthly report each, {BROWSERS} administration users, {API_CLIENTS} API clients; "
         f"load average at the end {load[0]:.1f} on {os.cpu_count()} cores.",
         "",
         "| requests | count | failed | p50 ms | p95 ms | p99 ms | req/s |",
@@ -386,6 +445,7 @@ def report(args, pages, api, uploads, total, stored, checking) -> None:
         ("pages and exports", pages),
         ("API reads", api),
         ("uploads (post, progress, confirm)", uploads),
+        ("log-in (form and password check: slow by design, once a session)", logins),
     ):
         if f:
             lines.append(
@@ -399,7 +459,8 @@ def report(args, pages, api, uploads, total, stored, checking) -> None:
         )
     lines += [
         "",
-        f"Ledger uploads checked and stored: {stored} of {CLERKS}; still being checked: {checking}.",
+        f"Ledgers checked and stored: {stored[0]} of {CLERKS}; monthly reports checked and confirmed: "
+        f"{stored[1]} of {CLERKS}; uploads still being checked: {stored[2]}.",
     ]
     print("\n".join(lines))
     if args.no_write:
