@@ -410,8 +410,13 @@ def main() -> None:
             stored = count_stored(args.database_url, started)
     finally:
         if stack is not None:
-            os.killpg(stack.pid, signal.SIGTERM)
-            stack.wait(timeout=120)
+            # deploy/serve.sh stops what it started (TERM once each, KILL after a minute).
+            stack.send_signal(signal.SIGTERM)
+            try:
+                stack.wait(timeout=120)
+            except subprocess.TimeoutExpired:
+                os.killpg(stack.pid, signal.SIGKILL)
+                stack.wait(timeout=30)
     stats = read_stats(prefix)
     pages = figures(stats, [n for n in stats if n.startswith(("page:", "export:"))])
     api = figures(stats, [n for n in stats if n.startswith("api:")])

@@ -38,8 +38,9 @@ cleanup() {
   status=$?
   trap - EXIT INT TERM
   if [[ -n "$stack" ]]; then
-    kill -TERM -- "-$stack" 2>/dev/null || kill -TERM "$stack" 2>/dev/null || true
-    for _ in $(seq 1 60); do kill -0 "$stack" 2>/dev/null || break; sleep 1; done
+    # serve.sh stops what it started (TERM once each, KILL after a minute); the group's KILL after.
+    kill -TERM "$stack" 2>/dev/null || true
+    for _ in $(seq 1 90); do kill -0 "$stack" 2>/dev/null || break; sleep 1; done
     kill -KILL -- "-$stack" 2>/dev/null || true
   fi
   if [[ $status -ne 0 && -s "$log" ]]; then

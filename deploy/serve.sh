@@ -54,9 +54,18 @@ if [[ "${SEED_DEMO:-false}" == "true" ]]; then
 fi
 
 pids=()
+# Each process asked once to stop (a second TERM while the scheduler saves its state on the way
+# out leaves it hanging); what still runs after STOP_WAIT seconds (60) is killed.
 stop() {
   trap - EXIT INT TERM
   for pid in "${pids[@]}"; do kill -TERM "$pid" 2>/dev/null || true; done
+  for _ in $(seq 1 "${STOP_WAIT:-60}"); do
+    alive=0
+    for pid in "${pids[@]}"; do kill -0 "$pid" 2>/dev/null && alive=1; done
+    [[ $alive == 0 ]] && break
+    sleep 1
+  done
+  for pid in "${pids[@]}"; do kill -KILL "$pid" 2>/dev/null || true; done
   wait 2>/dev/null || true
 }
 trap 'stop; exit 0' INT TERM
