@@ -14,20 +14,15 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import translation
 from django.utils.translation import gettext as _
 
-from .checks import FileRefused
+from supervision.core.commands import add_language_argument
 
-LANGUAGES = ["zh-hans", "en"]
+from .checks import FileRefused
 
 
 class ImportCommand(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("file", help="the .xlsx or .csv file to import")
-        parser.add_argument(
-            "--language",
-            choices=LANGUAGES,
-            default="zh-hans",
-            help="the language of the messages (default: zh-hans)",
-        )
+        add_language_argument(parser)
 
     def handle(self, *args, **options):
         with translation.override(options["language"]):

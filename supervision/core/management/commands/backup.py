@@ -7,8 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from supervision.core import backups
-
-LANGUAGES = ["zh-hans", "en"]
+from supervision.core.commands import add_language_argument
 
 
 class Command(BaseCommand):
@@ -20,9 +19,7 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("directory", help="a new or empty directory")
         parser.add_argument("--database", default="default", help="the database alias (default: default)")
-        parser.add_argument(
-            "--language", choices=LANGUAGES, default="zh-hans", help="the language of the messages"
-        )
+        add_language_argument(parser)
 
     def handle(self, *args, directory, database, language, **options):
         with translation.override(language):

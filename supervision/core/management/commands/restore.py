@@ -7,8 +7,7 @@ from django.utils import translation
 from django.utils.translation import gettext as _
 
 from supervision.core import backups
-
-LANGUAGES = ["zh-hans", "en"]
+from supervision.core.commands import add_language_argument
 
 
 class Command(BaseCommand):
@@ -25,9 +24,7 @@ class Command(BaseCommand):
             action="store_true",
             help="only check the manifest and the files' checksums; restore nothing",
         )
-        parser.add_argument(
-            "--language", choices=LANGUAGES, default="zh-hans", help="the language of the messages"
-        )
+        add_language_argument(parser)
 
     def handle(self, *args, directory, database, check_only, language, **options):
         with translation.override(language):
