@@ -42,6 +42,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
 from bench.ingest import HEADERS, OPERATOR, Scratch, ledger_rows, write_csv  # noqa: E402
+from bench.markers import write_between  # noqa: E402
 
 NOW = "2026-11-28T10:00:00+08:00"
 TARGET = 1.5
@@ -335,7 +336,6 @@ def main() -> None:
     report(results, args, load_before, load_after)
 
 
-DOC = BASE_DIR / "docs" / "benchmarks.md"
 START, END = (
     "<!-- bench/api_ledger.py writes between these markers -->",
     "<!-- end of bench/api_ledger.py figures -->",
@@ -412,14 +412,7 @@ def report(results, args, load_before, load_after) -> None:
 
 def write_doc(lines: list[str]) -> None:
     """Replace the figures in docs/benchmarks.md (between the markers) with this run's."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    if START not in text or END not in text:
-        print(f"{DOC} has no markers for bench/api_ledger.py; figures not written")
-        return
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    DOC.write_text(head + START + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
-    print(f"figures written to {DOC}")
+    write_between(START, END, lines)
 
 
 if __name__ == "__main__":

@@ -26,7 +26,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 VENV = ROOT / ".venv" / "bin"
-DOC = ROOT / "docs" / "benchmarks.md"
+sys.path.insert(0, str(ROOT))
+
+from bench.markers import write_between  # noqa: E402
+
 PAGES = ["/dashboard/", "/dashboard/complaints/?operator=CMCC&status=open", "/dashboard/complaints/"]
 HOST, PORT = "127.0.0.1", 8799
 
@@ -204,16 +207,11 @@ def main():
                 for name, r in rows
             ),
         ]
-        text = DOC.read_text(encoding="utf-8")
-        start, end = (
+        write_between(
             "<!-- bench/appserver.py writes between these markers -->",
             "<!-- end of bench/appserver.py figures -->",
+            table,
         )
-        if start in text:
-            before, rest = text.split(start, 1)
-            after = rest.split(end, 1)[1]
-            text = before + start + "\n" + "\n".join(table) + "\n" + end + after
-        DOC.write_text(text, encoding="utf-8")
 
 
 if __name__ == "__main__":

@@ -68,6 +68,8 @@ from zoneinfo import ZoneInfo
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.markers import write_between  # noqa: E402
+
 CACHE_DIR = BASE_DIR / "var" / "bench"
 LARGE, SMALL = "large", "tenth"
 SEED_ARGS = {LARGE: ["--size", "large"], SMALL: ["--complaints", "100000"]}
@@ -531,7 +533,6 @@ def print_profile(label: str, size: str, f: dict) -> None:
     sys.stdout.flush()
 
 
-DOC = BASE_DIR / "docs" / "benchmarks.md"
 START, END = (
     "<!-- bench/dashboard.py writes between these markers -->",
     "<!-- end of bench/dashboard.py figures -->",
@@ -653,14 +654,7 @@ def verdicts(results) -> list[str]:
 
 def write_doc(lines: list[str]) -> None:
     """Replace the figures in docs/benchmarks.md (between the markers) with this run's."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    if START not in text or END not in text:
-        print(f"{DOC} has no markers for the dashboard; figures not written")
-        return
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    DOC.write_text(head + START + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
-    print(f"figures written to {DOC}")
+    write_between(START, END, lines)
 
 
 def report(results, args, load, write: bool) -> None:

@@ -39,6 +39,8 @@ from pathlib import Path
 BASE_DIR = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(BASE_DIR))
 
+from bench.markers import write_between  # noqa: E402
+
 HEADERS = [
     "投诉编号",
     "受理日期",
@@ -371,7 +373,6 @@ def main() -> None:
     report(results, args.rows, files, args.repeat, write=args.write and args.rows == 100_000)
 
 
-DOC = BASE_DIR / "docs" / "benchmarks.md"
 START, END = (
     "<!-- bench/ingest.py writes between these markers -->",
     "<!-- end of bench/ingest.py figures -->",
@@ -395,14 +396,7 @@ def environment(results) -> str:
 
 def write_doc(lines: list[str]) -> None:
     """Replace the figures in docs/benchmarks.md (between the markers) with this run's."""
-    text = DOC.read_text(encoding="utf-8") if DOC.exists() else ""
-    if START not in text or END not in text:
-        print(f"{DOC} has no markers; figures not written")
-        return
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    DOC.write_text(head + START + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
-    print(f"figures written to {DOC}")
+    write_between(START, END, lines)
 
 
 def report(results, rows: int, files: dict, repeat: int, write: bool) -> None:

@@ -42,7 +42,6 @@ import urllib.request
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-DOC = BASE_DIR / "docs" / "benchmarks.md"
 START, END = "<!-- load:start -->", "<!-- load:end -->"
 OPERATORS = ["CMCC", "CUCC", "CTCC", "CBN"]
 DEMO_PASSWORD = "Demo-2026-sd"  # noqa: S105 - the demo accounts' published password
@@ -470,14 +469,9 @@ def report(args, pages, api, uploads, logins, total, stored) -> None:
     print("\n".join(lines))
     if args.no_write:
         return
-    text = DOC.read_text(encoding="utf-8")
-    if START not in text:
-        print(f"{DOC} has no load markers; figures not written")
-        return
-    head, rest = text.split(START, 1)
-    _old, tail = rest.split(END, 1)
-    DOC.write_text(head + START + "\n" + "\n".join(lines) + "\n" + END + tail, encoding="utf-8")
-    print(f"figures written to {DOC}")
+    from bench.markers import write_between
+
+    write_between(START, END, lines)
 
 
 if __name__ == "__main__":
