@@ -14,6 +14,7 @@ from pathlib import Path
 
 from supervision.core.models import SHANGHAI, City, Operator, Period, Role, User, ViolationCategory
 from supervision.reporting import submissions
+from supervision.reporting.ingest.monthly import DECIMAL_FIELDS
 from supervision.reporting.models import CityFigures, ComplaintRecord
 
 PASSWORD = "Correct-Horse-42"
@@ -73,17 +74,9 @@ def fresh(users):
 
 # --- Monthly reports and the complaint ledger ---------------------------------------------------
 
-# The counted figures of a city's row in a monthly report (CityFigures); subscribers aside.
-FIGURE_FIELDS = [
-    "auth_code_requests",
-    "port_out_applications",
-    "port_out_completed",
-    "port_out_failed",
-    "port_in_applications",
-    "port_in_completed",
-    "complaints_received",
-    "complaints_resolved",
-]
+# The counted figures of a city's row in a monthly report: CityFigures' figures but the two
+# decimals (average resolution hours, subscribers).
+FIGURE_FIELDS = [f for f in CityFigures.FIGURES if f not in DECIMAL_FIELDS]
 
 
 def report(code, label, rows, *, at=None, state=None):

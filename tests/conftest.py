@@ -209,6 +209,16 @@ def django_db_setup(django_db_setup, django_db_keepdb, request):
 
 
 @pytest.fixture
+def media_root(settings, tmp_path):
+    """A test's uploaded and generated files go to a temporary folder, not the project's var/media;
+    the folder, as a Path. Asked for by name, or for a whole module with
+    ``pytestmark = pytest.mark.usefixtures("media_root")``."""
+    folder = tmp_path / "media"
+    settings.MEDIA_ROOT = str(folder)
+    return folder
+
+
+@pytest.fixture
 def regulator(db):
     return fixed_user("regulator")
 

@@ -22,11 +22,6 @@ def make_finding(officer, operator):
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
 def world(regulator, operator_a, operator_b, media_root):
     """One of everything for CMCC (operator_a's) and for CUCC (operator_b's)."""
     rows = {}

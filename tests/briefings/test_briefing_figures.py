@@ -21,12 +21,10 @@ from tests.briefings.builders import NOV, NOV_NOW, seed_november
 from tests.builders import docx_tables, docx_text, fixed_user, pdf_text
 from tests.builders import indicator_label as label
 
+# Files of these tests go to a temporary folder, not the project's var/media.
+pytestmark = pytest.mark.usefixtures("media_root")
+
 INDICATOR_TABLE = "表1  各企业携号转网服务指标及排名"
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture(autouse=True)

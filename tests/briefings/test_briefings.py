@@ -29,15 +29,12 @@ from tests.briefings.builders import OCT, SEP, SHANGHAI, seed_month
 from tests.builders import complaint, docx_tables, fixed_user, make_user, pdf_text
 from tests.builders import indicator_label as label
 
+# Files of these tests go to a temporary folder, not the project's var/media.
+pytestmark = pytest.mark.usefixtures("media_root")
+
 NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
 # The operators without a manager when only manager_a (CMCC) exists: circulating confirms them.
 NO_MANAGER = ["CUCC", "CTCC", "CBN"]
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """The approved files of these tests go to a temporary folder, not the project's var/media."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture(autouse=True)

@@ -27,6 +27,9 @@ from supervision.portal.forms.task_force import TaskForceMemberForm
 from supervision.reminders.models import Occasion, OccasionState
 from tests.conftest import make_user
 
+# Files of these tests go to a temporary folder, not the project's var/media.
+pytestmark = pytest.mark.usefixtures("media_root")
+
 NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
 DOCX, PDF = b"PK\x03\x04 the approved docx", b"%PDF-1.7 the approved pdf"
 
@@ -35,11 +38,6 @@ DOCX, PDF = b"PK\x03\x04 the approved docx", b"%PDF-1.7 the approved pdf"
 def clock():
     with time_machine.travel(NOW, tick=False) as traveller:
         yield traveller
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def designate(user, name="孙联络员", **extra):

@@ -8,16 +8,11 @@ from supervision.briefings import services
 from supervision.core import queues
 from supervision.core.models import Period
 
-pytestmark = pytest.mark.dates  # approving stamps the day
+pytestmark = [pytest.mark.dates, pytest.mark.usefixtures("media_root")]  # approving stamps the day
 
 
 def queue(user, key):
     return next((q for q in queues.for_user(user) if q.key == key), None)
-
-
-@pytest.fixture(autouse=True)
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def test_a_draft_waits_for_leadership_then_the_approved_one_for_the_staff(

@@ -18,15 +18,12 @@ from supervision.briefings import services
 from supervision.briefings.models import Briefing
 from supervision.core.models import SHANGHAI, AuditEntry, Period
 
+# Files of these tests go to a temporary folder, not the project's var/media.
+pytestmark = pytest.mark.usefixtures("media_root")
+
 NOW = dt.datetime(2026, 11, 5, 10, tzinfo=SHANGHAI)
 ROLES = ["staff", "leader", "operator_a", "manager_a"]
 ALLOWED_USERS = {"staff": {"staff"}, "leader": {"leader"}}
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """An approved briefing's files go to a temporary folder, not the project's var/media."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 @pytest.fixture(autouse=True)

@@ -21,9 +21,8 @@ def upload(name="整改报告.pdf", data=PDF, content_type="application/pdf"):
 
 
 @pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    """Files of these tests go to a temporary folder, not the project's var/media."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
+def _media_in_tmp(media_root):
+    """Files of these tests go to a temporary folder (``media_root``), not the project's var/media."""
 
 
 def finding_fields(operator="CMCC", **extra):

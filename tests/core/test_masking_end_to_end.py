@@ -27,7 +27,6 @@ import zipfile
 from pathlib import Path
 
 import openpyxl
-import pytest
 from django.apps import apps
 from django.db import models
 from django.test import Client
@@ -277,7 +276,7 @@ def upload_through_portal(client, data: bytes, name: str, django_capture_on_comm
     return PendingUpload.objects.get(pk=response.url.rstrip("/").rsplit("/", 1)[-1])
 
 
-def check_upload_everywhere(client, upload, numbers, media: Path) -> None:
+def check_upload_everywhere(client, upload, numbers, media_root: Path) -> None:
     """The checked upload: its row, its problems in both languages, its page, the files kept."""
     upload.refresh_from_db()
     assert_clean("the pending upload's problems", [repr(upload.problems)], numbers)
@@ -289,7 +288,7 @@ def check_upload_everywhere(client, upload, numbers, media: Path) -> None:
                     f"a problem message ({language})", [row["message"], row["value"], row["column"]], numbers
                 )
     assert_clean_page("the upload's page", client.get(reverse("portal:upload", args=[upload.pk])), numbers)
-    for path in (p for p in media.rglob("*") if p.is_file()):
+    for path in (p for p in media_root.rglob("*") if p.is_file()):
         assert_clean(f"the kept file {path.name}", file_texts(path), numbers)
 
 
@@ -302,12 +301,6 @@ def confirm_through_portal(client, upload, django_capture_on_commit_callbacks):
     assert upload.state == UploadState.CONFIRMED
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 @settings(
     max_examples=15,
     deadline=None,
@@ -318,7 +311,7 @@ def media(settings, tmp_path):
 )
 @given(case=ledger_cases())
 def test_no_full_mobile_number_survives_an_upload_anywhere(
-    case, clock, media, samples, operator_a, regulator, django_capture_on_commit_callbacks
+    case, clock, media_root, samples, operator_a, regulator, django_capture_on_commit_callbacks
 ):
     numbers = all_numbers(case)
     first, second, refused = ledgers(samples, case)
@@ -330,7 +323,7 @@ def test_no_full_mobile_number_survives_an_upload_anywhere(
     for data, name in ((first, "台账.csv"), (second, f"台账{case['second'][0]['numbers'][0]}.csv")):
         upload = upload_through_portal(portal, data, name, django_capture_on_commit_callbacks)
         assert not uploads.has_errors(upload), upload.problems
-        check_upload_everywhere(portal, upload, numbers, media)
+        check_upload_everywhere(portal, upload, numbers, media_root)
         confirm_through_portal(portal, upload, django_capture_on_commit_callbacks)
 
     # What was stored is there, masked: the test did not pass because nothing was stored.
@@ -345,13 +338,13 @@ def test_no_full_mobile_number_survives_an_upload_anywhere(
     upload = upload_through_portal(portal, refused, "13912345678.csv", django_capture_on_commit_callbacks)
     assert uploads.has_errors(upload)
     assert not upload.ledger_file
-    check_upload_everywhere(portal, upload, numbers, media)
+    check_upload_everywhere(portal, upload, numbers, media_root)
 
     # Every table, every file left on disk.
     written, random = database_texts()
     assert_clean("the database", written, numbers)
     assert not leaks(random, numbers, any_number=False)
-    for path in (p for p in media.rglob("*") if p.is_file()):
+    for path in (p for p in media_root.rglob("*") if p.is_file()):
         assert_clean(f"the file {path.name}", file_texts(path), numbers)
 
     # The control face: the ledger list, its downloads, and each complaint's page.

@@ -20,13 +20,11 @@ from tests.briefings.builders import seed_month
 from tests.builders import complaint, docx_text, pdf_text
 from tests.casework.conftest import make_finding
 
+# Files of these tests go to a temporary folder, not the project's var/media.
+pytestmark = pytest.mark.usefixtures("media_root")
+
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 CONTROL = "\x0b\x01\x1f\x7f\x85"  # vertical tab, SOH, unit separator, DEL, a C1 control
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def test_printable_keeps_tabs_and_line_breaks_and_removes_the_rest():

@@ -15,13 +15,11 @@ from supervision.core.files import display_name, stored_name
 from supervision.reporting.models import PendingUpload
 from tests.casework.conftest import PDF, make_finding, make_order
 
+# Files of these tests go to a temporary folder, not the project's var/media.
+pytestmark = pytest.mark.usefixtures("media_root")
+
 STEM = "山东省携号转网服务投诉台账" * 6 + "第一季度汇总"  # 84 characters
 STORED = re.compile(r"[0-9a-f]{32}(-[A-Za-z0-9_-]+)?\.(xlsx|csv|pdf)")
-
-
-@pytest.fixture(autouse=True)
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
 
 
 def long_named(samples, sample, extension):

@@ -192,11 +192,6 @@ class Scan:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
 def matrix_objects(reference_data, media_root):
     """The permission matrix's objects of China Mobile, in the live server's database."""
     return matrix._own_objects()

@@ -29,12 +29,6 @@ COMMENTARY = "本月全省携号转网服务总体平稳，中国联通投诉率
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    """The approved files go to a temporary folder, not the project's var/media."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
 def people(live_regulator, live_leader, live_operator_manager, live_operator_staff, live_user):
     manager_b = live_user("manager_b", Role.OPERATOR_MANAGER, "CUCC", full_name="钱经理")
     everyone = (live_regulator, live_leader, live_operator_manager, live_operator_staff, manager_b)

@@ -47,11 +47,6 @@ def label(choice) -> str:
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
 def people(live_operator_staff, live_regulator):
     for user in (live_operator_staff, live_regulator):
         user.language = "en"

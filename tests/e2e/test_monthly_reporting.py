@@ -78,12 +78,6 @@ def samples_present():
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    """Uploads of this test go to a temporary folder, not the project's var/media."""
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
 def people(live_operator_staff, live_operator_manager, live_regulator):
     """CMCC's staff and manager and the administration's staff, all reading English."""
     for user in (live_operator_staff, live_operator_manager, live_regulator):

@@ -57,11 +57,6 @@ OPERATORS = ["CMCC", "CUCC", "CTCC", "CBN"]
 
 
 @pytest.fixture
-def media_root(settings, tmp_path):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-
-
-@pytest.fixture
 def demo_people(live_user, media_root):
     """The demo's accounts (with the tests' password and address), by user name."""
     return {

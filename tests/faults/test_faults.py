@@ -94,12 +94,6 @@ def redis_server():
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def clock():
     with time_machine.travel(START, tick=False) as traveller:
         yield traveller
@@ -127,7 +121,7 @@ def explained(upload):
 
 @pytest.mark.django_db(transaction=True)
 def test_a_database_connection_lost_mid_store_stores_nothing_and_the_upload_can_be_confirmed_again(
-    postgres, reference_rows, clock, media, operator_a, client, monkeypatch
+    postgres, reference_rows, clock, media_root, operator_a, client, monkeypatch
 ):
     upload = checked_ledger(operator_a)
     rows = upload.preview["ledger"]["rows"]
@@ -183,7 +177,7 @@ def test_a_database_connection_lost_mid_store_stores_nothing_and_the_upload_can_
 
 @pytest.mark.django_db(transaction=True)
 def test_a_store_cut_by_a_lost_connection_in_the_service_rolls_back_whole(
-    postgres, reference_rows, clock, media, operator_a
+    postgres, reference_rows, clock, media_root, operator_a
 ):
     """The same at the service: confirm() raises a database error and leaves the upload as it was."""
     upload = checked_ledger(operator_a)
@@ -280,6 +274,7 @@ def test_production_settings_use_the_tolerant_cache(monkeypatch):
 def test_redis_away_pages_answer_and_mails_wait_then_go_once(
     redis_server,
     cache_at,
+    media_root,  # the order issued is a PDF
     regulator,
     operator_a,
     manager_a,
@@ -336,7 +331,7 @@ def test_redis_away_pages_answer_and_mails_wait_then_go_once(
 
 @pytest.mark.django_db
 def test_a_check_whose_worker_died_is_marked_failed_with_a_way_to_start_again(
-    clock, media, operator_a, client
+    clock, media_root, operator_a, client
 ):
     # The worker took the check and died: the upload was left "being checked", at 10 %.
     upload = uploads.start_upload(
@@ -370,7 +365,7 @@ def test_a_check_whose_worker_died_is_marked_failed_with_a_way_to_start_again(
 
 @pytest.mark.django_db
 def test_a_slow_check_ending_after_the_failure_replaces_it_but_a_discarded_upload_stays_discarded(
-    clock, media, operator_a
+    clock, media_root, operator_a
 ):
     upload = uploads.start_upload(
         kind=UploadKind.LEDGER, operator=operator_a.operator, user=operator_a, ledger=ledger_file()
@@ -407,7 +402,7 @@ def _database_url() -> str:
 
 @pytest.mark.django_db(transaction=True)
 def test_a_real_worker_killed_mid_check_leaves_no_upload_in_progress(
-    postgres, reference_rows, redis_server, media, operator_a, tmp_path
+    postgres, reference_rows, redis_server, media_root, operator_a, tmp_path
 ):
     """A Celery worker (solo pool) on Redis and the test database, killed with SIGKILL while it
     checks a 60,000-row ledger; the upload is then marked failed by the recovery."""
@@ -422,7 +417,7 @@ def test_a_real_worker_killed_mid_check_leaves_no_upload_in_progress(
         **os.environ,
         "DATABASE_URL": _database_url(),
         "REDIS_URL": broker,
-        "MEDIA_ROOT": str(media),
+        "MEDIA_ROOT": str(media_root),
         "VAR_DIR": str(tmp_path / "var"),
     }
     worker = subprocess.Popen(

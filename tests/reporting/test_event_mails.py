@@ -26,11 +26,6 @@ OCTOBER = "2026-10"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-
-
-@pytest.fixture
 def people(regulator, leader, operator_a, manager_a, operator_b):
     """Everyone reads English, but for the Chinese test; leadership and CUCC are never told."""
     for user in (regulator, leader, operator_a, manager_a, operator_b):
@@ -109,7 +104,7 @@ def link(face, version) -> str:
     return settings.SITE_URL + reverse(f"{face}:submission", args=[version.pk])
 
 
-def test_a_stored_version_asks_the_managers_once_to_certify_it(people, media, samples, dispatch):
+def test_a_stored_version_asks_the_managers_once_to_certify_it(people, media_root, samples, dispatch):
     second = make_user("manager_a2", "operator_manager", "CMCC", language="en")
     with dispatch():
         version = stored_version(people["clerk"], samples)
@@ -126,7 +121,7 @@ def test_a_stored_version_asks_the_managers_once_to_certify_it(people, media, sa
     assert sent_again() == []
 
 
-def test_a_manager_who_stored_the_version_is_not_asked_by_mail(people, media, samples, dispatch):
+def test_a_manager_who_stored_the_version_is_not_asked_by_mail(people, media_root, samples, dispatch):
     second = make_user("manager_a2", "operator_manager", "CMCC", language="en")
     with dispatch():
         stored_version(people["manager"], samples)
@@ -195,7 +190,7 @@ def test_a_refused_change_records_no_mail(people, dispatch):
     assert [o.rule for o in told()] == ["reporting.version_certified"]
 
 
-def test_a_version_certified_before_its_mail_went_is_not_to_certify_any_more(people, media, samples):
+def test_a_version_certified_before_its_mail_went_is_not_to_certify_any_more(people, media_root, samples):
     """Recorded, but the worker was slow: the manager certified it meanwhile; the request to
     certify is dropped, the staff's mail goes."""
     version = stored_version(people["clerk"], samples)

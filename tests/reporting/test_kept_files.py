@@ -61,25 +61,19 @@ def workbook_text(data: bytes) -> str:
     )
 
 
-@pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
 def start_ledger(operator, user, data, name="台账.csv"):
     return uploads.start_upload(
         kind=UploadKind.LEDGER, operator=operator, user=user, ledger=SimpleUploadedFile(name, data)
     )
 
 
-def test_a_checked_ledger_keeps_only_its_masked_re_export(clock, media, samples, operator_a):
+def test_a_checked_ledger_keeps_only_its_masked_re_export(clock, media_root, samples, operator_a):
     upload = start_ledger(operator_a.operator, operator_a, ledger_with_full_numbers(samples))
     raw = Path(upload.ledger_file.path)
     assert raw.exists()
     upload = uploads.run_checks(upload.pk)
     assert not raw.exists()
-    assert files_on_disk(media) == [Path(upload.ledger_file.path)]
+    assert files_on_disk(media_root) == [Path(upload.ledger_file.path)]
     assert upload.ledger_file.name.endswith("ledger-masked.xlsx")
     kept = workbook_text(Path(upload.ledger_file.path).read_bytes())
     assert "139****8960" in kept and "投诉编号" in kept
@@ -87,7 +81,7 @@ def test_a_checked_ledger_keeps_only_its_masked_re_export(clock, media, samples,
 
 
 def test_a_confirmed_ledger_is_stored_masked_and_keeps_no_file(
-    clock, media, samples, operator_a, django_capture_on_commit_callbacks
+    clock, media_root, samples, operator_a, django_capture_on_commit_callbacks
 ):
     upload = uploads.run_checks(
         start_ledger(operator_a.operator, operator_a, ledger_with_full_numbers(samples)).pk
@@ -101,10 +95,10 @@ def test_a_confirmed_ledger_is_stored_masked_and_keeps_no_file(
     assert {r[0] for r in rows} >= {"139****8960", "137****5678", "158****1234", "188****1111"}
     for row in rows:
         assert_no_full_number(" ".join(row))
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
 
 
-def test_a_refused_upload_keeps_no_file(clock, media, samples, operator_a):
+def test_a_refused_upload_keeps_no_file(clock, media_root, samples, operator_a):
     lines = (samples / "complaints_CMCC_2026-10_utf8bom.csv").read_text(encoding="utf-8-sig").splitlines()
     cells = lines[1].split(",")
     cells[5] = "139 8652 8960 1"
@@ -112,7 +106,7 @@ def test_a_refused_upload_keeps_no_file(clock, media, samples, operator_a):
     upload = start_ledger(operator_a.operator, operator_a, ("\n".join(lines) + "\n").encode())
     upload = uploads.run_checks(upload.pk)
     assert uploads.has_errors(upload)
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
     assert not upload.ledger_file
     # The error message repeats the wrong number with its digits starred.
     messages = " ".join(row["message"] + str(row["value"]) for row in uploads.problem_rows(upload))
@@ -121,17 +115,17 @@ def test_a_refused_upload_keeps_no_file(clock, media, samples, operator_a):
 
 
 def test_a_discarded_upload_keeps_no_file(
-    clock, media, samples, operator_a, django_capture_on_commit_callbacks
+    clock, media_root, samples, operator_a, django_capture_on_commit_callbacks
 ):
     upload = uploads.run_checks(
         start_ledger(operator_a.operator, operator_a, ledger_with_full_numbers(samples)).pk
     )
     with django_capture_on_commit_callbacks(execute=True):
         uploads.discard(upload)
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
 
 
-def test_the_served_report_file_is_the_masked_re_export(clock, media, samples, client, operator_a):
+def test_the_served_report_file_is_the_masked_re_export(clock, media_root, samples, client, operator_a):
     period = Period.objects.from_label("2026-10")
     upload = uploads.start_upload(
         kind=UploadKind.MONTHLY,
@@ -156,10 +150,10 @@ def test_the_served_report_file_is_the_masked_re_export(clock, media, samples, c
             response["Content-Disposition"].endswith('.xlsx"') or ".xlsx" in response["Content-Disposition"]
         )
         assert_no_full_number(workbook_text(b"".join(response.streaming_content)))
-    assert all(p.name.endswith("-masked.xlsx") for p in files_on_disk(media))
+    assert all(p.name.endswith("-masked.xlsx") for p in files_on_disk(media_root))
 
 
-def test_mask_kept_uploads_replaces_old_raw_files_once(clock, media, samples, operator_a):
+def test_mask_kept_uploads_replaces_old_raw_files_once(clock, media_root, samples, operator_a):
     submission = MonthlySubmission.objects.create(
         operator=operator_a.operator, period=Period.objects.from_label("2026-10"), version=1
     )
@@ -181,7 +175,7 @@ def test_mask_kept_uploads_replaces_old_raw_files_once(clock, media, samples, op
     kept = workbook_text(Path(raw.file.path).read_bytes())
     assert "139****8960" in kept
     assert_no_full_number(kept)
-    assert files_on_disk(media) == [Path(raw.file.path)]
+    assert files_on_disk(media_root) == [Path(raw.file.path)]
 
     before = raw.file.name
     call_command("mask_kept_uploads", stdout=io.StringIO())

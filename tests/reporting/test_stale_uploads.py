@@ -32,12 +32,6 @@ SAMPLE_FIGURES = "monthly_report_CMCC_2026-10.xlsx"
 
 
 @pytest.fixture
-def media(settings, tmp_path):
-    settings.MEDIA_ROOT = tmp_path / "media"
-    return settings.MEDIA_ROOT
-
-
-@pytest.fixture
 def clock():
     """The clock, stopped at START; ``clock.shift(timedelta)`` moves it on."""
     with time_machine.travel(START, tick=False) as traveller:
@@ -72,19 +66,19 @@ def checked_ledger(operator_a, samples) -> PendingUpload:
     return upload
 
 
-def test_held_files_are_deleted_once_the_time_to_confirm_is_over(clock, media, samples, operator_a):
+def test_held_files_are_deleted_once_the_time_to_confirm_is_over(clock, media_root, samples, operator_a):
     upload = held_upload(operator_a, samples)
     kept = [Path(upload.figures_file.path), Path(upload.ledger_file.path)]
-    assert files_on_disk(media) == sorted(kept)
+    assert files_on_disk(media_root) == sorted(kept)
 
     clock.shift(dt.timedelta(hours=23, minutes=59))
     assert uploads.discard_stale_files() == 0
-    assert files_on_disk(media) == sorted(kept)
+    assert files_on_disk(media_root) == sorted(kept)
     assert uploads.held_upload(operator_a, upload.pk) == upload
 
     clock.shift(dt.timedelta(minutes=2))
     assert uploads.discard_stale_files() == 1
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
     upload.refresh_from_db()
     assert upload.state == UploadState.DISCARDED
     assert not upload.figures_file and not upload.ledger_file
@@ -94,13 +88,13 @@ def test_held_files_are_deleted_once_the_time_to_confirm_is_over(clock, media, s
     assert uploads.discard_stale_files() == 0
 
 
-def test_a_checked_upload_never_confirmed_is_discarded(clock, media, samples, operator_a, client):
+def test_a_checked_upload_never_confirmed_is_discarded(clock, media_root, samples, operator_a, client):
     upload = checked_ledger(operator_a, samples)
-    assert len(files_on_disk(media)) == 1  # the masked re-export
+    assert len(files_on_disk(media_root)) == 1  # the masked re-export
 
     clock.shift(dt.timedelta(hours=24, seconds=1))
     assert uploads.discard_stale_files() == 1
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
     upload.refresh_from_db()
     assert upload.state == UploadState.DISCARDED
     with pytest.raises(uploads.UploadRefused):
@@ -111,7 +105,7 @@ def test_a_checked_upload_never_confirmed_is_discarded(clock, media, samples, op
 
 
 def test_an_upload_whose_check_never_ended_and_a_discarded_one_lose_their_files(
-    clock, media, samples, operator_a
+    clock, media_root, samples, operator_a
 ):
     stuck = uploads.start_upload(
         kind=UploadKind.LEDGER, operator=operator_a.operator, user=operator_a, ledger=ledger(samples)
@@ -125,16 +119,16 @@ def test_an_upload_whose_check_never_ended_and_a_discarded_one_lose_their_files(
         state=UploadState.DISCARDED,
     )
     discarded.ledger_file.save("ledger-upload.csv", ContentFile(b"x"))
-    assert len(files_on_disk(media)) == 2
+    assert len(files_on_disk(media_root)) == 2
 
     clock.shift(dt.timedelta(days=2))
     assert uploads.discard_stale_files() == 2
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
     stuck.refresh_from_db()
     assert stuck.state == UploadState.DISCARDED and not stuck.ledger_file
 
 
-def test_a_confirmed_report_keeps_its_files(clock, media, samples, operator_a):
+def test_a_confirmed_report_keeps_its_files(clock, media_root, samples, operator_a):
     upload = uploads.start_upload(
         kind=UploadKind.MONTHLY,
         operator=operator_a.operator,
@@ -149,17 +143,17 @@ def test_a_confirmed_report_keeps_its_files(clock, media, samples, operator_a):
     submission = uploads.confirm(
         upload, user=operator_a, explanations={i: "说明" for i, _p in uploads.warnings_of(upload)}
     )
-    kept = files_on_disk(media)
+    kept = files_on_disk(media_root)
     assert len(kept) == 2 and SubmissionFile.objects.filter(submission=submission).count() == 2
 
     clock.shift(dt.timedelta(days=30))
     assert uploads.discard_stale_files() == 0
-    assert files_on_disk(media) == kept
+    assert files_on_disk(media_root) == kept
     upload.refresh_from_db()
     assert upload.state == UploadState.CONFIRMED
 
 
-def test_files_chosen_again_start_their_time_again(clock, media, samples, operator_a):
+def test_files_chosen_again_start_their_time_again(clock, media_root, samples, operator_a):
     held = held_upload(operator_a, samples)
     clock.shift(dt.timedelta(hours=20))
     # The corrected form is sent with the held files: checked now, 20 hours after they were held.
@@ -174,42 +168,44 @@ def test_files_chosen_again_start_their_time_again(clock, media, samples, operat
     uploads.run_checks(upload.pk)
     clock.shift(dt.timedelta(hours=10))
     assert uploads.discard_stale_files() == 0
-    assert len(files_on_disk(media)) == 2
+    assert len(files_on_disk(media_root)) == 2
     clock.shift(dt.timedelta(hours=15))
     assert uploads.discard_stale_files() == 1
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
 
 
-def test_the_time_to_confirm_is_a_setting(clock, media, samples, operator_a, settings):
+def test_the_time_to_confirm_is_a_setting(clock, media_root, samples, operator_a, settings):
     settings.UPLOAD_FILES_KEPT_HOURS = 2
     held_upload(operator_a, samples)
     clock.shift(dt.timedelta(hours=1))
     assert uploads.discard_stale_files() == 0
     clock.shift(dt.timedelta(hours=1, seconds=1))
     assert uploads.discard_stale_files() == 1
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
 
 
 def test_a_checked_inspection_batch_never_confirmed_is_discarded(
-    clock, media, samples, regulator, django_capture_on_commit_callbacks
+    clock, media_root, samples, regulator, django_capture_on_commit_callbacks
 ):
     sample = (samples / "inspections_2026-09.xlsx").read_bytes()
     waiting = batches.start_batch(SimpleUploadedFile("检查.xlsx", sample), user=regulator)
     confirmed = batches.start_batch(SimpleUploadedFile("检查.xlsx", sample), user=regulator)
     with django_capture_on_commit_callbacks(execute=True):
         batches.confirm_batch(confirmed, user=regulator)
-    assert files_on_disk(media) == [Path(waiting.file.path)]
+    assert files_on_disk(media_root) == [Path(waiting.file.path)]
 
     clock.shift(dt.timedelta(hours=25))
     assert uploads.discard_stale_files() == 1
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
     waiting.refresh_from_db()
     confirmed.refresh_from_db()
     assert (waiting.state, confirmed.state) == (BatchState.DISCARDED, BatchState.CONFIRMED)
     assert InspectionBatch.objects.exclude(file="").count() == 0
 
 
-def test_the_hourly_task_and_the_command_delete_stale_files(clock, media, samples, operator_a, eager_tasks):
+def test_the_hourly_task_and_the_command_delete_stale_files(
+    clock, media_root, samples, operator_a, eager_tasks
+):
     from django_celery_beat.models import PeriodicTask
 
     # The scheduler runs the task every hour (set up by ``migrate``).
@@ -225,7 +221,7 @@ def test_the_hourly_task_and_the_command_delete_stale_files(clock, media, sample
     held_upload(operator_a, samples)
     clock.shift(dt.timedelta(hours=25))
     assert tasks.discard_stale_uploads.delay().get() == 1
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
 
     held_upload(operator_a, samples)
     clock.shift(dt.timedelta(hours=25))
@@ -233,4 +229,4 @@ def test_the_hourly_task_and_the_command_delete_stale_files(clock, media, sample
     with translation.override("en"):
         call_command("mask_kept_uploads", stdout=out)
     assert "not confirmed within 24 hours, their files deleted: 1." in out.getvalue()
-    assert files_on_disk(media) == []
+    assert files_on_disk(media_root) == []
