@@ -131,8 +131,18 @@ def file_texts(path: Path) -> list[str]:
 
 
 # Fields whose value is a digest or a secret made of random characters: the generic look-up
-# would find numbers there by chance; the generated numbers' own digits are still looked for.
-_RANDOM_FIELDS = {"sha256", "password", "session_key", "session_data", "key", "secret", "token"}
+# would find numbers there by chance (one SHA-256 in about 320, written in hex, holds 11 digits that
+# read as a mobile number); the generated numbers' own digits are still looked for.
+_RANDOM_FIELDS = {"password", "session_key", "session_data", "key", "secret", "token"}
+_RANDOM_SUFFIXES = ("sha256", "digest")
+
+
+def is_random_field(field) -> bool:
+    return (
+        field.name in _RANDOM_FIELDS
+        or field.name.endswith(_RANDOM_SUFFIXES)
+        or isinstance(field, models.FileField)
+    )
 
 
 def database_texts() -> tuple[list[str], list[str]]:
@@ -153,7 +163,7 @@ def database_texts() -> tuple[list[str], list[str]]:
                 if value in (None, ""):
                     continue
                 text = value if isinstance(value, str) else repr(value)
-                if field.name in _RANDOM_FIELDS or isinstance(field, models.FileField):
+                if is_random_field(field):
                     random.append(text)
                 else:
                     written.append(text)
