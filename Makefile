@@ -4,8 +4,18 @@ VENV := .venv
 PY := $(VENV)/bin/python
 PORT ?= 8000
 export PORT
-# pytest-xdist: the tests on every core (TEST_WORKERS=0 runs them in one process).
+# pytest-xdist: the tests on every core (TEST_WORKERS=0 runs them in one process); the tests
+# marked xdist_group("name") stay together on one worker (a class that seeds the demo once).
 TEST_WORKERS ?= auto
+XDIST = -n $(TEST_WORKERS) --dist loadgroup
+# `make test TEST_AT=2027-01-31T23:30+08:00`: the whole suite with the clock at that instant
+# (pytest --at, tests/conftest.py); TEST_MARKS, which tests it runs (pytest -m).
+TEST_AT ?=
+TEST_MARKS ?= not smoke
+# Python keeps its compiled files (__pycache__, ignored by git) even where the environment asks it
+# not to (PYTHONDONTWRITEBYTECODE): otherwise pytest rewrites the asserts of every test module
+# again in each worker of each run, 5 s of CPU a worker (measured).
+unexport PYTHONDONTWRITEBYTECODE
 
 .PHONY: bench-load ci-stack venv run serve test test-fast test-dates api-check lint messages bench lock clean
 
@@ -26,10 +36,10 @@ serve: venv  ## the production stack here: gunicorn + worker + scheduler, DEBUG 
 	deploy/serve.sh
 
 test: venv  ## the whole test suite (browser tests included), on every core (TEST_WORKERS=0: one process)
-	$(PY) -m pytest -n $(TEST_WORKERS) -m "not smoke"
+	$(PY) -m pytest $(XDIST) -m "$(TEST_MARKS)" $(if $(TEST_AT),--at "$(TEST_AT)")
 
 test-fast: venv  ## while working: everything but the browser tests and the real-process integration tests
-	$(PY) -m pytest -n $(TEST_WORKERS) -q -m "not e2e and not integration and not smoke"
+	$(PY) -m pytest $(XDIST) -q -m "not e2e and not integration and not smoke"
 
 # The instants at which the date-sensitive tests must pass too (Asia/Shanghai): a month's last
 # half-hour, February's end, a leap day, the year's last minute.
@@ -44,7 +54,7 @@ DATE_TESTS ?= -m dates
 test-dates: venv  ## the date-sensitive tests at each of TEST_INSTANTS (pytest --at, tests/conftest.py)
 	@set -e; for at in $(TEST_INSTANTS); do \
 	  echo "== tests at $$at"; \
-	  $(PY) -m pytest -q -p no:cacheprovider -n $(TEST_WORKERS) --at "$$at" $(DATE_TESTS); \
+	  $(PY) -m pytest -q -p no:cacheprovider $(XDIST) --at "$$at" $(DATE_TESTS); \
 	done
 
 api-check: venv  ## the API from the outside: schemathesis against a live server, an operator's and a staff token (scripts/api-check.sh)

@@ -144,12 +144,13 @@ def django_db_modify_db_settings(django_db_modify_db_settings_parallel_suffix, t
 # (tests/builders.py, ``migrated_template``.) A run whose digest has a template copies it and
 # runs ``migrate`` on it (nothing left to apply); otherwise it migrates as before and leaves its
 # result as the template. The content is the migrations' own, never a schema made from the
-# models (``--no-migrations``), so the data migrations' rows are there. Under ``--at`` too: the
-# migrations read no clock (their RunPython functions make fixed rows: operators, cities,
-# categories, the periods 2019-12 to 2027-12), and the post_migrate handlers run again at the
-# instant with ``migrate``; but a run under ``--at`` never leaves its database as the template
-# (the handlers' rows would carry that instant's timestamps). Not used with ``--create-db``, on
-# PostgreSQL, or with TEST_CACHE=0 (which also leaves out the fonts kept, ``fonts_cut_once``).
+# models (``--no-migrations``), so the data migrations' rows are there. Under ``--at`` too, either
+# way: the migrations read no clock (their RunPython functions make fixed rows: operators, cities,
+# categories, the periods 2019-12 to 2027-12), and the only rows with a time in them, the
+# scheduler's timetable made by the post_migrate handlers (``ensure_schedule``, update_or_create),
+# are written again with the run's own clock by the ``migrate`` that follows every copy. Not used
+# with ``--create-db``, on PostgreSQL, or with TEST_CACHE=0 (which also leaves out the fonts kept,
+# ``fonts_cut_once``).
 
 TEST_CACHE = test_cache()
 
@@ -185,11 +186,7 @@ def django_db_keepdb(request, django_db_modify_db_settings):
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup, django_db_keepdb, request):
     """pytest-django's set-up; a database migrated here becomes the template for the next runs."""
-    if (
-        not django_db_keepdb
-        and _template_enabled(request.config)
-        and request.config.stash.get(_AT, None) is None
-    ):
+    if not django_db_keepdb and _template_enabled(request.config):
         template = migrated_template()
         name = django_settings.DATABASES["default"]["TEST"]["NAME"]
         template.parent.mkdir(parents=True, exist_ok=True)

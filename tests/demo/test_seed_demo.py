@@ -175,8 +175,11 @@ def seeded(request, django_db_setup, django_db_blocker, tmp_path_factory):
         transaction.set_rollback(True)
 
 
+# One xdist worker takes the whole class (make test runs with --dist loadgroup): spread over two,
+# each would seed the demo (15 s of CPU).
 @pytest.mark.django_db
 @pytest.mark.usefixtures("seeded")
+@pytest.mark.xdist_group("seeded_demo")
 class TestSeededDemo:
     def test_each_demo_account_logs_in_with_the_demo_password(self, client):
         homes = {

@@ -11,6 +11,7 @@ from playwright.sync_api import expect
 
 from supervision.core.models import Role
 from tests.casework.conftest import make_interview, make_order
+from tests.e2e.conftest import CONTEXT
 
 REGULATOR_PAGES = [
     "/dashboard/",
@@ -75,7 +76,7 @@ def assert_no_sideways_scroll(page, path):
 
 @pytest.mark.parametrize("who,pages", [("staff", REGULATOR_PAGES), ("manager", OPERATOR_PAGES)])
 def test_a_laptop_in_english_has_the_whole_navigation_on_screen(browser, live_url, login, people, who, pages):
-    context = browser.new_context(viewport=LAPTOP, locale="en-GB", timezone_id="Asia/Shanghai")
+    context = browser.new_context(**{**CONTEXT, "locale": "en-GB"}, viewport=LAPTOP)
     page = context.new_page()
     login(page, people[who].username)
     for path in pages:
@@ -104,9 +105,7 @@ def test_a_phone_shows_cards_and_never_scrolls_sideways(
 ):
     people[who].language = language
     people[who].save(update_fields=["language"])
-    context = browser.new_context(
-        viewport=PHONE, locale="zh-CN", timezone_id="Asia/Shanghai", is_mobile=True, has_touch=True
-    )
+    context = browser.new_context(**CONTEXT, viewport=PHONE, is_mobile=True, has_touch=True)
     page = context.new_page()
     login(page, people[who].username)
     for path in pages:

@@ -51,7 +51,7 @@ REDIS_HOST, REDIS_PORT = "127.0.0.1", 6379
 # Databases of the machine's Redis this test may take, one per concurrent run (a lock key in it).
 REDIS_DBS = range(7, 16)
 LOCK_KEY = "supervision:reminders-integration-test"
-SCAN_SECONDS = 2
+SCAN_SECONDS = 1
 CONCURRENCY = 2
 SMTP_DELAY = 0.3  # seconds the server takes per mail, before accepting it
 SHANGHAI = dt.timezone(dt.timedelta(hours=8))
