@@ -62,6 +62,7 @@ def pytest_configure(config):
     patches the whole process, so the live server's threads, the demo seeding and Celery's
     eager tasks all read the travelled clock.
     """
+    _cache_of_this_process()
     value = config.getoption("at", default=None)
     if not value:
         return
@@ -70,6 +71,19 @@ def pytest_configure(config):
     traveller.start()
     config.stash[_AT] = instant
     config.stash[_SESSION_TRAVEL] = traveller
+
+
+def _cache_of_this_process() -> None:
+    """The cache's keys under a prefix of this process's own (each xdist worker, each run).
+
+    On the PostgreSQL + Redis run the cache is the machine's Redis: without it, two workers whose
+    test databases number their tokens alike, on the same pinned clock, counted each other's
+    requests in the same rate-limit key (``api-rate:<token>:<minute>``).
+    """
+    default = django_settings.CACHES["default"]
+    default["KEY_PREFIX"] = (
+        f"test-{os.environ.get('PYTEST_XDIST_WORKER', 'main')}-{os.getpid()}-{time.time_ns()}"
+    )
 
 
 def pytest_unconfigure(config):

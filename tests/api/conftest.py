@@ -2,6 +2,7 @@
 pinned (20 November 2026, 10:00 Beijing time: October's reports are being filed)."""
 
 import datetime as dt
+import uuid
 
 import pytest
 import time_machine
@@ -19,12 +20,19 @@ def pinned_clock():
 
 
 @pytest.fixture(autouse=True)
-def fresh_rate_limit():
-    from django.core.cache import cache
+def fresh_rate_limit(settings):
+    """Each test counts its requests from nought: the cache under a key prefix of its own.
 
-    cache.clear()
-    yield
-    cache.clear()
+    Not ``cache.clear()``: on the PostgreSQL + Redis run the cache is Redis, shared by the xdist
+    workers, and clearing it (FLUSHDB) in one worker reset the counts of a rate-limit test running
+    in the other, which then saw a fourth request allowed. A new prefix is a new cache (Django
+    makes the cache again when CACHES changes).
+    """
+    default = settings.CACHES["default"]
+    settings.CACHES = {
+        **settings.CACHES,
+        "default": {**default, "KEY_PREFIX": f"{default.get('KEY_PREFIX', '')}:{uuid.uuid4().hex}"},
+    }
 
 
 class ApiClient:
