@@ -61,7 +61,7 @@ api-check: venv  ## the API from the outside: schemathesis against a live server
 	scripts/api-check.sh
 
 # The production stack in CI (issue 16): deploy/serve.sh on a scratch PostgreSQL database and
-# Redis, the demo data, a browser smoke test (tests/smoke) and LOAD_DURATION (60) s of load.
+# Redis, the demo data, a browser smoke test (tests/smoke) and LOAD_DURATION (30) s of load.
 ci-stack: venv  ## the production stack on PostgreSQL + Redis: browser smoke test and a short load run (deploy/ci-stack.sh)
 	deploy/ci-stack.sh
 
