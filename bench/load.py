@@ -358,30 +358,23 @@ def main() -> None:
     # (production asks the administration for two; the second step costs one page at log-in).
     env.setdefault("REQUIRE_2FA_FOR_ADMINISTRATION", "false")
     env.pop("CELERY_TASK_ALWAYS_EAGER", None)
-    ensure_database(args.database_url)
-    manage(env, "migrate", "--noinput", "-v0")
-    manage(env, "seed_demo", "--if-empty")
-    tokens = {}
-    for username, operator in [
-        ("cmcc", "CMCC"),
-        ("cucc", "CUCC"),
-        ("ctcc", "CTCC"),
-        ("cbn", "CBN"),
-    ]:
-        out = manage(
-            env, "create_api_token", username, "--name", f"load test {time.time():.0f}", capture=True
-        )
-        tokens[operator] = out.strip().splitlines()[-1].strip().split()[-1]
-    # Each API client a system of its own with its own read-only token (the rate limit is per token).
-    readers = manage(
+    if not args.url:  # a running stack (make ci-stack) has its database migrated and seeded
+        ensure_database(args.database_url)
+        manage(env, "migrate", "--noinput", "-v0")
+        manage(env, "seed_demo", "--if-empty")
+    # In one process: a token for each operator's reporting clerk (cmcc, cucc, ctcc, cbn), and for
+    # each API client a read-only token of the staff's own (the rate limit is per token).
+    made = manage(
         env, "shell", "--no-imports", "-c",
         "import json; from supervision.core import tokens; from supervision.core.models import User; "
-        "staff = User.objects.get(username='staff'); "
-        f"print(json.dumps([tokens.create(staff, name=f'load reader {{i}}', read_only=True, days=1)[1] "
-        f"for i in range({API_CLIENTS})]))",
+        "users = {u.username: u for u in User.objects.filter(username__in=['cmcc', 'cucc', 'ctcc', 'cbn', 'staff'])}; "
+        f"clerks = {{u.upper(): tokens.create(users[u], name='load test clerk', days=1)[1] for u in ['cmcc', 'cucc', 'ctcc', 'cbn']}}; "
+        f"readers = [tokens.create(users['staff'], name=f'load reader {{i}}', read_only=True, days=1)[1] "
+        f"for i in range({API_CLIENTS})]; "
+        "print(json.dumps({**clerks, 'readers': readers}))",
         capture=True,
     )  # fmt: skip
-    tokens["readers"] = json.loads(readers.strip().splitlines()[-1])
+    tokens = json.loads(made.strip().splitlines()[-1])
     today = dt.date.today()
     files = {}
     for operator in OPERATORS:
