@@ -125,23 +125,6 @@ def test_porting_peaks_at_the_spring_festival_and_in_september():
 # --- An empty database -------------------------------------------------------------------------
 
 
-def test_existing_accounts_are_left_alone_and_nothing_is_mailed(db, settings, tmp_path, mailoutbox):
-    settings.MEDIA_ROOT = str(tmp_path / "media")
-    User.objects.create_user(username="staff", password="Own-Password-1", role=Role.REGULATOR_STAFF)
-    out = io.StringIO()
-    call_command("seed_demo", "--complaints", "0", stdout=out)
-    staff = User.objects.get(username="staff")
-    assert staff.check_password("Own-Password-1")
-    assert User.objects.filter(username="staff").count() == 1
-    assert User.objects.get(username="leader").check_password(accounts.DEMO_PASSWORD)
-    # The existing staff account is the demo's case officer: it took every step of the casework.
-    assert set(RectificationOrder.objects.values_list("case_officer__username", flat=True)) == {"staff"}
-    # The mails of the story are recorded as sent, at their moments; none went anywhere.
-    assert Occasion.objects.exists()
-    assert not Occasion.objects.exclude(state=OccasionState.SENT).exists()
-    assert mailoutbox == []
-
-
 # --- A seeded database (seeded once for the class, rolled back afterwards) ----------------------
 
 
