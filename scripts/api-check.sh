@@ -12,7 +12,8 @@
 # (the others answer 403 before reading anything). API_CHECK_EXAMPLES (examples per operation,
 # default 10) bounds the run; it is deterministic (the same cases every run) unless
 # API_CHECK_SEED is set, which draws other cases from that seed. About 1,500 and 700 cases:
-# under a minute in all on 2 cores (gunicorn serves them with two processes). On failure the server's log is kept
+# under a minute in all on 2 cores (gunicorn serves them with two processes). On failure the
+# server's log is kept
 # in var/log/api-check-server.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
