@@ -13,8 +13,7 @@
 # default 10) bounds the run; it is deterministic (the same cases every run) unless
 # API_CHECK_SEED is set, which draws other cases from that seed. About 1,500 and 700 cases:
 # under a minute in all on 2 cores (gunicorn serves them with two processes). On failure the
-# server's log is kept
-# in var/log/api-check-server.log.
+# server's log is kept in var/log/api-check-server.log.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 PY=.venv/bin/python
