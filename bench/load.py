@@ -68,6 +68,26 @@ def _setting(name: str) -> dict:
     return json.loads(os.environ.get(name, "{}"))
 
 
+# The tests' tokens, printed as JSON: {"CMCC": secret, …, "readers": [secret, …]}. Each API client
+# is a system of its own with a read-only token of the staff's (the rate limit is per token).
+MAKE_TOKENS = """
+import json
+from supervision.core import tokens
+from supervision.core.models import User
+
+users = {u.username: u for u in User.objects.filter(username__in=["cmcc", "cucc", "ctcc", "cbn", "staff"])}
+made = {
+    code: tokens.create(users[code.lower()], name="load test clerk", days=1)[1]
+    for code in ["CMCC", "CUCC", "CTCC", "CBN"]
+}
+made["readers"] = [
+    tokens.create(users["staff"], name=f"load reader {i}", read_only=True, days=1)[1]
+    for i in range(%(readers)d)
+]
+print(json.dumps(made))
+"""
+
+
 def reconnect_like_a_browser(session) -> None:
     """A GET sent on a kept-alive connection just as the server closed it is sent again once, on a
     new connection, as browsers do. gunicorn closes a connection idle for ``keepalive`` seconds
@@ -362,18 +382,8 @@ def main() -> None:
         ensure_database(args.database_url)
         manage(env, "migrate", "--noinput", "-v0")
         manage(env, "seed_demo", "--if-empty")
-    # In one process: a token for each operator's reporting clerk (cmcc, cucc, ctcc, cbn), and for
-    # each API client a read-only token of the staff's own (the rate limit is per token).
-    made = manage(
-        env, "shell", "--no-imports", "-c",
-        "import json; from supervision.core import tokens; from supervision.core.models import User; "
-        "users = {u.username: u for u in User.objects.filter(username__in=['cmcc', 'cucc', 'ctcc', 'cbn', 'staff'])}; "
-        f"clerks = {{u.upper(): tokens.create(users[u], name='load test clerk', days=1)[1] for u in ['cmcc', 'cucc', 'ctcc', 'cbn']}}; "
-        f"readers = [tokens.create(users['staff'], name=f'load reader {{i}}', read_only=True, days=1)[1] "
-        f"for i in range({API_CLIENTS})]; "
-        "print(json.dumps({**clerks, 'readers': readers}))",
-        capture=True,
-    )  # fmt: skip
+    # In one process: a token for each operator's reporting clerk, and one for each API client.
+    made = manage(env, "shell", "--no-imports", "-c", MAKE_TOKENS % {"readers": API_CLIENTS}, capture=True)
     tokens = json.loads(made.strip().splitlines()[-1])
     today = dt.date.today()
     files = {}

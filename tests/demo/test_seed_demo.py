@@ -122,9 +122,6 @@ def test_porting_peaks_at_the_spring_festival_and_in_september():
     assert applications[month(2026, 5, 1)] > applications[month(2025, 5, 1)] > applications[month(2024, 5, 1)]
 
 
-# --- An empty database -------------------------------------------------------------------------
-
-
 # --- A seeded database (seeded once for the class, rolled back afterwards) ----------------------
 
 
